@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Hosting;
+
+namespace PainPro.AllInOne;
+
+public static class AllInOneDefaults
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// The embedded defaults a newcomer needs and nothing else: SQLite under ./data, the in-memory bus,
+    /// dev gateways and credentials. Any of it can still be overridden by configuration.
+    /// </summary>
+    public static WebApplicationBuilder UseAllInOneDefaults(this WebApplicationBuilder builder)
+    {
+        var defaults = new Dictionary<string, string?>
+        {
+            ["PainPro:Database:Provider"] = "sqlite",
+            ["PainPro:Bus:Transport"] = "inmemory",
+            ["PainPro:Dev:Enabled"] = "true",
+            ["PainPro:PublicBaseUrl"] = DefaultUrl,
+            ["PainPro:DataDirectory"] = "data",
+        };
+        // Lowest precedence: appsettings, environment and command line all win over these.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        return builder;
+    }
+}

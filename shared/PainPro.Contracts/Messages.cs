@@ -1,0 +1,69 @@
+namespace PainPro.Contracts;
+
+// One assembly, one definition of each message: MassTransit matches messages by full type name.
+// Commands would be verb-noun; everything on the bus today is an event, so noun-verb past tense.
+
+public record EnrollmentCreated(
+    Guid EnrollmentId,
+    Guid PatientId,
+    string ProcedureType,
+    string BodySite,
+    DateTimeOffset PerformedAt,
+    string Facility,
+    string? Surgeon,
+    int? BaselineVas,
+    DateTimeOffset? BaselineRecordedAt);
+
+public record EnrollmentCancelled(Guid EnrollmentId, string Reason);
+
+/// <summary>Contact details travel only in this message; no other message names the patient.</summary>
+public record Contact(string GivenName, string? Phone, string? Email);
+
+/// <summary>A survey is due to be sent. <c>Attempt</c> 0 is the first send, 1.. are reminders.</summary>
+public record SurveyDue(
+    Guid SurveyId,
+    Guid EnrollmentId,
+    Guid PatientId,
+    string Timepoint,
+    string[] Instruments,
+    string Channel,
+    Contact Contact,
+    string Locale,
+    string TimeZone,
+    string LinkToken,
+    DateTimeOffset ExpiresAt,
+    int Attempt);
+
+public record SurveySent(Guid SurveyId, int Attempt, string Channel, string ProviderMessageId, DateTimeOffset SentAt);
+
+public record SurveyDeliveryFailed(Guid SurveyId, int Attempt, string Channel, string Reason, string? ProviderErrorCode);
+
+public record SurveyCompleted(
+    Guid SurveyId,
+    Guid EnrollmentId,
+    string Timepoint,
+    DateTimeOffset CompletedAt,
+    int? Vas,
+    string? AnalgesicChange,
+    int? MstsTotal,
+    decimal? MstsPercent);
+
+public record SurveyExpired(Guid SurveyId, Guid EnrollmentId, string Timepoint);
+
+public record PainAlertRaised(
+    Guid AlertId,
+    Guid EnrollmentId,
+    Guid PatientId,
+    Guid SurveyId,
+    string[] Rules,
+    string Severity,
+    string Summary,
+    DateTimeOffset RaisedAt);
+
+public record AlertAcknowledged(Guid AlertId, string By, DateTimeOffset At);
+
+public record AlertResolved(Guid AlertId, string By, DateTimeOffset At, string Outcome, string? Note);
+
+public record PatientOptedOut(string Phone, string Keyword, DateTimeOffset At);
+
+public record PatientOptedIn(string Phone, string Keyword, DateTimeOffset At);

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.ServiceDefaults.Auth;
+using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Dev;
+using PainPro.ServiceDefaults.Health;
+using PainPro.ServiceDefaults.Messaging;
+
+namespace PainPro.ServiceDefaults;
+
+public static class HostingExtensions
+{
+    /// <summary>Cross-cutting set-up every PainPro service shares. Call first.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(PainProOptions.Section);
+        builder.Services.AddOptions<PainProOptions>().Bind(section);
+        var options = section.Get<PainProOptions>() ?? new PainProOptions();
+
+        if (!string.Equals(builder.Configuration["Logging:Console:FormatterName"], "simple", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+
+        builder.Services.TryAddSingleton<TimeProvider>(_ => options.IsSimulatedClock
+            ? new SimulatedClock(DateTimeOffset.UtcNow)
+            : TimeProvider.System);
+
+        // Migrations first: hosted services start in registration order, so nothing reads an unmigrated schema.
+        builder.Services.TryAddSingleton<DatabaseConnector>();
+        builder.Services.TryAddSingleton<MigrationRunner>();
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<MigrationHostedService>();
+
+        builder.Services.TryAddSingleton<DueWorkRunner>();
+        builder.Services.AddHostedService<DueWorkLoop>();
+
+        builder.Services.TryAddSingleton<Credentials>();
+        builder.Services.AddAuthentication(PainProAuth.CookieScheme)
+            .AddCookie(PainProAuth.CookieScheme, o =>
+            {
+                o.LoginPath = "/login";
+                o.Cookie.Name = "painpro.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(10);
+                // APIs answer 401/403; only pages redirect to sign-in.
+                o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(PainProAuth.ApiKeyScheme, _ => { });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PainProAuth.IntegrationPolicy, p => p
+                .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme)
+                .RequireRole(PainProAuth.IntegrationRole))
+            .AddPolicy(PainProAuth.StaffOrIntegrationPolicy, p => p
+                .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme, PainProAuth.CookieScheme)
+                .RequireRole(PainProAuth.IntegrationRole, PainProAuth.NurseRole, PainProAuth.ManagerRole, PainProAuth.AdminRole));
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Registers a service's own database; it is migrated at start-up and its outbox relayed.</summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDb>(this IHostApplicationBuilder builder) where TDb : ServiceDatabase
+    {
+        builder.Services.AddSingleton<TDb>();
+        builder.Services.AddSingleton<ServiceDatabase>(sp => sp.GetRequiredService<TDb>());
+        return builder;
+    }
+
+    /// <summary>Middleware and endpoints every service shares: errors, auth, health, and dev endpoints when enabled.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        var options = app.Services.GetRequiredService<IOptions<PainProOptions>>().Value;
+        if (options.Dev.Enabled) app.MapDevClock();
+        app.Lifetime.ApplicationStarted.Register(() => AnnounceStart(app, options));
+        return app;
+    }
+
+    private static void AnnounceStart(WebApplication app, PainProOptions options)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PainPro");
+        var databases = app.Services.GetServices<ServiceDatabase>().Select(d => d.Describe());
+        logger.LogInformation("PainPro {Application} listening on {Urls}; bus {Transport}; clock {Clock}; data {Databases}",
+            app.Environment.ApplicationName, string.Join(", ", app.Urls), options.Bus.Transport, options.Clock, string.Join("; ", databases));
+        if (!options.Dev.Enabled) return;
+
+        var credentials = app.Services.GetRequiredService<Credentials>();
+        logger.LogWarning("Dev mode is on: dev endpoints are open and dev credentials are accepted");
+        // Plain lines too, so a newcomer finds them without reading JSON.
+        Console.WriteLine($"PainPro dev API key (X-Api-Key): {credentials.DevApiKey}");
+        Console.WriteLine($"PainPro dev Twilio auth token:   {credentials.TwilioAuthToken}");
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/dev"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,80 @@
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.ServiceDefaults.Data;
+using System.Text.Json;
+
+namespace PainPro.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes each service database's outbox: right after a commit, and every few seconds in case a
+/// notification was missed or the broker was down. A row is marked sent only after the broker confirmed it;
+/// a crash in between publishes it again with the same MessageId, and consumers' inboxes drop the repeat.
+/// </summary>
+internal sealed class OutboxRelay(
+    IEnumerable<ServiceDatabase> databases,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<PainProOptions> options,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(databases.Select(db => RelayAsync(db, stoppingToken)));
+
+    private async Task RelayAsync(ServiceDatabase db, CancellationToken ct)
+    {
+        await Task.Yield();
+        var wake = signal.For(db.Schema);
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await PublishBatchAsync(db, ct);
+                failures = 0;
+                if (published == options.Value.Database.OutboxBatchSize) continue;
+                await wake.WaitAsync(IdlePoll, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                failures++;
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6))));
+                logger.LogWarning(ex, "Outbox relay for {Schema} could not publish (attempt {Failures}); retrying in {Backoff}",
+                    db.Schema, failures, backoff);
+                try { await Task.Delay(backoff, ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch and returns how many went out.</summary>
+    internal async Task<int> PublishBatchAsync(ServiceDatabase db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // On PostgreSQL the row locks keep replicas from publishing the same rows at once.
+        var rows = (await connection.QueryAsync<OutboxRow>(
+            $"SELECT id AS Id, message_type AS MessageType, body AS Body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
+            new { limit = options.Value.Database.OutboxBatchSize }, transaction)).AsList();
+        if (rows.Count == 0) return 0;
+
+        await Task.WhenAll(rows.Select(row =>
+        {
+            var type = Outbox.ResolveType(row.MessageType);
+            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
+            return bus.Publish(message, type, context => context.MessageId = row.Id, ct);
+        }));
+
+        await connection.ExecuteAsync("UPDATE outbox SET sent_at = @now WHERE id IN @ids",
+            new { ids = rows.Select(r => r.Id).ToArray(), now = db.Clock.GetUtcNow() }, transaction);
+        await transaction.CommitAsync(ct);
+        logger.LogDebug("Relayed {Count} messages from {Schema}", rows.Count, db.Schema);
+        return rows.Count;
+    }
+
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body);
+}

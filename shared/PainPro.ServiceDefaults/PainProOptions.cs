@@ -1,0 +1,81 @@
+namespace PainPro.ServiceDefaults;
+
+/// <summary>Everything under the <c>PainPro</c> configuration section.</summary>
+public sealed class PainProOptions
+{
+    public const string Section = "PainPro";
+
+    /// <summary>Where AllInOne (and any SQLite deployment) keeps its database files.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The public origin Twilio calls; webhook signatures are computed on it.</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary><c>system</c> or <c>simulated</c>.</summary>
+    public string Clock { get; set; } = "system";
+
+    public DatabaseOptions Database { get; set; } = new();
+    public BusOptions Bus { get; set; } = new();
+    public DevOptions Dev { get; set; } = new();
+    public TwilioOptions Twilio { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Every due-work loop (claim, expiry, escalation) runs at this period.</summary>
+    public TimeSpan DueWorkInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public bool IsSimulatedClock => string.Equals(Clock, "simulated", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>PostgreSQL connection string; each service sets its own schema as the search path.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Maximum rows the outbox relay publishes per round trip.</summary>
+    public int OutboxBatchSize { get; set; } = 500;
+}
+
+public sealed class BusOptions
+{
+    /// <summary><c>inmemory</c> (AllInOne) or <c>rabbitmq</c>.</summary>
+    public string Transport { get; set; } = "inmemory";
+
+    /// <summary>e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c>.</summary>
+    public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>Declare queues as quorum queues (clustered RabbitMQ).</summary>
+    public bool QuorumQueues { get; set; }
+
+    public int PrefetchCount { get; set; } = 32;
+
+    public int RetryLimit { get; set; } = 5;
+}
+
+public sealed class DevOptions
+{
+    /// <summary>Turns on the dev endpoints, dev gateways and dev credentials.</summary>
+    public bool Enabled { get; set; }
+
+    public string? ApiKey { get; set; }
+}
+
+public sealed class TwilioOptions
+{
+    public string? AuthToken { get; set; }
+    public string? AccountSid { get; set; }
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>Integration API keys, stored as lowercase hex SHA-256 hashes; never the key itself.</summary>
+    public List<ApiKeyEntry> ApiKeys { get; set; } = [];
+}
+
+public sealed class ApiKeyEntry
+{
+    public string Name { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+}
