@@ -17,6 +17,8 @@ public static class AllInOneDefaults
             ["PainPro:Database:Provider"] = "sqlite",
             ["PainPro:Bus:Transport"] = "inmemory",
             ["PainPro:Dev:Enabled"] = "true",
+            // Flows like the system clock until /dev/clock/advance moves it forward.
+            ["PainPro:Clock"] = "simulated",
             ["PainPro:PublicBaseUrl"] = DefaultUrl,
             ["PainPro:DataDirectory"] = "data",
         };

@@ -12,7 +12,8 @@ public record EnrollmentCreated(
     string Facility,
     string? Surgeon,
     int? BaselineVas,
-    DateTimeOffset? BaselineRecordedAt);
+    DateTimeOffset? BaselineRecordedAt,
+    string? MrnLast4 = null);
 
 public record EnrollmentCancelled(Guid EnrollmentId, string Reason);
 
@@ -58,7 +59,9 @@ public record PainAlertRaised(
     string[] Rules,
     string Severity,
     string Summary,
-    DateTimeOffset RaisedAt);
+    DateTimeOffset RaisedAt,
+    string? MrnLast4 = null,
+    bool Escalated = false);
 
 public record AlertAcknowledged(Guid AlertId, string By, DateTimeOffset At);
 
@@ -67,3 +70,8 @@ public record AlertResolved(Guid AlertId, string By, DateTimeOffset At, string O
 public record PatientOptedOut(string Phone, string Keyword, DateTimeOffset At);
 
 public record PatientOptedIn(string Phone, string Keyword, DateTimeOffset At);
+
+/// <summary>An integration API key was issued at the Portal; services accept it from now on. Only its hash travels.</summary>
+public record ApiKeyIssued(string Name, string Sha256, DateTimeOffset At);
+
+public record ApiKeyRevoked(string Sha256, DateTimeOffset At);

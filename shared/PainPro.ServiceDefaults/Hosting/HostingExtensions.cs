@@ -44,7 +44,7 @@ public static class HostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
 
         builder.Services.TryAddSingleton<TimeProvider>(_ => options.IsSimulatedClock
-            ? new SimulatedClock(DateTimeOffset.UtcNow)
+            ? new SimulatedClock(stateFile: options.Database.Provider == "sqlite" ? Path.Combine(options.DataDirectory, "clock.json") : null)
             : TimeProvider.System);
 
         // Migrations first: hosted services start in registration order, so nothing reads an unmigrated schema.
