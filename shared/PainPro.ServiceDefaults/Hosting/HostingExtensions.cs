@@ -80,6 +80,7 @@ public static class HostingExtensions
                 .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme, PainProAuth.CookieScheme)
                 .RequireRole(PainProAuth.IntegrationRole, PainProAuth.NurseRole, PainProAuth.ManagerRole, PainProAuth.AdminRole));
 
+        builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
@@ -99,6 +100,8 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Form endpoints (the survey form, Portal pages) validate tokens; webhooks opt out with DisableAntiforgery().
+        app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
