@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+using Xunit;
+
+namespace PainPro.Testing;
+
+/// <summary>
+/// A migrated service database on a fresh SQLite file or a fresh PostgreSQL database, for repository tests that
+/// must pass on both dialects: <c>[Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]</c>.
+/// </summary>
+public static class TestDatabase
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    public static TheoryData<string> Providers => new() { Sqlite, Postgres };
+
+    public static async Task<TestDatabase<TDb>> CreateAsync<TDb>(string provider, TimeProvider? clock = null)
+        where TDb : ServiceDatabase
+    {
+        PostgresDatabase? postgres = null;
+        string? directory = null;
+        var options = new PainProOptions { Database = { Provider = provider } };
+        if (provider == Postgres)
+        {
+            postgres = await PostgresDatabase.CreateAsync();
+            options.Database.ConnectionString = postgres.ConnectionString;
+        }
+        else
+        {
+            directory = Path.Combine(Path.GetTempPath(), "painpro-tests", Guid.NewGuid().ToString("N"));
+            options.DataDirectory = directory;
+        }
+
+        var services = new ServiceCollection()
+            .AddSingleton(Options.Create(options))
+            .AddSingleton(clock ?? TimeProvider.System)
+            .AddSingleton<DatabaseConnector>()
+            .AddSingleton<OutboxSignal>()
+            .AddSingleton<ILogger<MigrationRunner>>(NullLogger<MigrationRunner>.Instance)
+            .AddSingleton<MigrationRunner>()
+            .AddSingleton<TDb>()
+            .BuildServiceProvider();
+        var db = services.GetRequiredService<TDb>();
+        await services.GetRequiredService<MigrationRunner>().MigrateAsync(db, CancellationToken.None);
+        return new TestDatabase<TDb>(db, services, postgres, directory);
+    }
+}
+
+public sealed class TestDatabase<TDb>(TDb db, ServiceProvider services, PostgresDatabase? postgres, string? directory)
+    : IAsyncDisposable where TDb : ServiceDatabase
+{
+    public TDb Db { get; } = db;
+
+    /// <summary>The container the database was built from, for resolving code under test with the same database.</summary>
+    public IServiceProvider Services => services;
+
+    /// <summary>Messages written to the outbox so far, oldest first, deserialized to their contract types.</summary>
+    public async Task<IReadOnlyList<object>> OutboxAsync()
+    {
+        await using var connection = await Db.OpenAsync();
+        var rows = await connection.QueryAsync<(string Type, string Body)>("SELECT message_type, body FROM outbox ORDER BY id");
+        var contracts = typeof(PainPro.Contracts.SurveyDue).Assembly;
+        return rows.Select(r => JsonSerializer.Deserialize(r.Body, contracts.GetType(r.Type)!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<T>> OutboxAsync<T>() => (await OutboxAsync()).OfType<T>().ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await services.DisposeAsync();
+        if (postgres is not null) await postgres.DisposeAsync();
+        if (directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+    }
+}
