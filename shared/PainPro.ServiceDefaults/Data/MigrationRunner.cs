@@ -21,13 +21,27 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     public async Task MigrateAsync(ServiceDatabase db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        var lockKey = "painpro-migrations:" + db.Schema;
         if (db.Dialect == SqlDialect.Postgres)
         {
-            // Session-level lock, released with the connection; keyed by schema so services migrate in parallel.
-            await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@key))", new { key = "painpro-migrations:" + db.Schema });
+            // Keyed by schema so services migrate in parallel. A session lock outlives the pooled connection's
+            // return to the pool, so it is released explicitly below.
+            await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
             await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{db.Schema}\"");
         }
+        try
+        {
+            await ApplyPendingAsync(db, connection, ct);
+        }
+        finally
+        {
+            if (db.Dialect == SqlDialect.Postgres)
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey });
+        }
+    }
 
+    private async Task ApplyPendingAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, CancellationToken ct)
+    {
         await connection.ExecuteAsync(db.Dialect == SqlDialect.Postgres
             ? "CREATE TABLE IF NOT EXISTS schema_migrations (source text NOT NULL, version int NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, version))"
             : "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (source, version))");
@@ -37,6 +51,7 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         {
             foreach (var migration in Discover(assembly, db.Dialect.Name))
             {
+                // SQLite: BEGIN IMMEDIATE takes the write lock before the check, so concurrent runners serialise here.
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 var done = await connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM schema_migrations WHERE source = @source AND version = @Version",

@@ -17,6 +17,17 @@ public abstract class SqlDialect
     /// <summary>Whether several processes may write at once (PostgreSQL) or only one (SQLite).</summary>
     public abstract bool SupportsConcurrentWriters { get; }
 
+    /// <summary>
+    /// <c>column IN ('…', '…')</c> for a set of GUIDs, written as literals. Safe because a formatted GUID holds only
+    /// hex digits and dashes; used instead of a list parameter because Dapper sends arrays natively to PostgreSQL
+    /// but expands lists for SQLite without its type handlers, so no one list parameter works on both.
+    /// </summary>
+    public string InGuids(string column, IEnumerable<Guid> ids)
+    {
+        var literals = string.Join(", ", ids.Select(id => $"'{id:D}'"));
+        return literals.Length == 0 ? "1 = 0" : $"{column} IN ({literals})";
+    }
+
     private sealed class PostgresDialect : SqlDialect
     {
         public override string Name => "postgres";

@@ -51,7 +51,10 @@ internal sealed class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes one batch and returns how many went out.</summary>
+    /// <summary>
+    /// Publishes one batch and returns how many went out. Within a batch messages are published concurrently,
+    /// so consumers must not rely on their order (they live on different queues anyway).
+    /// </summary>
     internal async Task<int> PublishBatchAsync(ServiceDatabase db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -69,8 +72,8 @@ internal sealed class OutboxRelay(
             return bus.Publish(message, type, context => context.MessageId = row.Id, ct);
         }));
 
-        await connection.ExecuteAsync("UPDATE outbox SET sent_at = @now WHERE id IN @ids",
-            new { ids = rows.Select(r => r.Id).ToArray(), now = db.Clock.GetUtcNow() }, transaction);
+        await connection.ExecuteAsync($"UPDATE outbox SET sent_at = @now WHERE {db.Dialect.InGuids("id", rows.Select(r => r.Id))}",
+            new { now = db.Clock.GetUtcNow() }, transaction);
         await transaction.CommitAsync(ct);
         logger.LogDebug("Relayed {Count} messages from {Schema}", rows.Count, db.Schema);
         return rows.Count;

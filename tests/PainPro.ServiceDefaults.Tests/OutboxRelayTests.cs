@@ -1,0 +1,53 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+using PainPro.Testing;
+using Xunit;
+
+namespace PainPro.ServiceDefaults.Tests;
+
+public class OutboxRelayTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Relayed_messages_carry_their_outbox_id_as_message_id_and_go_out_once(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
+        await using var bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        var harness = bus.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var relay = new OutboxRelay([test.Db], harness.Bus, new OutboxSignal(),
+            Options.Create(new PainProOptions { Database = { OutboxBatchSize = 2 } }), NullLogger<OutboxRelay>.Instance);
+
+        var enrollments = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        await test.Db.InTransactionAsync(async s =>
+        {
+            foreach (var id in enrollments) await s.PublishAsync(new EnrollmentCancelled(id, "procedure cancelled"));
+        });
+
+        Assert.Equal(2, await relay.PublishBatchAsync(test.Db, CancellationToken.None));
+        Assert.Equal(1, await relay.PublishBatchAsync(test.Db, CancellationToken.None));
+        Assert.Equal(0, await relay.PublishBatchAsync(test.Db, CancellationToken.None));
+
+        var published = harness.Published.Select<EnrollmentCancelled>().ToList();
+        Assert.Equal(enrollments.Order(), published.Select(p => p.Context.Message.EnrollmentId).Order());
+        var outboxIds = await test.Db.ReadAsync(c => Dapper.SqlMapper.QueryAsync<Guid>(c, "SELECT id FROM outbox WHERE sent_at IS NOT NULL"));
+        Assert.Equal(outboxIds.Order(), published.Select(p => p.Context.MessageId!.Value).Order());
+    }
+
+    [Fact]
+    public void Queue_names_are_kebab_case_and_prefixed_by_the_owning_service()
+    {
+        Assert.Equal("ingestion-survey-due", BusExtensions.QueueName("ingestion", typeof(SurveyDueConsumer)));
+        Assert.Equal("messaging-survey-due", BusExtensions.QueueName("messaging", typeof(SurveyDueConsumer)));
+    }
+
+    private sealed class SurveyDueConsumer : IConsumer<SurveyDue>
+    {
+        public Task Consume(ConsumeContext<SurveyDue> context) => Task.CompletedTask;
+    }
+}
