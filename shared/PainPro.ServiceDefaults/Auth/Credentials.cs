@@ -12,14 +12,14 @@ namespace PainPro.ServiceDefaults.Auth;
 /// </summary>
 public sealed class Credentials
 {
-    private readonly Dictionary<string, string> apiKeyHashes; // hash -> name
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> apiKeyHashes; // hash -> name
 
     public Credentials(IOptions<PainProOptions> options)
     {
         var o = options.Value;
-        apiKeyHashes = o.Auth.ApiKeys
+        apiKeyHashes = new(o.Auth.ApiKeys
             .Where(k => !string.IsNullOrWhiteSpace(k.Sha256))
-            .ToDictionary(k => k.Sha256.Trim().ToLowerInvariant(), k => string.IsNullOrWhiteSpace(k.Name) ? "integration" : k.Name);
+            .ToDictionary(k => k.Sha256.Trim().ToLowerInvariant(), k => string.IsNullOrWhiteSpace(k.Name) ? "integration" : k.Name));
 
         TwilioAuthToken = o.Twilio.AuthToken;
         if (o.Dev.Enabled)
@@ -35,6 +35,11 @@ public sealed class Credentials
 
     /// <summary>Null when no token is configured: every Twilio webhook is then refused.</summary>
     public string? TwilioAuthToken { get; }
+
+    /// <summary>Accepts a key issued at run time (by its hash).</summary>
+    public void Accept(string sha256, string name) => apiKeyHashes[sha256.Trim().ToLowerInvariant()] = name;
+
+    public void Revoke(string sha256) => apiKeyHashes.TryRemove(sha256.Trim().ToLowerInvariant(), out _);
 
     /// <summary>The key's client name, or null when the key is unknown. Compares hashes, never keys.</summary>
     public string? FindApiKey(string presented)

@@ -52,6 +52,7 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton<MigrationRunner>();
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddHostedService<ApiKeyDirectoryLoader>();
 
         builder.Services.TryAddSingleton<DueWorkRunner>();
         builder.Services.AddHostedService<DueWorkLoop>();
@@ -90,6 +91,9 @@ public static class HostingExtensions
     {
         builder.Services.AddSingleton<TDb>();
         builder.Services.AddSingleton<ServiceDatabase>(sp => sp.GetRequiredService<TDb>());
+        var schema = typeof(TDb).GetField("Name")?.GetRawConstantValue() as string ?? typeof(TDb).Name.ToLowerInvariant();
+        builder.AddConsumer<ApiKeyIssuedConsumer<TDb>>(schema);
+        builder.AddConsumer<ApiKeyRevokedConsumer<TDb>>(schema);
         return builder;
     }
 

@@ -70,7 +70,8 @@ public static partial class BusExtensions
 
     internal static string QueueName(string service, Type consumer)
     {
-        var name = consumer.Name.EndsWith("Consumer", StringComparison.Ordinal) ? consumer.Name[..^"Consumer".Length] : consumer.Name;
+        var typeName = consumer.IsGenericType ? consumer.Name[..consumer.Name.IndexOf('`')] : consumer.Name;
+        var name = typeName.EndsWith("Consumer", StringComparison.Ordinal) ? typeName[..^"Consumer".Length] : typeName;
         return $"{service}-{Kebab().Replace(name, "-$1").ToLowerInvariant()}";
     }
 
