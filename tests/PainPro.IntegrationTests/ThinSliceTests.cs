@@ -1,0 +1,35 @@
+using System.Net;
+using Xunit;
+
+namespace PainPro.IntegrationTests;
+
+public class ThinSliceTests
+{
+    [Fact]
+    public async Task Four_separate_hosts_on_rabbitmq_and_postgres_carry_a_reply_of_9_to_a_pain_progression_alert()
+    {
+        await using var topology = await Topology.StartSeparateAsync();
+        await AssertAllReadyAsync(topology);
+
+        await topology.NewSlice().RunAsync();
+    }
+
+    [Fact]
+    public async Task AllInOne_carries_a_reply_of_9_to_a_pain_progression_alert()
+    {
+        await using var topology = await Topology.StartAllInOneAsync();
+        await AssertAllReadyAsync(topology);
+
+        await topology.NewSlice().RunAsync();
+    }
+
+    private static async Task AssertAllReadyAsync(Topology topology)
+    {
+        foreach (var host in topology.Hosts)
+        {
+            using var client = host.CreateClient(withApiKey: false);
+            await Testing.Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+                $"{host.BaseUrl}/health/ready", TimeSpan.FromSeconds(30));
+        }
+    }
+}
