@@ -34,13 +34,13 @@ public sealed record ReplyParse(ReplyKind Kind, int? Value, string? Keyword)
 /// STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT → <see cref="ReplyKind.OptOut"/>;
 /// START, YES, UNSTOP → <see cref="ReplyKind.OptIn"/>; HELP, INFO → <see cref="ReplyKind.Help"/>.
 /// "stop the pain is 7" is not a keyword.</para>
-/// <para><b>Answers.</b> The text is compared without case or accents ("SÉIS" = "seis"), compatibility forms folded
-/// (full-width digits). It is split into words, numbers and the slash; these characters only separate:
+/// <para><b>Answers.</b> The text is compared without case, accents or invisible format characters ("SÉIS" = "seis"),
+/// compatibility forms folded (full-width digits). It is split into words, numbers and the slash; these characters only separate:
 /// whitespace <c>, ; : = ( ) " ' . ! ¡</c>. Any other character — <c>- + ? # &lt; &gt; %</c>, emoji, other
 /// scripts' digits — makes the message not an answer, as does a decimal ("7.5", "7,5") or a body over
 /// <see cref="MaxAnswerLength"/> characters. The message is an answer when it has:</para>
 /// <list type="bullet">
-/// <item>exactly one number: one or two digits ("7", "07") or a number word 0–10 in English or Spanish
+/// <item>exactly one number: one or two ASCII digits ("7", "07"; "100" is refused) or a number word 0–10 in English or Spanish
 /// ("seven", "siete", "uno"/"una"); optionally followed by the item's maximum as a denominator
 /// ("7/10", "7 out of 10", "7 de 10", "3/5" for MSTS);</item>
 /// <item>around it, only filler words from a short list ("pain", "my", "is", "it's", "I'd say", "about", "a",
@@ -180,7 +180,7 @@ public static class ReplyParser
                     return null;
                 }
 
-                i += denominator;
+                i += denominator; // the denominator is part of this number, not a second one
             }
             else if (acceptsChangeWords && AnalgesicWords.TryGetValue(token.Text, out var change))
             {
@@ -251,15 +251,15 @@ public static class ReplyParser
     }
 
     /// <summary>
-    /// Lower case, accents removed, compatibility forms folded (full-width and superscript digits), typographic
-    /// apostrophes made plain. Null when the text holds surrogates (emoji and other astral symbols): never an answer,
-    /// and <see cref="string.Normalize()"/> would throw on a lone one.
+    /// Lower case, accents and format characters removed, compatibility forms folded (full-width and superscript
+    /// digits), typographic apostrophes made plain. Null when the text holds surrogates (emoji and other astral symbols) or unassigned
+    /// code points: never an answer, and <see cref="string.Normalize()"/> would throw on a lone surrogate.
     /// </summary>
     private static string? Fold(string body)
     {
         foreach (var c in body)
         {
-            if (char.IsSurrogate(c))
+            if (char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.OtherNotAssigned)
             {
                 return null;
             }
@@ -269,7 +269,8 @@ public static class ReplyParser
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            // Accents, and the invisible format characters phones slip in (zero-width space, byte-order mark).
+            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.Format)
             {
                 continue;
             }
@@ -287,7 +288,7 @@ public static class ReplyParser
         public bool IsDigits => char.IsAsciiDigit(Text[0]);
     }
 
-    /// <summary>Words, digit runs and slashes; null when the text holds a character that is neither nor a separator, or a decimal.</summary>
+    /// <summary>Words, digit runs and slashes; null when the text holds a decimal or a character that is none of these nor a separator.</summary>
     private static List<Token>? Tokenize(string text)
     {
         var tokens = new List<Token>();

@@ -84,14 +84,14 @@ public static class Scoring
         var analgesicsUp = analgesicChange == AnalgesicChanges.More;
         var analgesicsDown = analgesicChange == AnalgesicChanges.Less;
         var analgesicsStable = analgesicChange == AnalgesicChanges.Same;
-        var rise = vas - baselineVas;
+        var rise = vas - baselineVas; // negative when pain fell
 
         if (vas == 0 && !analgesicsUp)
         {
             return ConsensusClass.Complete;
         }
 
-        if ((-rise >= 2 && !analgesicsUp) || (analgesicsDown && rise <= 0))
+        if ((rise <= -2 && !analgesicsUp) || (analgesicsDown && rise <= 0))
         {
             return ConsensusClass.Partial;
         }

@@ -47,8 +47,8 @@ internal static class Spanish
                 zero: "Me impide por completo trabajar o hacer mis actividades habituales"),
             Msts.Item(ItemCodes.MstsEmotional, "Aceptación emocional",
                 "¿Cómo se siente con el brazo o la pierna tratados y con cómo funcionan ahora?",
-                five: "Entusiasmado o entusiasmada",
-                three: "Satisfecho o satisfecha",
+                five: "Con entusiasmo",
+                three: "Con satisfacción",
                 one: "Lo acepto",
                 zero: "No me gusta"),
 
