@@ -21,6 +21,9 @@ public static class AllInOneDefaults
             ["PainPro:Clock"] = "simulated",
             ["PainPro:PublicBaseUrl"] = DefaultUrl,
             ["PainPro:DataDirectory"] = "data",
+            // A newcomer reads these logs in a terminal: plain lines, and no per-queue chatter from the bus.
+            ["Logging:Console:FormatterName"] = "simple",
+            ["Logging:LogLevel:MassTransit"] = "Warning",
         };
         // Lowest precedence: appsettings, environment and command line all win over these.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
