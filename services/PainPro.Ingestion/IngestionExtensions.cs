@@ -1,19 +1,57 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PainPro.Ingestion.Alerts;
+using PainPro.Ingestion.Enrollments;
+using PainPro.Ingestion.Outcomes;
+using PainPro.Ingestion.Responses;
+using PainPro.Ingestion.Sms;
+using PainPro.Ingestion.Surveys;
+using PainPro.Ingestion.WebForm;
 using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Ingestion;
 
 public static class IngestionExtensions
 {
+    public const string ServiceName = "ingestion";
+
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IngestionDb>();
+        builder.Services.AddOptions<IngestionOptions>()
+            .BindConfiguration(IngestionOptions.Section)
+            .Validate(o => Durations.TryParse(o.Alerts.EscalateAfter, out _),
+                "PainPro:Ingestion:Alerts:EscalateAfter must be a positive duration such as PT4H.")
+            .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
+                "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddDataProtection();
+
+        builder.Services.AddSingleton<SurveyLinks>();
+        builder.Services.AddSingleton<AlertBook>();
+        builder.Services.AddSingleton<ResponseRecorder>();
+        builder.Services.AddSingleton<SmsInbox>();
+        builder.Services.AddSingleton<SurveyLinkGuard>();
+        builder.Services.AddSingleton<OutcomesSummary>();
+        builder.Services.AddSingleton<IDueWork, AlertEscalation>();
+
+        builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
+        builder.AddConsumer<SurveyDueConsumer>(ServiceName);
+        builder.AddConsumer<SurveyExpiredConsumer>(ServiceName);
         return builder;
     }
 
     public static WebApplication MapIngestion(this WebApplication app)
     {
+        app.MapSmsWebhook();
+        app.MapSurveyForm();
+        app.MapAlertApi();
+        app.MapResponseApi();
+        app.MapOutcomesApi();
         return app;
     }
 }

@@ -1,0 +1,74 @@
+namespace PainPro.Ingestion.Alerts;
+
+/// <summary>An alert as the API shows it (DESIGN §9, extended compatibly for the Portal's worklist).</summary>
+public sealed record AlertView(
+    Guid AlertId,
+    Guid EnrollmentId,
+    Guid PatientId,
+    Guid SurveyId,
+    IReadOnlyList<string> Rules,
+    string Severity,
+    string Summary,
+    string Status,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset UpdatedAt,
+    string Timepoint,
+    string? ConsensusClass,
+    string? ProcedureType,
+    string? BodySite,
+    string? Facility,
+    string? MrnLast4,
+    bool Escalated,
+    DateTimeOffset? EscalatedAt,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? ResolvedAt,
+    string? ResolvedBy,
+    string? Outcome,
+    string? Note)
+{
+    public static AlertView Of(AlertRecord a) => new(
+        a.Id, a.EnrollmentId, a.PatientId, a.SurveyId, a.Rules, a.Severity, a.Summary, a.Status, a.RaisedAt, a.UpdatedAt,
+        a.Timepoint, a.ConsensusClass, a.ProcedureType, a.BodySite, a.Facility, a.MrnLast4, a.EscalatedAt is not null,
+        a.EscalatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy, a.Outcome, a.ResolutionNote);
+}
+
+/// <summary>One line of an alert's history as the API shows it.</summary>
+public sealed record AlertHistoryView(
+    DateTimeOffset At,
+    string Action,
+    string Actor,
+    string? Via,
+    Guid? SurveyId,
+    string? Severity,
+    IReadOnlyList<string>? Rules,
+    string? Summary,
+    string? Outcome,
+    string? Note)
+{
+    public static AlertHistoryView Of(AlertEvent e) => new(
+        e.At, e.Action, e.Actor, e.Via, e.SurveyId, e.Severity,
+        e.Rules?.Split(',', StringSplitOptions.RemoveEmptyEntries), e.Summary, e.Outcome, e.Note);
+}
+
+/// <summary><c>GET /api/alerts/{id}</c>: the alert and everything that happened to it.</summary>
+public sealed record AlertDetailView(AlertView Alert, IReadOnlyList<AlertHistoryView> History);
+
+public sealed record ResolveRequest(string? Outcome, string? Note);
+
+public sealed record NoteRequest(string? Note);
+
+public sealed record CallRequest(string? Outcome, string? Note);
+
+public static class CallOutcomes
+{
+    public const string Reached = "reached";
+    public const string NoAnswer = "no-answer";
+    public const string Voicemail = "voicemail";
+    public const string WrongNumber = "wrong-number";
+
+    public static IReadOnlyList<string> All { get; } = [Reached, NoAnswer, Voicemail, WrongNumber];
+}
+
+/// <summary><c>GET /api/alerts/stats</c>: alert volume, time to acknowledge and rules, for the manager dashboard.</summary>
+public sealed record AlertStatsView(int Alerts, double? MedianMinutesToAcknowledge, IReadOnlyDictionary<string, int> ByRule);

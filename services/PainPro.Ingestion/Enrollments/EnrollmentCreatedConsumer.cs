@@ -1,0 +1,59 @@
+using PainPro.Contracts;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+
+namespace PainPro.Ingestion.Enrollments;
+
+/// <summary>
+/// Keeps what Ingestion needs to know about an enrollment: the clinic baseline the alert rules compare with,
+/// and the procedure, site and facility the worklist and the outcomes summary filter on.
+/// </summary>
+public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<EnrollmentCreated>(db)
+{
+    // A clinic baseline wins; without one, a baseline already answered by survey (if the survey overtook
+    // this message) is kept.
+    private const string Upsert = """
+        INSERT INTO enrollments (id, patient_id, procedure_type, body_site, facility, performed_at, mrn_last4,
+                                 baseline_vas, baseline_recorded_at, baseline_source, created_at)
+        VALUES (@EnrollmentId, @PatientId, @ProcedureType, @BodySite, @Facility, @PerformedAt, @MrnLast4,
+                @BaselineVas, @BaselineRecordedAt, @BaselineSource, @Now)
+        ON CONFLICT (id) DO UPDATE SET
+            patient_id = excluded.patient_id,
+            procedure_type = excluded.procedure_type,
+            body_site = excluded.body_site,
+            facility = excluded.facility,
+            performed_at = excluded.performed_at,
+            mrn_last4 = excluded.mrn_last4,
+            baseline_vas = COALESCE(excluded.baseline_vas, enrollments.baseline_vas),
+            baseline_recorded_at = CASE WHEN excluded.baseline_vas IS NULL THEN enrollments.baseline_recorded_at ELSE excluded.baseline_recorded_at END,
+            baseline_source = COALESCE(excluded.baseline_source, enrollments.baseline_source)
+        """;
+
+    protected override Task HandleAsync(EnrollmentCreated message, DbSession session, CancellationToken ct) => ApplyAsync(message, session);
+
+    /// <summary>The effect of one message, inside the caller's transaction.</summary>
+    internal Task ApplyAsync(EnrollmentCreated message, DbSession session)
+    {
+        var now = session.Clock.GetUtcNow();
+        return session.ExecuteAsync(Upsert, new
+        {
+            message.EnrollmentId,
+            message.PatientId,
+            message.ProcedureType,
+            message.BodySite,
+            message.Facility,
+            message.PerformedAt,
+            message.MrnLast4,
+            message.BaselineVas,
+            BaselineRecordedAt = message.BaselineVas is null ? (DateTimeOffset?)null : message.BaselineRecordedAt ?? now,
+            BaselineSource = message.BaselineVas is null ? null : BaselineSources.Clinic,
+            Now = now,
+        });
+    }
+}
+
+public static class BaselineSources
+{
+    public const string Clinic = "clinic";
+    public const string Survey = "survey";
+}

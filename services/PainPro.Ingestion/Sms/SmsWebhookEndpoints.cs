@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Auth;
+
+namespace PainPro.Ingestion.Sms;
+
+public static class SmsWebhookEndpoints
+{
+    public const string Path = "/webhooks/twilio/sms";
+
+    public static IEndpointRouteBuilder MapSmsWebhook(this IEndpointRouteBuilder app)
+    {
+        // Twilio cannot send an antiforgery token; its HMAC signature is the proof of origin instead.
+        app.MapPost(Path, ReceiveAsync).DisableAntiforgery().AllowAnonymous().WithTags("twilio");
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, SmsInbox inbox, Credentials credentials,
+        IOptions<PainProOptions> options, ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Twilio webhooks are form encoded (application/x-www-form-urlencoded).");
+        var form = await request.ReadFormAsync(ct);
+
+        if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
+        {
+            loggers.CreateLogger(typeof(SmsWebhookEndpoints)).LogWarning("Refused an inbound SMS webhook with a missing or invalid {Header}",
+                ServiceDefaults.Twilio.TwilioSignature.Header);
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.",
+                detail: $"{ServiceDefaults.Twilio.TwilioSignature.Header} does not match this request.");
+        }
+
+        var sid = form["MessageSid"].ToString();
+        var from = form["From"].ToString();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(sid) || sid.Length > 64) errors["MessageSid"] = ["A Twilio MessageSid is required."];
+        if (PhoneNumbers.Normalize(from) is null) errors["From"] = ["The sender's phone number is required."];
+        if (errors.Count > 0) return Results.ValidationProblem(errors);
+
+        var reply = await inbox.ReceiveAsync(new InboundSms(sid.Trim(), from, form["Body"].ToString()), ct);
+        return Results.Text(TwiML.Reply(reply), TwiML.ContentType);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using PainPro.Ingestion.Auditing;
+using PainPro.Ingestion.Responses;
+using PainPro.Ingestion.Surveys;
+using PainPro.Instruments;
+
+namespace PainPro.Ingestion.WebForm;
+
+/// <summary>
+/// <c>GET|POST /s/{token}</c>: the web survey. The token finds the survey by its hash; unknown and closed links
+/// get a clear page (404, 410) and spend the client's guessing allowance. Answers are validated on the server;
+/// a resubmission inside the window replaces the earlier answers, and the change is audited.
+/// The POST binds the form, so ASP.NET Core's antiforgery check applies to it.
+/// </summary>
+public static class SurveyFormEndpoints
+{
+    private const int MaxTokenLength = 200;
+    private const string HtmlContentType = "text/html; charset=utf-8";
+
+    public static IEndpointRouteBuilder MapSurveyForm(this IEndpointRouteBuilder app)
+    {
+        var form = app.MapGroup("/s").AllowAnonymous().ExcludeFromDescription();
+        form.MapGet("/{token}", ShowAsync);
+        form.MapPost("/{token}", SubmitAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ShowAsync(string token, HttpContext http, IngestionDb db, SurveyLinkGuard guard,
+        IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var nonce = SecurityHeaders.Apply(http.Response);
+        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, nonce, ct);
+        if (survey is null) return refusal!;
+
+        var answers = await db.ReadAsync(c => c.QueryAsync<StoredAnswer>(
+            "SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @Id", new { survey.Id }), ct);
+        var values = answers.ToDictionary(a => a.Item, a => a.Value.ToString(CultureInfo.InvariantCulture));
+        return Html(StatusCodes.Status200OK, SurveyFormPage.Form(Model(survey, http, antiforgery, values, errors: [], answered: values.Count > 0), nonce));
+    }
+
+    private static async Task<IResult> SubmitAsync(string token, [FromForm] IFormCollection form, HttpContext http, IngestionDb db,
+        SurveyLinkGuard guard, IAntiforgery antiforgery, ResponseRecorder recorder, CancellationToken ct)
+    {
+        var nonce = SecurityHeaders.Apply(http.Response);
+        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, nonce, ct);
+        if (survey is null) return refusal!;
+
+        var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
+        var text = InstrumentTexts.WebForm(locale);
+        var (answers, errors) = Validate(survey.ItemDefinitions, form, text);
+        if (errors.Count > 0)
+        {
+            var submitted = survey.ItemDefinitions
+                .Where(item => form.ContainsKey(item.Code))
+                .ToDictionary(item => item.Code, item => form[item.Code].ToString());
+            return Html(StatusCodes.Status400BadRequest,
+                SurveyFormPage.Form(Model(survey, http, antiforgery, submitted, errors, answered: false), nonce));
+        }
+
+        var replaced = await db.InTransactionAsync(async session =>
+        {
+            var now = session.Clock.GetUtcNow();
+            // Locks the survey against a text or another submission recording at the same moment.
+            var open = await session.ExecuteAsync(
+                "UPDATE surveys SET last_activity_at = @now WHERE id = @Id AND status <> 'expired' AND expires_at > @now",
+                new { now, survey.Id });
+            if (open == 0) return (bool?)null;
+
+            var before = await ResponseRecorder.CurrentAnswersAsync(session, survey.Id);
+            var recorded = await recorder.RecordAsync(session, survey, answers, ResponseSources.Web, enteredBy: null);
+            var changedItems = answers.Where(a => before.TryGetValue(a.Item, out var old) && old != a.Value).Select(a => a.Item).ToList();
+            if (changedItems.Count > 0)
+                await AuditLog.RecordAsync(session, "patient", via: "web-form", AuditLog.ResubmittedForm, survey.EnrollmentId, survey.Id,
+                    detail: "replaced " + string.Join(",", changedItems));
+            return before.Count > 0 && recorded.Changed > 0;
+        }, ct);
+
+        if (replaced is null)
+            return Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce));
+        return replaced.Value
+            ? Html(StatusCodes.Status200OK, SurveyFormPage.Message(locale, text.UpdatedTitle, text.UpdatedBody, nonce))
+            : Html(StatusCodes.Status200OK, SurveyFormPage.Message(locale, text.ThanksTitle, text.ThanksBody, nonce));
+    }
+
+    /// <summary>Every item of the survey must have exactly one whole number in its range.</summary>
+    internal static (IReadOnlyList<Answer> Answers, Dictionary<string, string> Errors) Validate(
+        IReadOnlyList<ItemDefinition> items, IFormCollection form, WebFormText text)
+    {
+        var answers = new List<Answer>();
+        var errors = new Dictionary<string, string>();
+        foreach (var item in items)
+        {
+            var values = form[item.Code];
+            if (values.Count == 0 || string.IsNullOrWhiteSpace(values.ToString()))
+                errors[item.Code] = text.AnswerRequired;
+            else if (values.Count > 1
+                || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                || !item.Accepts(value))
+                errors[item.Code] = text.AnswerInvalid;
+            else
+                answers.Add(new Answer(item.Code, value));
+        }
+        return (answers, errors);
+    }
+
+    private static async Task<(SurveyRecord? Survey, IResult? Refusal)> FindOpenSurveyAsync(string token, HttpContext http,
+        IngestionDb db, SurveyLinkGuard guard, string nonce, CancellationToken ct)
+    {
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var requestLocale = PreferredLocale(http.Request);
+        if (guard.IsBlocked(client))
+        {
+            var text = InstrumentTexts.WebForm(requestLocale);
+            http.Response.Headers.RetryAfter = "60";
+            return (null, Html(StatusCodes.Status429TooManyRequests,
+                SurveyFormPage.Message(requestLocale, text.TooManyRequestsTitle, text.TooManyRequestsBody, nonce)));
+        }
+
+        var survey = token.Length is 0 or > MaxTokenLength ? null : await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<SurveyRecord>(
+            $"SELECT {SurveyRecord.Columns} FROM surveys WHERE token_hash = @hash", new { hash = SurveyLinks.Hash(token) }), ct);
+        if (survey is null)
+        {
+            guard.RecordFailedLookup(client);
+            var text = InstrumentTexts.WebForm(requestLocale);
+            return (null, Html(StatusCodes.Status404NotFound, SurveyFormPage.Message(requestLocale, text.UnknownTitle, text.UnknownBody, nonce)));
+        }
+        if (!survey.AcceptsPatientAnswers(db.Clock.GetUtcNow()))
+        {
+            guard.RecordFailedLookup(client);
+            var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
+            var text = InstrumentTexts.WebForm(locale);
+            return (null, Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce)));
+        }
+        return (survey, null);
+    }
+
+    private static FormModel Model(SurveyRecord survey, HttpContext http, IAntiforgery antiforgery,
+        IReadOnlyDictionary<string, string> values, Dictionary<string, string> errors, bool answered)
+    {
+        var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return new FormModel(locale, SurveyFormPage.SectionsOf(survey.InstrumentCodes, locale), values, errors,
+            tokens.FormFieldName, tokens.RequestToken!, answered);
+    }
+
+    /// <summary>The first supported language the browser asks for: for pages shown before the survey (and its locale) is known.</summary>
+    private static string PreferredLocale(HttpRequest request)
+    {
+        var accepted = request.GetTypedHeaders().AcceptLanguage
+            .OrderByDescending(language => language.Quality ?? 1)
+            .Select(language => language.Value.Value?.Split('-')[0]);
+        return accepted.FirstOrDefault(language => InstrumentCatalog.SupportedLocales.Contains(language, StringComparer.OrdinalIgnoreCase)) is { } found
+            ? InstrumentCatalog.ResolveLocale(found)
+            : InstrumentCatalog.DefaultLocale;
+    }
+
+    private static IResult Html(int status, string html) => Results.Content(html, HtmlContentType, statusCode: status);
+
+    private sealed record StoredAnswer
+    {
+        public string Item { get; init; } = "";
+        public int Value { get; init; }
+    }
+}

@@ -1,0 +1,161 @@
+using PainPro.Contracts;
+using PainPro.Ingestion.Responses;
+using PainPro.Instruments;
+using PainPro.Testing;
+
+namespace PainPro.Ingestion.Tests;
+
+/// <summary>The text conversation on a real database: one item at a time, answers stored, survey completed once.</summary>
+public sealed class SmsConversationTests
+{
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Nine_after_a_clinic_baseline_of_six_asks_the_next_item_and_raises_a_high_progression_alert(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: "+1 (555) 123-0001");
+        await h.ApplyAsync(due);
+
+        var reply = await h.TextAsync("+15551230001", "9");
+
+        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, reply);
+        var survey = await h.SurveyAsync(due.SurveyId);
+        Assert.Equal(9, survey!.Vas);
+        var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
+        Assert.Equal(["pain-progression", "no-relief", "severe-pain"], alert.Rules);
+        Assert.Equal(AlertSeverities.High, alert.Severity);
+        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure (rose 3)", alert.Summary);
+        var raised = Assert.Single(await h.OutboxAsync<PainAlertRaised>());
+        Assert.Equal((alert.Id, due.SurveyId, "0123"), (raised.AlertId, raised.SurveyId, raised.MrnLast4));
+        Assert.Empty(await h.OutboxAsync<SurveyCompleted>());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 8);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, locale: "es-MX");
+        await h.ApplyAsync(due);
+
+        await h.TextAsync("+15551230001", "tres");
+        var reply = await h.TextAsync("+15551230001", "1");
+        var afterwards = await h.TextAsync("+15551230001", "2");
+
+        Assert.Equal(InstrumentTexts.Thanks("es"), reply);
+        Assert.Equal(InstrumentTexts.NoOpenSurvey("es"), afterwards);
+        var completed = Assert.Single(await h.OutboxAsync<SurveyCompleted>());
+        Assert.Equal((due.SurveyId, 3, AnalgesicChanges.Less, (int?)null), (completed.SurveyId, completed.Vas, completed.AnalgesicChange, completed.MstsTotal));
+        var survey = await h.SurveyAsync(due.SurveyId);
+        Assert.Equal("partial", survey!.ConsensusClass);
+        Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_non_answer_says_what_is_expected_and_keeps_the_item_open(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment();
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic);
+        await h.ApplyAsync(due);
+
+        var first = await h.TextAsync("+15551230001", "7 or 8");
+        var second = await h.TextAsync("+15551230001", "7");
+
+        Assert.Equal(InstrumentTexts.NotAnAnswer(ItemCodes.Vas, "en"), first);
+        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, second);
+        Assert.Equal(7, (await h.SurveyAsync(due.SurveyId))!.Vas);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task With_two_open_surveys_for_one_phone_the_newest_gets_the_answer(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var older = Fixtures.Enrollment(baselineVas: 5);
+        var newer = Fixtures.Enrollment(baselineVas: 5);
+        await h.ApplyAsync(older);
+        await h.ApplyAsync(newer);
+        var olderSurvey = Fixtures.SurveyDue(older, Timepoints.Day3, Fixtures.VasAndAnalgesic);
+        var newerSurvey = Fixtures.SurveyDue(newer, Timepoints.Month1, Fixtures.VasAndAnalgesic);
+        await h.ApplyAsync(olderSurvey);
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        await h.ApplyAsync(newerSurvey);
+
+        await h.TextAsync("+15551230001", "4");
+
+        Assert.Null((await h.SurveyAsync(olderSurvey.SurveyId))!.Vas);
+        Assert.Equal(4, (await h.SurveyAsync(newerSurvey.SurveyId))!.Vas);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Stop_opts_out_and_start_opts_back_in_even_without_an_open_survey(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+
+        var stop = await h.TextAsync("+15551230009", " Stop. ");
+        var start = await h.TextAsync("+15551230009", "START");
+
+        Assert.Equal(InstrumentTexts.OptedOut("en"), stop);
+        Assert.Equal(InstrumentTexts.OptedIn("en"), start);
+        var optedOut = Assert.Single(await h.OutboxAsync<PatientOptedOut>());
+        var optedIn = Assert.Single(await h.OutboxAsync<PatientOptedIn>());
+        Assert.Equal(("+15551230009", "STOP"), (optedOut.Phone, optedOut.Keyword));
+        Assert.Equal(("+15551230009", "START"), (optedIn.Phone, optedIn.Keyword));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_repeated_MessageSid_is_answered_as_before_and_changes_nothing(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic);
+        await h.ApplyAsync(due);
+
+        var first = await h.TextAsync("+15551230001", "9", "SM-repeat");
+        var repeat = await h.TextAsync("+15551230001", "9", "SM-repeat");
+
+        Assert.Equal(first, repeat);
+        Assert.Equal(1, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
+        Assert.Single(await h.OutboxAsync<PainAlertRaised>());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Five_concurrent_deliveries_of_one_MessageSid_store_one_response_and_raise_at_most_one_alert(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic);
+        await h.ApplyAsync(due);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => h.TextAsync("+15551230001", "9", "SM-concurrent"))));
+
+        Assert.Single(replies.Distinct());
+        Assert.Equal(1, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
+        Assert.Equal(1, await h.CountAsync("inbound_sms"));
+        Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
+        Assert.Single(await h.OutboxAsync<PainAlertRaised>());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Msts_is_left_to_the_web_form_whose_link_closes_the_text_conversation(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Month1, Fixtures.WithMstsLower, token: "tok-123");
+        await h.ApplyAsync(due);
+
+        await h.TextAsync("+15551230001", "3");
+        var reply = await h.TextAsync("+15551230001", "same");
+
+        Assert.Equal(InstrumentTexts.ContinueOnWeb("en", "https://painpro.example/s/tok-123"), reply);
+        Assert.Empty(await h.OutboxAsync<SurveyCompleted>());
+        Assert.Equal(ResponseSources.Sms, await h.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<string>(c,
+            "SELECT source FROM responses WHERE survey_id = @SurveyId AND item = 'analgesic'", new { due.SurveyId })));
+    }
+}

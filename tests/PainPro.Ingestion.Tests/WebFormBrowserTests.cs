@@ -1,0 +1,115 @@
+using Dapper;
+using Microsoft.Playwright;
+using PainPro.Contracts;
+using PainPro.Instruments;
+
+namespace PainPro.Ingestion.Tests;
+
+/// <summary>One Ingestion host and one Chromium for all browser tests: starting them is the slow part.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public IngestionHost Host { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    private IPlaywright playwright = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await IngestionHost.StartAsync();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PAINPRO_CHROMIUM") ?? "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await Host.DisposeAsync();
+    }
+}
+
+/// <summary>The web form in a real Chromium: on a phone-sized screen in English and Spanish, and by keyboard alone.</summary>
+public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private IngestionHost Host => fixture.Host;
+    private IBrowser Browser => fixture.Browser;
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("es")]
+    public async Task A_patient_fills_and_submits_the_form_on_a_phone(string locale)
+    {
+        var survey = await OpenSurveyAsync(locale);
+        await using var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2, Locale = locale,
+        });
+        var page = await context.NewPageAsync();
+        var text = InstrumentTexts.WebForm(locale);
+
+        await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}");
+        Assert.Equal(text.Title, await page.TitleAsync());
+        Assert.Equal(locale, await page.GetAttributeAsync("html", "lang"));
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling on a phone");
+
+        var chosen = new Dictionary<string, int>();
+        foreach (var item in InstrumentCatalog.ItemsOf(survey.Instruments))
+        {
+            var value = item.Code == ItemCodes.Vas ? 4 : item.Max - 1;
+            var question = page.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(item.Code, locale).Question, Exact = true });
+            await question.Locator($"input[value='{value}']").TapAsync();
+            chosen[item.Code] = value;
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = text.Submit }).TapAsync();
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = text.ThanksTitle }).WaitForAsync();
+        Assert.Equal(chosen, await StoredAnswersAsync(survey.SurveyId));
+    }
+
+    [Fact]
+    public async Task A_keyboard_only_run_reaches_every_control_and_submits()
+    {
+        var survey = await OpenSurveyAsync("en");
+        await using var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}");
+        var items = InstrumentCatalog.ItemsOf(survey.Instruments).Select(i => i.Code).ToList();
+
+        var reached = new List<string>();
+        for (var press = 0; press < 40 && !reached.Contains("submit"); press++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await page.EvaluateAsync<string>("(() => { const e = document.activeElement; return e.type === 'radio' ? e.name : e.type; })()");
+            if (items.Contains(focused) && !reached.Contains(focused))
+            {
+                // Space chooses the focused (first) option; for the pain scale, the arrow keys then move to 3.
+                await page.Keyboard.PressAsync("Space");
+                if (focused == ItemCodes.Vas) for (var i = 0; i < 3; i++) await page.Keyboard.PressAsync("ArrowDown");
+            }
+            reached.Add(focused);
+        }
+        await page.Keyboard.PressAsync("Enter");
+
+        Assert.Equal([.. items, "submit"], reached.Where(r => r is not "hidden").Distinct());
+        await page.GetByRole(AriaRole.Heading, new() { Name = InstrumentTexts.WebForm("en").ThanksTitle }).WaitForAsync();
+        var stored = await StoredAnswersAsync(survey.SurveyId);
+        Assert.Equal(3, stored[ItemCodes.Vas]);
+        Assert.Equal(1, stored[ItemCodes.Analgesic]);
+        Assert.All(items.Where(ItemCodes.IsMsts), code => Assert.Equal(5, stored[code]));
+    }
+
+    private async Task<SurveyDue> OpenSurveyAsync(string locale)
+    {
+        var enrollment = Fixtures.Enrollment(baselineVas: 7);
+        var survey = Fixtures.SurveyDue(enrollment, Timepoints.Month1, Fixtures.WithMstsLower, locale: locale, phone: Fixtures.NewPhone());
+        await Host.OpenSurveyAsync(enrollment, survey);
+        return survey;
+    }
+
+    private Task<Dictionary<string, int>> StoredAnswersAsync(Guid surveyId) => Host.Db.ReadAsync(async c =>
+        (await c.QueryAsync<(string Item, long Value)>("SELECT item, value FROM responses WHERE survey_id = @surveyId", new { surveyId }))
+        .ToDictionary(r => r.Item, r => (int)r.Value));
+}
