@@ -20,6 +20,12 @@ public sealed class PainProOptions
     public TwilioOptions Twilio { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>
+    /// Networks (CIDR) of the reverse proxies whose X-Forwarded-* headers are trusted, e.g. the ingress pods'.
+    /// Loopback is always trusted.
+    /// </summary>
+    public List<string> TrustedProxyNetworks { get; set; } = [];
+
     /// <summary>Every due-work loop (claim, expiry, escalation) runs at this period.</summary>
     public TimeSpan DueWorkInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using PainPro.Instruments;
 using PainPro.Testing;
 using Xunit;
 
@@ -106,10 +107,11 @@ public sealed class ThinSlice(HttpClient scheduling, HttpClient messaging, HttpC
         Assert.Contains(responses, r => r!["item"]!.GetValue<string>() == "vas" && r["value"]!.GetValue<int>() == 9 && r["source"]!.GetValue<string>() == "sms");
     }
 
-    private static bool IsNoOpenSurvey(string twiml) =>
-        !twiml.Contains("<Message>", StringComparison.Ordinal) || twiml.Contains("no survey", StringComparison.OrdinalIgnoreCase)
-        || twiml.Contains("no open survey", StringComparison.OrdinalIgnoreCase) || twiml.Contains("don't have a survey", StringComparison.OrdinalIgnoreCase)
-        || twiml.Contains("no questionnaire", StringComparison.OrdinalIgnoreCase);
+    private static bool IsNoOpenSurvey(string twiml)
+    {
+        var message = System.Xml.Linq.XElement.Parse(twiml).Element("Message")?.Value ?? "";
+        return InstrumentCatalog.SupportedLocales.Any(locale => message.Contains(InstrumentTexts.NoOpenSurvey(locale).Trim(), StringComparison.Ordinal));
+    }
 
     /// <summary>A zone whose local time is well inside the 09:00–19:00 send window right now, so "due now" sends now.</summary>
     private static TimeZoneInfo ZoneInsideSendWindowNow()

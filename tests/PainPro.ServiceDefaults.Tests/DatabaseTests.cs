@@ -41,7 +41,9 @@ public class DatabaseTests
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => runner.MigrateAsync(test.Db, CancellationToken.None)));
 
         var applied = await test.Db.ReadAsync(c => c.QueryAsync<string>("SELECT source || '/' || CAST(version AS text) FROM schema_migrations ORDER BY source"));
-        Assert.Equal(["platform/1", "platform/2", "sample/1"], applied);
+        var platform = MigrationRunner.Discover(typeof(MigrationRunner).Assembly, test.Db.Dialect.Name).Select(m => $"platform/{m.Version}");
+        Assert.Equal([.. platform, "sample/1"], applied);
+        Assert.Contains("platform/1", applied);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

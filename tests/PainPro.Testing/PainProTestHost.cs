@@ -41,11 +41,12 @@ public sealed class PainProTestHost : IAsyncDisposable
         return client;
     }
 
-    /// <param name="name">For logs and the application name (Razor Pages look up compiled views by it).</param>
+    /// <param name="name">For logs.</param>
     /// <param name="configuration">PainPro settings; <see cref="Configuration"/> builds the usual sets.</param>
     /// <param name="add">The services' <c>AddX</c> calls.</param>
     /// <param name="map">The services' <c>MapX</c> calls.</param>
     /// <param name="port">A fixed port (e.g. to restart a host on the same address); free one by default.</param>
+    /// <param name="applicationName">The host's application assembly, e.g. <c>PainPro.Portal</c> for its Razor Pages.</param>
     public static async Task<PainProTestHost> StartAsync(
         string name,
         IDictionary<string, string?> configuration,
@@ -58,7 +59,8 @@ public sealed class PainProTestHost : IAsyncDisposable
         var baseUrl = $"http://127.0.0.1:{chosenPort}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            ApplicationName = applicationName ?? name,
+            // Must name a real assembly: hosting loads it (startup assemblies, Razor application parts).
+            ApplicationName = applicationName ?? typeof(PainProTestHost).Assembly.GetName().Name,
             EnvironmentName = "Testing",
             ContentRootPath = AppContext.BaseDirectory,
         });

@@ -2,7 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +20,7 @@ using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Dev;
 using PainPro.ServiceDefaults.Health;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.ServiceDefaults.Security;
 
 namespace PainPro.ServiceDefaults;
 
@@ -82,6 +86,18 @@ public static class HostingExtensions
                 .RequireRole(PainProAuth.IntegrationRole, PainProAuth.NurseRole, PainProAuth.ManagerRole, PainProAuth.AdminRole));
 
         builder.Services.AddAntiforgery();
+        // One key ring per deployment, in the database: replicas share it and restarts keep it.
+        builder.Services.AddDataProtection().SetApplicationName("PainPro");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new DatabaseKeyRepository(sp.GetServices<ServiceDatabase>().First())));
+
+        // Behind an ingress the client address and scheme arrive in X-Forwarded-*; trust them only from known proxies.
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var network in options.TrustedProxyNetworks)
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
@@ -100,6 +116,7 @@ public static class HostingExtensions
     /// <summary>Middleware and endpoints every service shares: errors, auth, health, and dev endpoints when enabled.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
