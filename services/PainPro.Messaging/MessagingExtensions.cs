@@ -1,19 +1,131 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Messaging.CareTeam;
+using PainPro.Messaging.Dev;
+using PainPro.Messaging.Email;
+using PainPro.Messaging.Gateways;
+using PainPro.Messaging.RateLimiting;
+using PainPro.Messaging.Suppression;
+using PainPro.Messaging.Surveys;
+using PainPro.Messaging.Templates;
+using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Messaging;
 
 public static class MessagingExtensions
 {
+    private const string Service = "messaging";
+
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<MessagingDb>();
+
+        var painPro = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
+        var section = builder.Configuration.GetSection(MessagingOptions.Section);
+        builder.Services.AddOptions<MessagingOptions>().Bind(section)
+            .PostConfigure(o =>
+            {
+                o.Sms.Provider = ResolveProvider(o.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);
+                o.Email.Provider = ResolveProvider(o.Email.Provider, painPro.Dev.Enabled, Providers.Smtp);
+                o.PortalBaseUrl ??= painPro.PublicBaseUrl;
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>();
+
+        var messaging = section.Get<MessagingOptions>() ?? new MessagingOptions();
+        var smsProvider = ResolveProvider(messaging.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);
+        var emailProvider = ResolveProvider(messaging.Email.Provider, painPro.Dev.Enabled, Providers.Smtp);
+
+        // The dev outbox exists in dev mode (so /dev/outbox answers) and wherever a dev gateway records to it.
+        if (painPro.Dev.Enabled || smsProvider == Providers.Dev || emailProvider == Providers.Dev)
+            builder.Services.AddSingleton<DevOutbox>();
+
+        if (smsProvider == Providers.Twilio)
+        {
+            builder.Services.AddHttpClient<TwilioSmsGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan); // per-request timeout inside
+            builder.Services.AddTransient<ISmsGateway>(sp => sp.GetRequiredService<TwilioSmsGateway>());
+        }
+        else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
+
+        if (emailProvider == Providers.Smtp) builder.Services.AddSingleton<IEmailGateway, SmtpEmailGateway>();
+        else builder.Services.AddSingleton<IEmailGateway, DevEmailGateway>();
+
+        builder.Services.AddSingleton(sp => new SurveyTemplates(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.OrganisationName));
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
+            return new CareTeamTemplates(o.OrganisationName, o.PortalBaseUrl!);
+        });
+        builder.Services.AddSingleton<SenderRateLimits>();
+        builder.Services.AddSingleton<InFlightSends>();
+        builder.Services.AddTransient<SurveyDispatcher>();
+
+        builder.AddConsumer<SurveyDueConsumer>(Service);
+        builder.AddConsumer<PatientOptedOutConsumer>(Service);
+        builder.AddConsumer<PatientOptedInConsumer>(Service);
+        builder.AddConsumer<PainAlertRaisedConsumer>(Service);
+
+        builder.Services.AddSingleton<IDueWork, StalledDeliverySweeper>();
+        builder.Services.AddSingleton<IDueWork, CareTeamNotificationWork>();
         return builder;
     }
 
     public static WebApplication MapMessaging(this WebApplication app)
     {
+        app.MapTwilioStatusWebhook();
+        if (app.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Dev.Enabled) app.MapDevOutbox();
         return app;
+    }
+
+    private static string ResolveProvider(string? configured, bool devMode, string real) =>
+        string.IsNullOrWhiteSpace(configured) ? (devMode ? Providers.Dev : real) : configured.Trim().ToLowerInvariant();
+}
+
+/// <summary>Fails start-up with a clear message when a configured provider lacks what it needs.</summary>
+internal sealed class MessagingOptionsValidator(IOptions<PainProOptions> painPro) : IValidateOptions<MessagingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MessagingOptions options)
+    {
+        var errors = new List<string>();
+        switch (options.Sms.Provider)
+        {
+            case Providers.Dev: break;
+            case Providers.Twilio:
+                if (string.IsNullOrWhiteSpace(options.Twilio.AccountSid ?? painPro.Value.Twilio.AccountSid))
+                    errors.Add("PainPro:Messaging:Twilio:AccountSid (or PainPro:Twilio:AccountSid) is required for the twilio SMS provider.");
+                if (string.IsNullOrWhiteSpace(options.Twilio.From) && string.IsNullOrWhiteSpace(options.Twilio.MessagingServiceSid))
+                    errors.Add("PainPro:Messaging:Twilio:From or MessagingServiceSid is required for the twilio SMS provider.");
+                if (string.IsNullOrWhiteSpace(painPro.Value.Twilio.AuthToken) && !painPro.Value.Dev.Enabled)
+                    errors.Add("PainPro:Twilio:AuthToken is required for the twilio SMS provider.");
+                if (!Uri.TryCreate(options.Twilio.BaseUrl, UriKind.Absolute, out _))
+                    errors.Add("PainPro:Messaging:Twilio:BaseUrl must be an absolute URL.");
+                if (options.Twilio.MaxAttempts < 1) errors.Add("PainPro:Messaging:Twilio:MaxAttempts must be at least 1.");
+                if (options.Twilio.Timeout <= TimeSpan.Zero) errors.Add("PainPro:Messaging:Twilio:Timeout must be positive.");
+                break;
+            default:
+                errors.Add($"PainPro:Messaging:Sms:Provider '{options.Sms.Provider}' is not supported; use 'dev' or 'twilio'.");
+                break;
+        }
+        switch (options.Email.Provider)
+        {
+            case Providers.Dev: break;
+            case Providers.Smtp:
+                if (string.IsNullOrWhiteSpace(options.Smtp.Host)) errors.Add("PainPro:Messaging:Smtp:Host is required for the smtp email provider.");
+                if (string.IsNullOrWhiteSpace(options.Smtp.From)) errors.Add("PainPro:Messaging:Smtp:From is required for the smtp email provider.");
+                break;
+            default:
+                errors.Add($"PainPro:Messaging:Email:Provider '{options.Email.Provider}' is not supported; use 'dev' or 'smtp'.");
+                break;
+        }
+        if (AlertSeverities.Rank(options.CareTeam.MinimumSeverity) == 0)
+            errors.Add("PainPro:Messaging:CareTeam:MinimumSeverity must be low, medium or high.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Messaging.Suppression;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+
+namespace PainPro.Messaging.CareTeam;
+
+/// <summary>Queues the care-team notifications of a raised or escalated alert; repeats of the message are no-ops.</summary>
+public sealed class PainAlertRaisedConsumer(MessagingDb db, IOptions<MessagingOptions> options) : InboxConsumer<PainAlertRaised>(db)
+{
+    protected override Task HandleAsync(PainAlertRaised message, DbSession session, CancellationToken ct) =>
+        CareTeamNotifications.QueueAsync(session, message, options.Value.CareTeam);
+}
+
+/// <summary>
+/// One notification per care-team address when an alert is raised or escalated; <see cref="CareTeamNotificationWork"/>
+/// sends them. Once per alert, kind (raised / escalated), severity and recipient: an alert updated with the same
+/// severity is not notified again, one that rises to a higher severity is.
+/// </summary>
+public static class CareTeamNotifications
+{
+    /// <summary>Queues the notifications <paramref name="alert"/> calls for; returns how many were new.</summary>
+    public static async Task<int> QueueAsync(DbSession session, PainAlertRaised alert, CareTeamOptions careTeam)
+    {
+        if (!alert.Escalated && AlertSeverities.Rank(alert.Severity) < AlertSeverities.Rank(careTeam.MinimumSeverity)) return 0;
+
+        var recipients = careTeam.Emails.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => (Channel: Channels.Email, Address: e.Trim()))
+            .Concat(careTeam.Phones.Select(PhoneNumbers.Normalize).OfType<string>().Select(p => (Channel: Channels.Sms, Address: p)))
+            .Distinct();
+        var now = session.Clock.GetUtcNow();
+        var queued = 0;
+        foreach (var (channel, address) in recipients)
+        {
+            queued += await session.ExecuteAsync(
+                """
+                INSERT INTO care_team_notifications (id, alert_id, kind, severity, mrn_last4, channel, recipient, status, next_attempt_at, created_at)
+                VALUES (@id, @AlertId, @kind, @severity, @MrnLast4, @channel, @address, @pending, @now, @now)
+                ON CONFLICT (alert_id, kind, severity, channel, recipient) DO NOTHING
+                """,
+                new
+                {
+                    id = Guid.CreateVersion7(), alert.AlertId,
+                    kind = alert.Escalated ? CareTeamNotificationWork.Escalated : CareTeamNotificationWork.Raised,
+                    severity = alert.Severity.ToLowerInvariant(), alert.MrnLast4, channel, address,
+                    pending = CareTeamNotificationWork.Pending, now,
+                });
+        }
+        return queued;
+    }
+}

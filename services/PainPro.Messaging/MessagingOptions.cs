@@ -1,0 +1,102 @@
+using PainPro.Contracts;
+
+namespace PainPro.Messaging;
+
+/*
+ Configuration of the Messaging service (section PainPro:Messaging; environment form PainPro__Messaging__…).
+
+   PainPro:Messaging:OrganisationName          Name patients see in emails and alert notifications. Default "PainPro".
+   PainPro:Messaging:PortalBaseUrl             Origin of the Portal for the alert link ({PortalBaseUrl}/alerts/{alertId}).
+                                               Default: PainPro:PublicBaseUrl.
+   PainPro:Messaging:Sms:Provider              "dev" (record to /dev/outbox) or "twilio".
+                                               Default "dev" when PainPro:Dev:Enabled is true, else "twilio".
+   PainPro:Messaging:Email:Provider            "dev" or "smtp". Default "dev" in dev mode, else "smtp".
+   PainPro:Messaging:Twilio:BaseUrl            Twilio REST origin. Default https://api.twilio.com (tests point it at a double).
+   PainPro:Messaging:Twilio:AccountSid         Account SID (AC…). Falls back to PainPro:Twilio:AccountSid.
+                                               The auth token is PainPro:Twilio:AuthToken (a secret, never here).
+   PainPro:Messaging:Twilio:From               Sending number in E.164 …
+   PainPro:Messaging:Twilio:MessagingServiceSid … or a Messaging Service (MG…); one of the two is required, this one wins.
+   PainPro:Messaging:Twilio:RatePerSecond      Requests per second per sender, retries included (token bucket right before
+                                               each request; excess waits, never dropped). Default 1 (a US long code);
+                                               0 = no limit. Per process: replicas multiply it.
+   PainPro:Messaging:Twilio:Burst              Tokens the bucket holds. Default 1, so no one-second window exceeds the rate.
+   PainPro:Messaging:Twilio:Timeout            Per-request timeout. Default 00:00:10.
+   PainPro:Messaging:Twilio:MaxAttempts        Tries per message on 429/5xx/connection failure (with backoff,
+                                               honouring Retry-After). Default 4.
+   PainPro:Messaging:Twilio:MaxRetryDelay      Cap on one backoff wait. Default 00:00:30.
+   PainPro:Messaging:Smtp:Host, Port           SMTP server. Port default 587.
+   PainPro:Messaging:Smtp:EnableSsl            STARTTLS (System.Net.Mail does not speak implicit TLS on 465). Default true.
+   PainPro:Messaging:Smtp:Username, Password   Credentials; omit both for an unauthenticated relay.
+   PainPro:Messaging:Smtp:From, FromName       Envelope and header sender. FromName defaults to OrganisationName.
+   PainPro:Messaging:Smtp:Timeout              Default 00:00:30.
+   PainPro:Messaging:CareTeam:Emails[]         Addresses told about pain alerts.
+   PainPro:Messaging:CareTeam:Phones[]         Optional E.164 numbers also texted about pain alerts.
+   PainPro:Messaging:CareTeam:MinimumSeverity  low | medium | high: quieter alerts are not notified. Default low.
+   PainPro:Messaging:Delivery:ClaimLease       How long a send may stay unconfirmed before it is declared interrupted
+                                               (never re-sent). Must outlast the longest rate-limit queue (about
+                                               Bus:PrefetchCount ÷ RatePerSecond) plus Twilio retries. Default 00:10:00.
+   PainPro:Messaging:Delivery:RetryWindow      How long a send deferred by an unavailable provider may wait for a retry
+                                               before it is reported failed. Default 01:00:00.
+*/
+
+/// <summary>Everything under <c>PainPro:Messaging</c>; every key is described in the comment above.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "PainPro:Messaging";
+
+    public string OrganisationName { get; set; } = "PainPro";
+    public string? PortalBaseUrl { get; set; }
+    public ProviderOptions Sms { get; set; } = new();
+    public ProviderOptions Email { get; set; } = new();
+    public TwilioClientOptions Twilio { get; set; } = new();
+    public SmtpOptions Smtp { get; set; } = new();
+    public CareTeamOptions CareTeam { get; set; } = new();
+    public DeliveryOptions Delivery { get; set; } = new();
+}
+
+public sealed class ProviderOptions
+{
+    /// <summary>Null means the default for the mode (dev gateway in dev mode, the real provider otherwise).</summary>
+    public string? Provider { get; set; }
+}
+
+public sealed class TwilioClientOptions
+{
+    public string BaseUrl { get; set; } = "https://api.twilio.com";
+    public string? AccountSid { get; set; }
+    public string? From { get; set; }
+    public string? MessagingServiceSid { get; set; }
+    public double RatePerSecond { get; set; } = 1;
+    public int Burst { get; set; } = 1;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public int MaxAttempts { get; set; } = 4;
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The sender the rate limit is kept for: the Messaging Service when set, else the number.</summary>
+    public string Sender => MessagingServiceSid ?? From ?? "twilio";
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public bool EnableSsl { get; set; } = true;
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public string? From { get; set; }
+    public string? FromName { get; set; }
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class CareTeamOptions
+{
+    public List<string> Emails { get; set; } = [];
+    public List<string> Phones { get; set; } = [];
+    public string MinimumSeverity { get; set; } = AlertSeverities.Low;
+}
+
+public sealed class DeliveryOptions
+{
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using PainPro.Contracts;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+
+namespace PainPro.Messaging.Suppression;
+
+/// <summary>
+/// The suppression list: after <c>PatientOptedOut</c> (or a Twilio 21610) no SMS goes to the number until
+/// <c>PatientOptedIn</c>. Only the newest event per phone counts, so events arriving out of order cannot undo a newer one.
+/// </summary>
+public static class SmsConsent
+{
+    public static async Task<bool> IsOptedOutAsync(DbSession session, string phone) =>
+        await session.QuerySingleOrDefaultAsync<bool?>(
+            "SELECT opted_out FROM sms_consent WHERE phone = @phone", new { phone }) ?? false;
+
+    public static Task RecordAsync(DbSession session, string phone, bool optedOut, string keyword, DateTimeOffset at) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO sms_consent (phone, opted_out, keyword, changed_at) VALUES (@phone, @optedOut, @keyword, @at)
+            ON CONFLICT (phone) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, changed_at = excluded.changed_at
+            WHERE sms_consent.changed_at < excluded.changed_at
+            """,
+            new { phone, optedOut, keyword, at });
+}
+
+/// <summary>Phone numbers as stored and compared: E.164 without formatting.</summary>
+public static class PhoneNumbers
+{
+    /// <summary>"+1 (555) 123-0001" → "+15551230001"; null when it cannot be a phone number.</summary>
+    public static string? Normalize(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone)) return null;
+        var digits = new StringBuilder(phone.Length);
+        foreach (var c in phone.Trim())
+        {
+            if (char.IsAsciiDigit(c) || (c == '+' && digits.Length == 0)) digits.Append(c);
+            else if (c is not (' ' or '-' or '(' or ')' or '.')) return null;
+        }
+        var count = digits.Length - (digits.Length > 0 && digits[0] == '+' ? 1 : 0);
+        return count is >= 6 and <= 15 ? digits.ToString() : null;
+    }
+}
+
+public sealed class PatientOptedOutConsumer(MessagingDb db) : InboxConsumer<PatientOptedOut>(db)
+{
+    protected override Task HandleAsync(PatientOptedOut message, DbSession session, CancellationToken ct) =>
+        PhoneNumbers.Normalize(message.Phone) is { } phone
+            ? SmsConsent.RecordAsync(session, phone, optedOut: true, message.Keyword, message.At)
+            : Task.CompletedTask;
+}
+
+public sealed class PatientOptedInConsumer(MessagingDb db) : InboxConsumer<PatientOptedIn>(db)
+{
+    protected override Task HandleAsync(PatientOptedIn message, DbSession session, CancellationToken ct) =>
+        PhoneNumbers.Normalize(message.Phone) is { } phone
+            ? SmsConsent.RecordAsync(session, phone, optedOut: false, message.Keyword, message.At)
+            : Task.CompletedTask;
+}

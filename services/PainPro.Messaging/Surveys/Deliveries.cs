@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Dapper;
+using PainPro.Contracts;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.Messaging.Surveys;
+
+/// <summary>A delivery row: one survey send attempt. (Properties, not a positional record: Dapper converts column
+/// types per property, which SQLite's loosely typed columns need.)</summary>
+public sealed record Delivery
+{
+    public Guid Id { get; init; }
+    public Guid SurveyId { get; init; }
+    public int Attempt { get; init; }
+    public string Channel { get; init; } = "";
+    public string Recipient { get; init; } = "";
+    public string Status { get; init; } = "";
+    public Guid? ClaimId { get; init; }
+    public string? ProviderMessageId { get; init; }
+    public string? FailureReason { get; init; }
+    public string? ProviderErrorCode { get; init; }
+}
+
+/// <summary>The SQL of the <c>deliveries</c> table, shared by the dispatcher, the status webhook and the sweeper.</summary>
+public static class Deliveries
+{
+    private const string Columns =
+        "id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel, recipient AS Recipient, status AS Status, claim_id AS ClaimId, " +
+        "provider_message_id AS ProviderMessageId, failure_reason AS FailureReason, provider_error_code AS ProviderErrorCode";
+
+    public static Task<Delivery?> FindAsync(DbSession session, Guid surveyId, int attempt) =>
+        session.QuerySingleOrDefaultAsync<Delivery>(
+            $"SELECT {Columns} FROM deliveries WHERE survey_id = @surveyId AND attempt = @attempt", new { surveyId, attempt });
+
+    public static Task<Delivery?> FindByProviderIdAsync(DbSession session, string providerMessageId) =>
+        session.QuerySingleOrDefaultAsync<Delivery>(
+            $"SELECT {Columns} FROM deliveries WHERE provider_message_id = @providerMessageId", new { providerMessageId });
+
+    public static async Task<IReadOnlyList<Delivery>> FindUnsettledAsync(DbSession session, string status, DateTimeOffset updatedBefore, int limit) =>
+        (await session.QueryAsync<Delivery>(
+            $"SELECT {Columns} FROM deliveries WHERE status = @status AND updated_at <= @updatedBefore ORDER BY updated_at LIMIT @limit",
+            new { status, updatedBefore, limit })).AsList();
+
+    /// <summary>Inserts a new row for the attempt; false when one already exists (another copy of the message got there first).</summary>
+    public static async Task<bool> TryInsertAsync(DbSession session, SurveyDue due, string channel, string recipient, string locale,
+        string status, Guid? claimId, string? failureReason)
+    {
+        var now = session.Clock.GetUtcNow();
+        return await session.ExecuteAsync(
+            """
+            INSERT INTO deliveries (id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
+                                    failure_reason, created_at, updated_at)
+            VALUES (@id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
+                    @failureReason, @now, @now)
+            ON CONFLICT (survey_id, attempt) DO NOTHING
+            """,
+            new
+            {
+                id = Guid.CreateVersion7(), due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,
+                claimedAt = claimId is null ? (DateTimeOffset?)null : now, failureReason, now,
+            }) == 1;
+    }
+
+    /// <summary>Takes back a row the provider was unavailable for; false when someone else took it first.</summary>
+    public static async Task<bool> TryReclaimAsync(DbSession session, Guid id, Guid claimId)
+    {
+        var now = session.Clock.GetUtcNow();
+        return await session.ExecuteAsync(
+            "UPDATE deliveries SET status = @claimed, claim_id = @claimId, claimed_at = @now, updated_at = @now WHERE id = @id AND status = @retry",
+            new { id, claimId, now, claimed = DeliveryStatuses.Claimed, retry = DeliveryStatuses.Retry }) == 1;
+    }
+
+    /// <summary>Settles a row we hold (claimed by <paramref name="claimId"/>, or offered for retry); false when we no longer hold it.</summary>
+    public static async Task<bool> SettleAsync(DbSession session, Guid id, Guid? claimId, string status,
+        string? providerMessageId = null, string? failureReason = null, string? providerErrorCode = null)
+    {
+        var now = session.Clock.GetUtcNow();
+        return await session.ExecuteAsync(
+            """
+            UPDATE deliveries
+            SET status = @status, claim_id = NULL,
+                provider_message_id = COALESCE(@providerMessageId, provider_message_id),
+                failure_reason = @failureReason, provider_error_code = @providerErrorCode,
+                sent_at = CASE WHEN @providerMessageId IS NULL THEN sent_at ELSE @now END,
+                updated_at = @now
+            WHERE id = @id AND ((@claimId IS NOT NULL AND claim_id = @claimId) OR (@claimId IS NULL AND status = @retry))
+            """,
+            new { id, claimId, status, providerMessageId, failureReason, providerErrorCode, now, retry = DeliveryStatuses.Retry }) == 1;
+    }
+
+    /// <summary>Moves a settled row to a later provider status (never backwards).</summary>
+    public static Task<int> AdvanceStatusAsync(DbSession session, Guid id, string status, string? failureReason, string? providerErrorCode) =>
+        session.ExecuteAsync(
+            """
+            UPDATE deliveries
+            SET status = @status, failure_reason = COALESCE(@failureReason, failure_reason),
+                provider_error_code = COALESCE(@providerErrorCode, provider_error_code), updated_at = @now
+            WHERE id = @id
+            """,
+            new { id, status, failureReason, providerErrorCode, now = session.Clock.GetUtcNow() });
+}
+
+/// <summary>
+/// Claims whose provider call is running in this process right now. The sweeper leaves them alone even when the
+/// dev clock has jumped past their lease.
+/// </summary>
+public sealed class InFlightSends
+{
+    private readonly ConcurrentDictionary<Guid, byte> claims = new();
+
+    public IDisposable Track(Guid claimId)
+    {
+        claims[claimId] = 0;
+        return new Release(() => claims.TryRemove(claimId, out _));
+    }
+
+    public bool Contains(Guid claimId) => claims.ContainsKey(claimId);
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+}

@@ -1,0 +1,84 @@
+using PainPro.Contracts;
+using PainPro.Messaging.Suppression;
+using PainPro.Messaging.Twilio;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.Messaging.Surveys;
+
+public enum StatusCallbackResult
+{
+    /// <summary>The delivery moved to the reported status.</summary>
+    Applied,
+
+    /// <summary>The same status for the same message was reported before: nothing changed.</summary>
+    Repeated,
+
+    /// <summary>Kept, but it changes nothing: an older status than the one we have, or one we do not track.</summary>
+    Ignored,
+
+    /// <summary>Kept for a message we do not know (yet): applied once its send is recorded.</summary>
+    Unmatched,
+}
+
+/// <summary>
+/// Provider status reports for survey deliveries. Each (message, status) is stored once; a delivery's status only
+/// moves forward, whatever order the callbacks arrive in; turning undelivered or failed publishes
+/// <see cref="SurveyDeliveryFailed"/> once, with the provider's error code.
+/// </summary>
+public static class DeliveryStatusUpdates
+{
+    public static async Task<StatusCallbackResult> RecordAsync(DbSession session, string providerMessageId, string providerStatus, string? errorCode)
+    {
+        var reported = providerStatus.Trim().ToLowerInvariant();
+        var stored = await session.ExecuteAsync(
+            """
+            INSERT INTO delivery_status_events (provider_message_id, status, error_code, received_at)
+            VALUES (@providerMessageId, @reported, @errorCode, @now)
+            ON CONFLICT (provider_message_id, status) DO NOTHING
+            """,
+            new { providerMessageId, reported, errorCode, now = session.Clock.GetUtcNow() });
+        if (stored == 0) return StatusCallbackResult.Repeated;
+
+        var delivery = await Deliveries.FindByProviderIdAsync(session, providerMessageId);
+        if (delivery is null) return StatusCallbackResult.Unmatched;
+        return await ApplyAsync(session, delivery, reported, errorCode)
+            ? StatusCallbackResult.Applied
+            : StatusCallbackResult.Ignored;
+    }
+
+    /// <summary>Applies the furthest status already reported for a delivery whose message id has just been recorded.</summary>
+    public static async Task ApplyStoredAsync(DbSession session, Delivery delivery)
+    {
+        var reports = await session.QueryAsync<StatusReport>(
+            "SELECT status AS Status, error_code AS ErrorCode FROM delivery_status_events WHERE provider_message_id = @ProviderMessageId ORDER BY received_at",
+            new { delivery.ProviderMessageId });
+        var furthest = reports
+            .Select(r => (r.Status, r.ErrorCode, Rank: DeliveryStatuses.FromProvider(r.Status)?.Rank ?? 0))
+            .OrderByDescending(r => r.Rank)
+            .FirstOrDefault();
+        if (furthest.Rank > 0) await ApplyAsync(session, delivery, furthest.Status, furthest.ErrorCode);
+    }
+
+    private static async Task<bool> ApplyAsync(DbSession session, Delivery delivery, string providerStatus, string? errorCode)
+    {
+        if (DeliveryStatuses.FromProvider(providerStatus) is not { } next) return false;
+        if (next.Rank <= DeliveryStatuses.Rank(delivery.Status)) return false;
+
+        var failed = DeliveryStatuses.IsFailure(next.Status);
+        var error = failed ? TwilioErrors.Describe(int.TryParse(errorCode, out var code) ? code : null, onStatusCallback: true) : null;
+        await Deliveries.AdvanceStatusAsync(session, delivery.Id, next.Status, error?.Reason, errorCode);
+        if (error is not null)
+        {
+            if (error.SuppressesNumber && delivery.Channel == Channels.Sms)
+                await SmsConsent.RecordAsync(session, delivery.Recipient, optedOut: true, $"provider:{errorCode}", session.Clock.GetUtcNow());
+            await session.PublishAsync(new SurveyDeliveryFailed(delivery.SurveyId, delivery.Attempt, delivery.Channel, error.Reason, errorCode));
+        }
+        return true;
+    }
+
+    private sealed record StatusReport
+    {
+        public string Status { get; init; } = "";
+        public string? ErrorCode { get; init; }
+    }
+}

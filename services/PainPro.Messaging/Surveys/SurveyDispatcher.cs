@@ -1,0 +1,203 @@
+using System.Net.Mail;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Messaging.Gateways;
+using PainPro.Messaging.Suppression;
+using PainPro.Messaging.Templates;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.Messaging.Surveys;
+
+/// <summary>
+/// Sends one <see cref="SurveyDue"/> to the patient, at most once per survey and attempt:
+/// <list type="number">
+/// <item>the attempt is recorded (claimed) and committed BEFORE the provider is called — a redelivered or
+/// duplicated <c>SurveyDue</c> finds the row and sends nothing;</item>
+/// <item>the provider is called outside any transaction (the gateway keeps to the sender's rate limit);</item>
+/// <item>the outcome, the inbox record and <c>SurveySent</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
+/// </list>
+/// Only an outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an
+/// ambiguous one (timeout mid-request, crash mid-call) is reported failed rather than risk a double text.
+/// </summary>
+public sealed class SurveyDispatcher(
+    MessagingDb db,
+    SurveyTemplates templates,
+    ISmsGateway smsGateway,
+    IEmailGateway emailGateway,
+    InFlightSends inFlight,
+    IOptions<PainProOptions> options,
+    ILogger<SurveyDispatcher> logger)
+{
+    /// <summary>The inbox name of this consumer (kept stable: changing it would forget what was handled).</summary>
+    public const string InboxConsumer = "SurveyDueConsumer";
+
+    public async Task DispatchAsync(SurveyDue due, Guid messageId, CancellationToken ct)
+    {
+        var plan = Plan(due);
+        if (await IsSettledAsync(due, messageId, ct)) return;
+
+        var claimId = await ClaimAsync(due, messageId, plan, ct);
+        if (claimId is null) return;
+
+        SendOutcome outcome;
+        using (inFlight.Track(claimId.Value))
+        {
+            outcome = plan.Channel == Channels.Sms
+                ? await smsGateway.SendAsync(new SmsMessage(plan.Recipient, plan.SmsBody!, plan.Link), ct)
+                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
+            // The outcome is recorded even while shutting down: it happened, whatever we do next.
+            await RecordOutcomeAsync(due, messageId, plan, claimId.Value, outcome);
+        }
+
+        if (outcome is SendOutcome.Unavailable unavailable)
+            throw new ProviderUnavailableException($"Survey {due.SurveyId} attempt {due.Attempt} not sent: {unavailable.Detail}");
+    }
+
+    /// <summary>What to send where, or why it cannot be sent. Pure: no I/O.</summary>
+    internal SendPlan Plan(SurveyDue due)
+    {
+        var locale = SurveyTemplates.ResolveLocale(due.Locale);
+        var kind = due.Attempt == 0 ? SurveyMessageKind.First : SurveyMessageKind.Reminder;
+        var link = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/s/{Uri.EscapeDataString(due.LinkToken)}";
+
+        switch (due.Channel)
+        {
+            case Channels.Sms:
+                var phone = PhoneNumbers.Normalize(due.Contact.Phone);
+                if (phone is null) return new SendPlan(Channels.Sms, "", locale, link, Failure: DeliveryFailureReasons.NoContact);
+                return new SendPlan(Channels.Sms, phone, locale, link, SmsBody: templates.Sms(locale, kind, due.Contact.GivenName));
+            case Channels.Email:
+                if (!MailAddress.TryCreate(due.Contact.Email?.Trim(), out var address))
+                    return new SendPlan(Channels.Email, "", locale, link, Failure: DeliveryFailureReasons.NoContact);
+                var email = templates.Email(due.Locale, kind, due.Contact.GivenName, link, due.ExpiresAt, due.TimeZone);
+                return new SendPlan(Channels.Email, address.Address, locale, link, Email: email);
+            default:
+                return new SendPlan(due.Channel ?? "", "", locale, link, Failure: DeliveryFailureReasons.UnsupportedChannel);
+        }
+    }
+
+    /// <summary>A quick read before waiting for the rate limit: has this message or this attempt been handled already?</summary>
+    private Task<bool> IsSettledAsync(SurveyDue due, Guid messageId, CancellationToken ct) =>
+        db.InTransactionAsync(async session =>
+        {
+            if (await session.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM inbox WHERE consumer = @consumer AND message_id = @messageId",
+                    new { consumer = InboxConsumer, messageId }) > 0)
+                return true;
+            var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
+            return existing is not null && existing.Status != DeliveryStatuses.Retry;
+        }, ct);
+
+    /// <summary>
+    /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt
+    /// exists already (sent, failed or in flight elsewhere), or it fails here and now (no contact, opted out, expired).
+    /// </summary>
+    private Task<Guid?> ClaimAsync(SurveyDue due, Guid messageId, SendPlan plan, CancellationToken ct) =>
+        db.InTransactionAsync<Guid?>(async session =>
+        {
+            var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
+            if (existing is not null && existing.Status != DeliveryStatuses.Retry)
+            {
+                logger.LogDebug("Survey {SurveyId} attempt {Attempt} is already {Status}; not sending again",
+                    due.SurveyId, due.Attempt, existing.Status);
+                return null;
+            }
+
+            var failure = plan.Failure;
+            if (failure is null && due.ExpiresAt <= session.Clock.GetUtcNow()) failure = DeliveryFailureReasons.Expired;
+            if (failure is null && plan.Channel == Channels.Sms && await SmsConsent.IsOptedOutAsync(session, plan.Recipient))
+                failure = DeliveryFailureReasons.OptedOut;
+
+            if (failure is not null)
+            {
+                var recorded = existing is null
+                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, failure)
+                    : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
+                if (!recorded) return null;
+                await session.TryRecordInboxAsync(InboxConsumer, messageId);
+                await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
+                logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}",
+                    due.SurveyId, due.Attempt, plan.Channel, failure);
+                return null;
+            }
+
+            var claimId = Guid.CreateVersion7();
+            var claimed = existing is null
+                ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, null)
+                : await Deliveries.TryReclaimAsync(session, existing.Id, claimId);
+            return claimed ? claimId : null;
+        }, ct);
+
+    private Task RecordOutcomeAsync(SurveyDue due, Guid messageId, SendPlan plan, Guid claimId, SendOutcome outcome) =>
+        db.InTransactionAsync(async session =>
+        {
+            var delivery = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt)
+                ?? throw new InvalidOperationException($"Delivery of survey {due.SurveyId} attempt {due.Attempt} vanished.");
+            switch (outcome)
+            {
+                case SendOutcome.Accepted { Status: var first } when DeliveryStatuses.IsFailure(DeliveryStatuses.FromProvider(first)?.Status ?? ""):
+                    // Taken, but already failed on arrival (Twilio can answer 201 with status "failed").
+                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                            failureReason: DeliveryFailureReasons.ProviderRejected)) return;
+                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderRejected, null));
+                    break;
+
+                case SendOutcome.Accepted accepted:
+                    var status = DeliveryStatuses.FromProvider(accepted.Status)?.Status ?? DeliveryStatuses.Queued;
+                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, status, providerMessageId: accepted.ProviderMessageId))
+                    {
+                        logger.LogError("Survey {SurveyId} attempt {Attempt} was sent as {ProviderMessageId} but its claim was lost",
+                            due.SurveyId, due.Attempt, accepted.ProviderMessageId);
+                        return;
+                    }
+                    await session.PublishAsync(new SurveySent(due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId, session.Clock.GetUtcNow()));
+                    // A fast status callback may have come in before we knew the message id.
+                    await DeliveryStatusUpdates.ApplyStoredAsync(session, delivery with { Status = status, ProviderMessageId = accepted.ProviderMessageId });
+                    logger.LogInformation("Survey {SurveyId} attempt {Attempt} sent by {Channel} as {ProviderMessageId}",
+                        due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId);
+                    break;
+
+                case SendOutcome.Rejected rejected:
+                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                            failureReason: rejected.Reason, providerErrorCode: rejected.ProviderErrorCode)) return;
+                    if (rejected.Reason == DeliveryFailureReasons.OptedOut && plan.Channel == Channels.Sms)
+                        await SmsConsent.RecordAsync(session, plan.Recipient, optedOut: true, "provider:" + rejected.ProviderErrorCode, session.Clock.GetUtcNow());
+                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, rejected.Reason, rejected.ProviderErrorCode));
+                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} refused by the provider: {Reason} ({Code}) {Detail}",
+                        due.SurveyId, due.Attempt, rejected.Reason, rejected.ProviderErrorCode, rejected.Detail);
+                    break;
+
+                case SendOutcome.Unknown unknown:
+                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                            failureReason: DeliveryFailureReasons.OutcomeUnknown)) return;
+                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.OutcomeUnknown, null));
+                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} may or may not have been sent; not retrying: {Detail}",
+                        due.SurveyId, due.Attempt, unknown.Detail);
+                    break;
+
+                case SendOutcome.Unavailable unavailable:
+                    // Offered for a retry; the inbox stays open so the bus's redelivery of this very message can take it.
+                    await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Retry,
+                        failureReason: DeliveryFailureReasons.ProviderUnavailable);
+                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} deferred, provider unavailable: {Detail}",
+                        due.SurveyId, due.Attempt, unavailable.Detail);
+                    return;
+            }
+            await session.TryRecordInboxAsync(InboxConsumer, messageId);
+        });
+}
+
+/// <summary>What the dispatcher will send, to whom, or the reason it cannot.</summary>
+internal sealed record SendPlan(
+    string Channel,
+    string Recipient,
+    string Locale,
+    string Link,
+    string? SmsBody = null,
+    RenderedEmail? Email = null,
+    string? Failure = null);
+
+/// <summary>The provider could not take the message and nothing was sent; the bus retries the message later.</summary>
+public sealed class ProviderUnavailableException(string message) : Exception(message);

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace PainPro.Messaging.Templates;
+
+public enum SurveyMessageKind
+{
+    First,
+    Reminder,
+}
+
+public sealed record RenderedEmail(string Subject, string TextBody, string HtmlBody);
+
+/// <summary>
+/// The patient-facing survey messages, per locale × channel × first send or reminder. They greet the patient by
+/// given name only and say nothing of the procedure or diagnosis; every one carries an opt-out line.
+/// The SMS invites and asks the first question (VAS) itself: Ingestion takes the reply as its answer.
+/// </summary>
+public sealed class SurveyTemplates(string organisationName)
+{
+    public const int MaxSmsSegments = 2;
+
+    /// <summary>
+    /// Each SMS has a full form and a compact one. The full form is GSM-7 (the Spanish one avoids á, í, ó, ú by its
+    /// choice of words, so it keeps 153 septets a part); a name outside GSM-7 ("María", "Zoë") turns the text into
+    /// UCS-2 at 67 units a part, and then the compact form keeps it within two segments.
+    /// </summary>
+    internal sealed record SmsTemplate(string Full, string Compact);
+
+    internal static readonly IReadOnlyDictionary<(string Locale, SurveyMessageKind Kind), SmsTemplate> SmsTexts =
+        new Dictionary<(string, SurveyMessageKind), SmsTemplate>
+        {
+            [("en", SurveyMessageKind.First)] = new(
+                "Hi {name}, your care team would like to know how you are doing. How bad is the pain at the treated area right now? Reply 0 (no pain) to 10 (worst pain imaginable). Reply STOP to opt out.",
+                "Hi {name}, how bad is the pain at the treated area now? Reply 0 (no pain) to 10 (worst). Reply STOP to opt out."),
+            [("en", SurveyMessageKind.Reminder)] = new(
+                "Hi {name}, a reminder from your care team: how bad is the pain at the treated area right now? Reply 0 (no pain) to 10 (worst pain imaginable). Reply STOP to opt out.",
+                "Reminder: hi {name}, how bad is the pain at the treated area now? Reply 0 (no pain) to 10 (worst). STOP to opt out."),
+            [("es", SurveyMessageKind.First)] = new(
+                "Hola {name}, su equipo de salud quiere saber de usted. ¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10 (el peor dolor imaginable). Para no recibir mensajes, responda STOP.",
+                "Hola {name}, ¿cuánto dolor tiene ahora en la zona tratada? Responda 0 (nada) a 10 (el peor). Para darse de baja: STOP."),
+            [("es", SurveyMessageKind.Reminder)] = new(
+                "Hola {name}, le recordamos que su equipo de salud quiere saber de usted. ¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10 (el peor dolor imaginable). Para no recibir mensajes, responda STOP.",
+                "Recordatorio: hola {name}, ¿cuánto dolor tiene ahora en la zona tratada? Responda 0 (nada) a 10 (el peor). Baja: STOP."),
+        };
+
+    internal sealed record EmailTemplate(
+        string Subject, string Greeting, string Intro, string Button, string LinkNote, string OptOut);
+
+    internal static readonly IReadOnlyDictionary<(string Locale, SurveyMessageKind Kind), EmailTemplate> EmailTexts =
+        new Dictionary<(string, SurveyMessageKind), EmailTemplate>
+        {
+            [("en", SurveyMessageKind.First)] = new(
+                "{org}: a few questions about how you are doing",
+                "Hi {name},",
+                "Your care team at {org} would like to know how you are doing. A few short questions take about two minutes.",
+                "Answer the questions",
+                "This link is personal to you and works until {expires}.",
+                "If you would rather not receive these messages, please tell your care team."),
+            [("en", SurveyMessageKind.Reminder)] = new(
+                "Reminder: {org} would like to hear how you are doing",
+                "Hi {name},",
+                "A gentle reminder: your care team at {org} would still like to know how you are doing. A few short questions take about two minutes.",
+                "Answer the questions",
+                "This link is personal to you and works until {expires}.",
+                "If you would rather not receive these messages, please tell your care team."),
+            [("es", SurveyMessageKind.First)] = new(
+                "{org}: unas preguntas sobre cómo se encuentra",
+                "Hola {name}:",
+                "Su equipo de salud de {org} quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
+                "Responder las preguntas",
+                "Este enlace es personal y funciona hasta el {expires}.",
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo de salud."),
+            [("es", SurveyMessageKind.Reminder)] = new(
+                "Recordatorio: {org} quiere saber cómo se encuentra",
+                "Hola {name}:",
+                "Le recordamos que su equipo de salud de {org} todavía quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
+                "Responder las preguntas",
+                "Este enlace es personal y funciona hasta el {expires}.",
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo de salud."),
+        };
+
+    public static IReadOnlyList<string> SupportedLocales { get; } = ["en", "es"];
+
+    /// <summary>"es-MX" → "es"; anything unsupported or missing → "en".</summary>
+    public static string ResolveLocale(string? locale)
+    {
+        if (string.IsNullOrWhiteSpace(locale)) return "en";
+        var language = locale.Trim().Split('-', '_')[0].ToLowerInvariant();
+        return SupportedLocales.Contains(language) ? language : "en";
+    }
+
+    /// <summary>The survey SMS, never longer than <see cref="MaxSmsSegments"/> segments whatever the name.</summary>
+    public string Sms(string? locale, SurveyMessageKind kind, string? givenName)
+    {
+        var template = SmsTexts[(ResolveLocale(locale), kind)];
+        var name = GivenNames.Clean(givenName);
+        // Longest first; the last candidate has no name at all, and every compact form fits on its own.
+        foreach (var candidate in new[]
+                 {
+                     Fill(template.Full, name), Fill(template.Compact, name),
+                     Fill(template.Compact, GivenNames.Shorten(name)), Fill(template.Compact, ""),
+                 })
+        {
+            if (SmsSegments.Count(candidate).Segments <= MaxSmsSegments) return candidate;
+        }
+        return Fill(template.Compact, "");
+    }
+
+    public RenderedEmail Email(string? locale, SurveyMessageKind kind, string? givenName, string link,
+        DateTimeOffset expiresAt, string? timeZone)
+    {
+        var language = ResolveLocale(locale);
+        var t = EmailTexts[(language, kind)];
+        var name = GivenNames.Clean(givenName);
+        var expires = FormatExpiry(expiresAt, timeZone, locale, language);
+
+        string Text(string template) => Fill(template, name).Replace("{org}", organisationName).Replace("{expires}", expires);
+
+        var subject = Text(t.Subject);
+        var text = new StringBuilder()
+            .Append(Text(t.Greeting)).Append("\n\n")
+            .Append(Text(t.Intro)).Append("\n\n")
+            .Append(link).Append("\n\n")
+            .Append(Text(t.LinkNote)).Append("\n\n")
+            .Append(Text(t.OptOut)).Append("\n\n")
+            .Append(organisationName).Append('\n')
+            .ToString();
+
+        var h = HtmlEncoder.Default;
+        string Html(string template) => h.Encode(Text(template));
+        var href = h.Encode(link);
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="{language}">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{h.Encode(subject)}</title></head>
+            <body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff;">
+            <p>{Html(t.Greeting)}</p>
+            <p>{Html(t.Intro)}</p>
+            <p><a href="{href}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;">{Html(t.Button)}</a></p>
+            <p style="font-size:14px;color:#444444;">{Html(t.LinkNote)}<br><a href="{href}" style="color:#0b5cad;">{href}</a></p>
+            <p style="font-size:14px;color:#444444;">{Html(t.OptOut)}</p>
+            <p>{h.Encode(organisationName)}</p>
+            </body>
+            </html>
+            """;
+        return new RenderedEmail(subject, text, html);
+    }
+
+    private static string Fill(string template, string name) =>
+        name.Length == 0 ? template.Replace(" {name}", "").Replace("{name}", "") : template.Replace("{name}", name);
+
+    /// <summary>The closing time in the patient's own zone and language, e.g. "Tuesday, November 24, 2026 2:00 PM".</summary>
+    internal static string FormatExpiry(DateTimeOffset expiresAt, string? timeZone, string? locale, string language)
+    {
+        var zone = TimeZoneInfo.Utc;
+        if (!string.IsNullOrWhiteSpace(timeZone))
+        {
+            try { zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone); }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { }
+        }
+        CultureInfo culture;
+        try { culture = CultureInfo.GetCultureInfo(string.IsNullOrWhiteSpace(locale) ? language : locale); }
+        catch (CultureNotFoundException) { culture = CultureInfo.GetCultureInfo(language); }
+        if (!culture.Name.StartsWith(language, StringComparison.OrdinalIgnoreCase)) culture = CultureInfo.GetCultureInfo(language);
+        var local = TimeZoneInfo.ConvertTime(expiresAt, zone);
+        // ICU puts narrow no-break spaces in times ("2:00\u202FPM"); plain spaces read the same and survive every mail client.
+        var text = local.ToString("f", culture).Replace('\u202F', ' ').Replace('\u00A0', ' ');
+        return zone == TimeZoneInfo.Utc ? text + " UTC" : text;
+    }
+}
+
+/// <summary>The given name as it may appear in a message: one line, no control characters, trimmed.</summary>
+public static class GivenNames
+{
+    public const int ShortLength = 20;
+
+    public static string Clean(string? givenName)
+    {
+        if (string.IsNullOrWhiteSpace(givenName)) return "";
+        var builder = new StringBuilder(givenName.Length);
+        var space = false;
+        foreach (var c in givenName.Trim())
+        {
+            if (char.IsWhiteSpace(c)) { space = true; continue; }
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format) continue;
+            if (space && builder.Length > 0) builder.Append(' ');
+            space = false;
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>The first name of several, cut to <see cref="ShortLength"/> characters without splitting a pair.</summary>
+    public static string Shorten(string name)
+    {
+        var first = name.Split(' ', 2)[0];
+        if (first.Length <= ShortLength) return first;
+        var cut = ShortLength;
+        if (char.IsHighSurrogate(first[cut - 1])) cut--;
+        return first[..cut];
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.Messaging.Gateways;
+using PainPro.Messaging.RateLimiting;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Auth;
+
+namespace PainPro.Messaging.Twilio;
+
+/// <summary>
+/// Sends SMS through Twilio's REST API (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>) over plain
+/// <see cref="HttpClient"/>. Every request, retries included, first waits for the sender's token bucket, so what
+/// leaves on the wire keeps to the configured rate. 429 and 5xx are retried with backoff, honouring
+/// <c>Retry-After</c>; other 4xx are final.
+/// A request that may have reached Twilio (a timeout, a connection cut mid-response) is never repeated: the
+/// outcome is reported as unknown rather than risk a second text.
+/// </summary>
+public sealed class TwilioSmsGateway(
+    HttpClient http,
+    IOptions<MessagingOptions> messagingOptions,
+    IOptions<PainProOptions> painProOptions,
+    Credentials credentials,
+    SenderRateLimits rateLimits,
+    TimeProvider time,
+    ILogger<TwilioSmsGateway> logger) : ISmsGateway
+{
+    public const string StatusCallbackPath = "/webhooks/twilio/status";
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    private TwilioClientOptions Options => messagingOptions.Value.Twilio;
+
+    /// <summary>Where Twilio posts delivery statuses; the signature is computed on exactly this URL.</summary>
+    public static string StatusCallbackUrl(PainProOptions options) => options.PublicBaseUrl.TrimEnd('/') + StatusCallbackPath;
+
+    public async Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct)
+    {
+        var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid
+            ?? throw new InvalidOperationException("PainPro:Messaging:Twilio:AccountSid is not configured.");
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await rateLimits.WaitTurnAsync(Options.Sender, Options.RatePerSecond, Options.Burst, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return new SendOutcome.Unavailable("Stopped while waiting for the rate limit");
+            }
+
+            using var request = BuildRequest(accountSid, message);
+            HttpResponseMessage response;
+            // The request itself is bounded only by the timeout: cancelling it half-sent at shutdown would leave us
+            // not knowing whether the patient got a text.
+            using (var timeout = new CancellationTokenSource(Options.Timeout, time))
+            {
+                try
+                {
+                    response = await http.SendAsync(request, timeout.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    return new SendOutcome.Unknown($"Twilio did not answer within {Options.Timeout.TotalSeconds:0.#} s");
+                }
+                catch (HttpRequestException ex) when (NothingWasSent(ex))
+                {
+                    if (attempt >= Options.MaxAttempts)
+                        return new SendOutcome.Unavailable($"Twilio unreachable after {attempt} attempts: {ex.HttpRequestError}");
+                    logger.LogWarning("Twilio unreachable ({Error}); retrying (attempt {Attempt})", ex.HttpRequestError, attempt);
+                    if (!await WaitAsync(Backoff(attempt), ct)) return new SendOutcome.Unavailable("Stopped while waiting to retry");
+                    continue;
+                }
+                catch (HttpRequestException ex)
+                {
+                    return new SendOutcome.Unknown($"Connection to Twilio failed mid-request: {ex.HttpRequestError}");
+                }
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    var created = await ReadJsonAsync<CreatedMessage>(response);
+                    if (string.IsNullOrEmpty(created?.Sid))
+                        return new SendOutcome.Unknown($"Twilio answered {(int)response.StatusCode} without a message sid");
+                    return new SendOutcome.Accepted(created.Sid, created.Status ?? "queued");
+                }
+
+                if (IsRetryable(response.StatusCode))
+                {
+                    if (attempt >= Options.MaxAttempts)
+                        return new SendOutcome.Unavailable($"Twilio answered {(int)response.StatusCode} {attempt} times");
+                    var delay = RetryAfter(response) ?? Backoff(attempt);
+                    logger.LogWarning("Twilio answered {Status}; retrying in {Delay} (attempt {Attempt})",
+                        (int)response.StatusCode, delay, attempt);
+                    if (!await WaitAsync(delay, ct)) return new SendOutcome.Unavailable("Stopped while waiting to retry");
+                    continue;
+                }
+
+                var error = await ReadJsonAsync<ErrorBody>(response);
+                var described = TwilioErrors.Describe(error?.Code);
+                return new SendOutcome.Rejected(described.Reason, error?.Code?.ToString(),
+                    $"Twilio answered {(int)response.StatusCode}: {described.Description}");
+            }
+        }
+    }
+
+    private HttpRequestMessage BuildRequest(string accountSid, SmsMessage message)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("To", message.To), new("Body", message.Body) };
+        fields.Add(string.IsNullOrWhiteSpace(Options.MessagingServiceSid)
+            ? new("From", Options.From ?? throw new InvalidOperationException("Set PainPro:Messaging:Twilio:From or MessagingServiceSid."))
+            : new("MessagingServiceSid", Options.MessagingServiceSid));
+        fields.Add(new("StatusCallback", StatusCallbackUrl(painProOptions.Value)));
+
+        var uri = new Uri($"{Options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json");
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{credentials.TwilioAuthToken}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    private static bool IsRetryable(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    // These fail before a byte of the request leaves, so a retry cannot double a text.
+    private static bool NothingWasSent(HttpRequestException ex) => ex.HttpRequestError is
+        HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or
+        HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = FirstRetryDelay * Math.Pow(2, attempt - 1);
+        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4); // spread replicas' retries apart
+        return Min(jittered, Options.MaxRetryDelay);
+    }
+
+    /// <summary>Twilio's <c>Retry-After</c>, in seconds or as a date (read against the response's own <c>Date</c>).</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        TimeSpan? delay = header?.Delta
+            ?? (header?.Date is { } until && response.Headers.Date is { } sentAt ? until - sentAt : null);
+        return delay is { } d ? Min(d < TimeSpan.Zero ? TimeSpan.Zero : d, Options.MaxRetryDelay) : null;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, time, ct); return true; }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return false; }
+    }
+
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response) where T : class
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            return await JsonSerializer.DeserializeAsync<T>(stream);
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private sealed record CreatedMessage(
+        [property: JsonPropertyName("sid")] string? Sid,
+        [property: JsonPropertyName("status")] string? Status);
+
+    private sealed record ErrorBody(
+        [property: JsonPropertyName("code")] int? Code,
+        [property: JsonPropertyName("message")] string? Message);
+}

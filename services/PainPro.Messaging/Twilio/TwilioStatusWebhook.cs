@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.Messaging.Surveys;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Auth;
+using PainPro.ServiceDefaults.Twilio;
+
+namespace PainPro.Messaging.Twilio;
+
+/// <summary>
+/// <c>POST /webhooks/twilio/status</c>: Twilio's message status callback. The signature is checked first, on the
+/// public URL Twilio was given; anything unsigned gets 403 and is stored nowhere.
+/// </summary>
+public static class TwilioStatusWebhook
+{
+    public static IEndpointConventionBuilder MapTwilioStatusWebhook(this IEndpointRouteBuilder app) =>
+        app.MapPost(TwilioSmsGateway.StatusCallbackPath, HandleAsync)
+            .DisableAntiforgery() // Twilio cannot carry an antiforgery token; the signature is the proof instead.
+            .WithTags("webhooks");
+
+    private static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        MessagingDb db,
+        Credentials credentials,
+        IOptions<PainProOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : FormCollection.Empty;
+        var parameters = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
+        var url = TwilioSmsGateway.StatusCallbackUrl(options.Value) + request.QueryString.Value;
+        if (!TwilioSignature.IsValid(credentials.TwilioAuthToken, url, parameters, request.Headers[TwilioSignature.Header]))
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
+                detail: $"The {TwilioSignature.Header} header does not match this request.");
+
+        var sid = form["MessageSid"].ToString();
+        var status = form["MessageStatus"].ToString();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(sid)) errors["MessageSid"] = ["Required."];
+        if (string.IsNullOrWhiteSpace(status)) errors["MessageStatus"] = ["Required."];
+        if (errors.Count > 0) return Results.ValidationProblem(errors);
+
+        var errorCode = form["ErrorCode"].ToString() is { Length: > 0 } code ? code : null;
+        var result = await db.InTransactionAsync(session => DeliveryStatusUpdates.RecordAsync(session, sid, status, errorCode), ct);
+        loggers.CreateLogger(typeof(TwilioStatusWebhook)).LogInformation(
+            "Twilio status {Status} (error {ErrorCode}) for {MessageSid}: {Result}", status, errorCode, sid, result);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using PainPro.Messaging.Gateways;
+
+namespace PainPro.Messaging.Tests.Support;
+
+/// <summary>An SMS gateway that records every call and answers what the test scripts (accepted by default).</summary>
+public sealed class FakeSmsGateway : ISmsGateway
+{
+    private readonly ConcurrentQueue<Func<SmsMessage, Task<SendOutcome>>> script = new();
+
+    public ConcurrentQueue<SmsMessage> Sent { get; } = new();
+    /// <summary>How every call answers once the script is used up.</summary>
+    public Func<SmsMessage, Task<SendOutcome>> Default { get; set; } = _ => Task.FromResult(Accepted());
+
+    public void Then(SendOutcome outcome) => script.Enqueue(_ => Task.FromResult(outcome));
+
+    public void Then(Func<SmsMessage, Task<SendOutcome>> answer) => script.Enqueue(answer);
+
+    public async Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct)
+    {
+        Sent.Enqueue(message);
+        var answer = script.TryDequeue(out var scripted) ? scripted : Default;
+        return await answer(message);
+    }
+
+    public static SendOutcome Accepted() => new SendOutcome.Accepted("SM" + Guid.NewGuid().ToString("N"), "queued");
+}
+
+public sealed class FakeEmailGateway : IEmailGateway
+{
+    public ConcurrentQueue<EmailMessage> Sent { get; } = new();
+    public Func<EmailMessage, SendOutcome> Answer { get; set; } = _ => new SendOutcome.Accepted($"<{Guid.NewGuid():N}@test>", "sent");
+
+    public Task<SendOutcome> SendAsync(EmailMessage message, CancellationToken ct)
+    {
+        Sent.Enqueue(message);
+        return Task.FromResult(Answer(message));
+    }
+}
