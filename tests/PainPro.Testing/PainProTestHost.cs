@@ -87,7 +87,12 @@ public sealed class PainProTestHost : IAsyncDisposable
         app.MapServiceDefaults();
         map(app);
         await app.StartAsync();
-        return new PainProTestHost(app, baseUrl, logs);
+        var host = new PainProTestHost(app, baseUrl, logs);
+        // Ready means migrated and connected to the broker: a message published before that could be lost.
+        using var client = host.CreateClient(withApiKey: false);
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
+            $"{name} at {baseUrl} to be ready", TimeSpan.FromSeconds(60));
+        return host;
     }
 
     public async ValueTask DisposeAsync()
