@@ -40,6 +40,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<IDueWork, AlertEscalation>();
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
+        builder.AddConsumer<EnrollmentCancelledConsumer>(ServiceName);
         builder.AddConsumer<SurveyDueConsumer>(ServiceName);
         builder.AddConsumer<SurveyExpiredConsumer>(ServiceName);
         return builder;

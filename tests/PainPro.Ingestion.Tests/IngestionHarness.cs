@@ -32,6 +32,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
         Recorder = new ResponseRecorder(Alerts);
         Sms = new SmsInbox(Db, Recorder, links, monitor, NullLogger<SmsInbox>.Instance);
         EnrollmentConsumer = new EnrollmentCreatedConsumer(Db);
+        CancellationConsumer = new EnrollmentCancelledConsumer(Db);
         SurveyDueConsumer = new SurveyDueConsumer(Db, links, NullLogger<SurveyDueConsumer>.Instance);
         SurveyExpiredConsumer = new SurveyExpiredConsumer(Db, Alerts);
         Escalation = new AlertEscalation(Db, monitor, NullLogger<AlertEscalation>.Instance);
@@ -43,6 +44,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public ResponseRecorder Recorder { get; }
     public SmsInbox Sms { get; }
     public EnrollmentCreatedConsumer EnrollmentConsumer { get; }
+    public EnrollmentCancelledConsumer CancellationConsumer { get; }
     public SurveyDueConsumer SurveyDueConsumer { get; }
     public SurveyExpiredConsumer SurveyExpiredConsumer { get; }
     public AlertEscalation Escalation { get; }
@@ -55,6 +57,8 @@ internal sealed class IngestionHarness : IAsyncDisposable
     }
 
     public Task ApplyAsync(EnrollmentCreated message) => Db.InTransactionAsync(s => EnrollmentConsumer.ApplyAsync(message, s));
+
+    public Task ApplyAsync(EnrollmentCancelled message) => Db.InTransactionAsync(s => CancellationConsumer.ApplyAsync(message, s));
 
     public Task ApplyAsync(SurveyDue message) => Db.InTransactionAsync(s => SurveyDueConsumer.ApplyAsync(message, s));
 

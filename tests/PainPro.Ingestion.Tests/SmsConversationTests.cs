@@ -32,6 +32,23 @@ public sealed class SmsConversationTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_reply_after_the_enrollment_was_cancelled_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: "+15551230001");
+        await h.ApplyAsync(due);
+
+        await h.ApplyAsync(new EnrollmentCancelled(enrollment.EnrollmentId, "procedure cancelled"));
+        var reply = await h.TextAsync("+15551230001", "9");
+
+        Assert.Equal(InstrumentTexts.NoOpenSurvey("en"), reply);
+        Assert.Null((await h.SurveyAsync(due.SurveyId))!.Vas);
+        Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
