@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PainPro.Testing;
+using Xunit;
+
+namespace PainPro.Deploy.Tests;
+
+/// <summary>Credentials come from Secrets that exist in the cluster, never from a values file.</summary>
+public sealed partial class ChartSecretTests
+{
+    [Theory]
+    [InlineData(HelmChart.Default)]
+    [InlineData(HelmChart.Production)]
+    public async Task Installations_against_external_services_render_no_Secret(string valueSet)
+    {
+        var manifests = await HelmChart.RenderAsync(valueSet);
+
+        Assert.Empty(manifests.OfKind("Secret").Select(Manifests.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(HelmChart.ValueSets), MemberType = typeof(HelmChart))]
+    public async Task Credentials_reach_the_containers_only_by_secret_reference(string valueSet)
+    {
+        var manifests = await HelmChart.RenderAsync(valueSet);
+
+        var credentials = 0;
+        foreach (var deployment in manifests.OfKind("Deployment"))
+            foreach (var container in Manifests.Containers(deployment))
+                foreach (var env in Manifests.Env(container).Where(e => IsCredential((string)e["name"]!)))
+                {
+                    credentials++;
+                    var where = $"{Manifests.Name(deployment)}: {env["name"]}";
+                    Assert.True(env["value"] is null, $"{where} is set from a value, not a Secret");
+                    Assert.NotNull(env["valueFrom"]?["secretKeyRef"]?["name"]);
+                }
+        Assert.DoesNotContain(manifests.SharedConfiguration.Keys, IsCredential);
+        // Every service has at least its connection string and broker URI: the check above saw something.
+        Assert.True(credentials >= 2 * HelmChart.Services.Length, $"only {credentials} credential variables were rendered");
+    }
+
+    [Fact]
+    public async Task Every_service_reads_its_database_and_broker_from_the_configured_secrets()
+    {
+        var manifests = await HelmChart.RenderAsync(HelmChart.Production);
+
+        foreach (var component in HelmChart.Services)
+        {
+            var env = Manifests.Env(Manifests.Containers(manifests.Deployment(component)).Single())
+                .ToDictionary(e => (string)e["name"]!, e => e["valueFrom"]?["secretKeyRef"]);
+            Assert.Equal("painpro-postgres-app", (string?)env["PainPro__Database__ConnectionString"]?["name"]);
+            Assert.Equal("painpro-rabbitmq-app", (string?)env["PainPro__Bus__RabbitMqUri"]?["name"]);
+        }
+    }
+
+    [Fact]
+    public async Task Development_credentials_are_generated_at_install_not_taken_from_values()
+    {
+        var first = await HelmChart.RenderUncachedAsync(HelmChart.Development);
+        var second = await HelmChart.RenderUncachedAsync(HelmChart.Development);
+
+        var generated = StringData(first);
+        var again = StringData(second);
+        var valuesText = string.Concat(new[] { "deploy/helm/painpro/values.yaml" }
+            .Concat(HelmChart.ValuesFiles(HelmChart.Development))
+            .Select(f => File.ReadAllText(Path.Combine(TestInfrastructure.RepositoryRoot, f))));
+        foreach (var key in new[] { "postgres-password", "rabbitmq-password", "twilio-auth-token", "portal-api-key" })
+        {
+            Assert.True(generated[key].Length >= 20, $"{key} is too short to be a generated credential");
+            Assert.NotEqual(generated[key], again[key]);
+            Assert.DoesNotContain(generated[key], valuesText);
+        }
+    }
+
+    private static Dictionary<string, string> StringData(Manifests manifests) =>
+        ((JsonObject)manifests.Single("Secret", $"{HelmChart.ReleaseName}-dev-credentials")["stringData"]!)
+        .ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
+
+    // API key hashes (PainPro__Auth__ApiKeys__N__Sha256) are not secrets; keys, passwords, tokens and URIs with credentials are.
+    private static bool IsCredential(string name) => CredentialName().IsMatch(name) && !name.EndsWith("__Sha256", StringComparison.Ordinal)
+        && !name.EndsWith("__Name", StringComparison.Ordinal);
+
+    [GeneratedRegex("(ConnectionString|RabbitMqUri|AuthToken|AccountSid|Password|PASSWORD|PASS|ApiKey)", RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialName();
+}
