@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
+using PainPro.ServiceDefaults.Twilio;
 
 namespace PainPro.Ingestion.Sms;
 

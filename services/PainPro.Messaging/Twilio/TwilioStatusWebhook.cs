@@ -30,9 +30,7 @@ public static class TwilioStatusWebhook
         CancellationToken ct)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : FormCollection.Empty;
-        var parameters = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        var url = TwilioSmsGateway.StatusCallbackUrl(options.Value) + request.QueryString.Value;
-        if (!TwilioSignature.IsValid(credentials.TwilioAuthToken, url, parameters, request.Headers[TwilioSignature.Header]))
+        if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
                 detail: $"The {TwilioSignature.Header} header does not match this request.");
 

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using PainPro.ServiceDefaults.Twilio;
 
-namespace PainPro.Ingestion.Sms;
+namespace PainPro.ServiceDefaults.Twilio;
 
 /// <summary>
-/// Checks <c>X-Twilio-Signature</c> on an inbound webhook. Twilio signs the URL it called, so the check uses
-/// the configured public URL (<c>{PublicBaseUrl}/webhooks/twilio/sms</c> plus any query string) and, behind a
+/// Checks <c>X-Twilio-Signature</c> on an inbound webhook (SMS or status callback). Twilio signs the URL it called, so the check uses
+/// the configured public URL (<c>{PublicBaseUrl}{path}</c> plus any query string) and, behind a
 /// proxy that forwards the original host, the URL rebuilt from <c>X-Forwarded-Proto/Host/Prefix</c>.
 /// Either way only a holder of the auth token can produce a valid signature.
 /// </summary>
