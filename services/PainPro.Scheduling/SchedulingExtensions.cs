@@ -1,19 +1,72 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PainPro.Scheduling.Dispatch;
+using PainPro.Scheduling.Enrollments;
+using PainPro.Scheduling.Feedback;
+using PainPro.Scheduling.Intake;
+using PainPro.Scheduling.Patients;
+using PainPro.Scheduling.Protocols;
+using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Scheduling;
 
 public static class SchedulingExtensions
 {
+    public const string ServiceName = "scheduling";
+
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<SchedulingDb>();
+        builder.Services.AddOptions<SchedulingOptions>()
+            .Bind(builder.Configuration.GetSection(SchedulingOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>();
+
+        builder.Services.AddSingleton<ProtocolCatalog>();
+        builder.Services.AddSingleton<FacilitySettings>();
+        builder.Services.AddSingleton<RegistrationValidator>();
+        builder.Services.AddSingleton<EnrollmentRegistrar>();
+        builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<EnrollmentChanges>();
+
+        // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
+        builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
+        builder.Services.AddSingleton<IDueWork, SurveyDispatcher>();
+
+        builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
+        builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
+        builder.AddConsumer<PatientOptedOutConsumer>(ServiceName);
+        builder.AddConsumer<PatientOptedInConsumer>(ServiceName);
         return builder;
     }
 
     public static WebApplication MapScheduling(this WebApplication app)
     {
+        app.MapIntake();
+        app.MapEnrollments();
+        app.MapPatients();
         return app;
+    }
+}
+
+/// <summary>Checks protocols and send windows at start-up, so a typo stops the service with the key that is wrong.</summary>
+internal sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
+    {
+        try
+        {
+            _ = new ProtocolCatalog(Options.Create(options));
+            _ = new FacilitySettings(Options.Create(options));
+        }
+        catch (InvalidOperationException ex) { return ValidateOptionsResult.Fail(ex.Message); }
+        if (options.ClaimBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ClaimBatchSize must be at least 1.");
+        if (options.ImportBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ImportBatchSize must be at least 1.");
+        return ValidateOptionsResult.Success;
     }
 }

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Scheduling.Schedule;
+using PainPro.ServiceDefaults.Clock;
+
+namespace PainPro.Scheduling.Dispatch;
+
+/// <summary>
+/// Closes windows: an open survey whose window has closed without an answer becomes <c>expired</c> and
+/// <see cref="SurveyExpired"/> is published with it (Ingestion raises the no-response alert). Claimed like the
+/// dispatcher's batches, so replicas never expire the same survey twice.
+/// </summary>
+public sealed class SurveyExpiry(SchedulingDb db, IOptions<SchedulingOptions> options, ILogger<SurveyExpiry> logger) : IDueWork
+{
+    public string Name => "scheduling: expire closed surveys";
+
+    // Status literals (not parameters) so PostgreSQL can use the partial index surveys_open_until.
+    private string ClaimSql =>
+        $"""
+        WITH expiring AS (
+            SELECT id FROM surveys
+            WHERE status IN {SqlLists.Literals(SurveyStatuses.Open)} AND closes_at <= @now
+            ORDER BY closes_at
+            LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
+        )
+        SELECT s.id AS SurveyId, s.enrollment_id AS EnrollmentId, s.timepoint AS Timepoint
+        FROM expiring x JOIN surveys s ON s.id = x.id
+        """;
+
+    public Task<int> RunDueAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
+    {
+        var now = session.Clock.GetUtcNow();
+        var closed = (await session.QueryAsync<ClosedSurvey>(ClaimSql, new { now, batch = options.Value.ClaimBatchSize })).ToList();
+        foreach (var survey in closed)
+        {
+            await session.ExecuteAsync(
+                "UPDATE surveys SET status = @expired, expired_at = @now, next_send_at = NULL WHERE id = @SurveyId",
+                new { survey.SurveyId, expired = SurveyStatuses.Expired, now });
+            await session.PublishAsync(new SurveyExpired(survey.SurveyId, survey.EnrollmentId, survey.Timepoint));
+        }
+        if (closed.Count > 0) logger.LogInformation("Expired {Count} surveys whose window closed unanswered", closed.Count);
+        return closed.Count;
+    }, ct);
+
+    private sealed class ClosedSurvey
+    {
+        public Guid SurveyId { get; init; }
+        public Guid EnrollmentId { get; init; }
+        public string Timepoint { get; init; } = "";
+    }
+}

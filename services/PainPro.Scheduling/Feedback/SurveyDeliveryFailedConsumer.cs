@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using PainPro.Contracts;
+using PainPro.Scheduling.Routing;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+
+namespace PainPro.Scheduling.Feedback;
+
+/// <summary>
+/// Channel fallback on an SMS that could not be delivered: the phone is marked failed, the patient's open surveys
+/// move to email (the failed one is sent again there at the next opening), or, with no email, the patient is
+/// unreachable and their surveys wait for their windows to close (a no-response alert follows at expiry).
+/// </summary>
+public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<SurveyDeliveryFailedConsumer> logger)
+    : InboxConsumer<SurveyDeliveryFailed>(db)
+{
+    protected override async Task HandleAsync(SurveyDeliveryFailed message, DbSession session, CancellationToken ct)
+    {
+        if (message.Channel != Channels.Sms)
+        {
+            logger.LogWarning("Survey {SurveyId} attempt {Attempt} failed on {Channel} (error {ErrorCode}); no other channel to fall back to",
+                message.SurveyId, message.Attempt, message.Channel, message.ProviderErrorCode);
+            return;
+        }
+
+        var survey = await session.QuerySingleOrDefaultAsync<FailedSurveyRow>(
+            """
+            SELECT e.patient_id AS PatientId, s.channel AS Channel
+            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId
+            """, new { message.SurveyId });
+        if (survey is null)
+        {
+            logger.LogWarning("Delivery failure for unknown survey {SurveyId} ignored", message.SurveyId);
+            return;
+        }
+
+        await session.ExecuteAsync(
+            "UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now WHERE id = @PatientId",
+            new { now = session.Clock.GetUtcNow(), survey.PatientId });
+        // Resend only while the survey was still on SMS: a late failure report must not double an email already sent.
+        var channel = await ChannelRouting.RerouteAsync(session, survey.PatientId,
+            resendSurveyId: survey.Channel == Channels.Sms ? message.SurveyId : null);
+
+        // The provider's reason text may quote the number, so only its error code goes to the log.
+        if (channel is null)
+            logger.LogInformation("SMS to patient {PatientId} failed (error {ErrorCode}) and no email is on file: patient unreachable",
+                survey.PatientId, message.ProviderErrorCode);
+        else
+            logger.LogInformation("SMS to patient {PatientId} failed (error {ErrorCode}); open surveys moved to {Channel}",
+                survey.PatientId, message.ProviderErrorCode, channel);
+    }
+
+    private sealed class FailedSurveyRow
+    {
+        public Guid PatientId { get; init; }
+        public string Channel { get; init; } = "";
+    }
+}

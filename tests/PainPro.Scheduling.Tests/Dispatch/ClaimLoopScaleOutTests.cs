@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PainPro.Scheduling.Dispatch;
+using PainPro.Scheduling.Tests.Support;
+using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Messaging;
+using PainPro.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PainPro.Scheduling.Tests.Dispatch;
+
+/// <summary>
+/// Done-when 2: several dispatchers (each its own connection pool, as separate replicas would have) against one
+/// PostgreSQL publish each due survey exactly once. Timings are printed, never asserted.
+/// </summary>
+public class ClaimLoopScaleOutTests(ITestOutputHelper output)
+{
+    private const int DueSurveys = 20_000;
+
+    [Fact]
+    public async Task Three_dispatchers_on_one_PostgreSQL_publish_each_of_20000_due_surveys_exactly_once()
+    {
+        var one = await RunAsync(replicas: 1);
+        var three = await RunAsync(replicas: 3);
+
+        output.WriteLine($"{DueSurveys:N0} due surveys: 1 dispatcher {one.TotalSeconds:F2} s, 3 dispatchers {three.TotalSeconds:F2} s ({one / three:F2}x)");
+    }
+
+    private async Task<TimeSpan> RunAsync(int replicas)
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var test = await TestDatabase.CreateAsync<SchedulingDb>(TestDatabase.Postgres, clock);
+        await SeedDueSurveysAsync(test.Db, clock.Now);
+        var connectionString = test.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Database.ConnectionString!;
+
+        var dispatchers = Enumerable.Range(0, replicas).Select(_ => Replica(connectionString, clock)).ToList();
+        var elapsed = Stopwatch.StartNew();
+        var claimed = await Task.WhenAll(dispatchers.Select(d => Task.Run(async () =>
+        {
+            var total = 0;
+            for (int handled; (handled = await d.Dispatcher.RunDueAsync(CancellationToken.None)) > 0;) total += handled;
+            return total;
+        })));
+        elapsed.Stop();
+        foreach (var d in dispatchers) await d.Connector.DisposeAsync();
+        output.WriteLine($"{replicas} dispatcher(s): claimed {string.Join(" + ", claimed)} in {elapsed.Elapsed.TotalSeconds:F2} s");
+
+        var perSurvey = (await test.Db.ReadAsync(c => c.QueryAsync<(string SurveyId, long Count)>(
+            """
+            SELECT body::json->>'surveyId', COUNT(*) FROM outbox
+            WHERE message_type = 'PainPro.Contracts.SurveyDue' GROUP BY body::json->>'surveyId'
+            """))).ToList();
+        Assert.Equal(DueSurveys, perSurvey.Count);
+        Assert.All(perSurvey, s => Assert.Equal(1, s.Count));
+        Assert.Equal(DueSurveys, claimed.Sum());
+        Assert.Equal(DueSurveys, await test.Db.ReadAsync(c => c.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM surveys WHERE status = 'sent' AND attempts = 1 AND next_send_at > @now", new { now = clock.Now })));
+        if (replicas > 1) Assert.All(claimed, c => Assert.True(c > 0, "every replica took a share of the work"));
+        return elapsed.Elapsed;
+    }
+
+    private static (SurveyDispatcher Dispatcher, DatabaseConnector Connector) Replica(string connectionString, TimeProvider clock)
+    {
+        var connector = new DatabaseConnector(Options.Create(new PainProOptions
+        {
+            Database = { Provider = "postgres", ConnectionString = connectionString },
+        }));
+        var db = new SchedulingDb(connector, new OutboxSignal(), clock);
+        return (new SurveyDispatcher(db, Options.Create(new SchedulingOptions()), NullLogger<SurveyDispatcher>.Instance), connector);
+    }
+
+    /// <summary>One patient with 20,000 enrollments, each with a day-3 survey due an hour ago (seeded in SQL: fast).</summary>
+    private static Task SeedDueSurveysAsync(SchedulingDb db, DateTimeOffset now) => db.InTransactionAsync(async s =>
+    {
+        var patientId = Guid.CreateVersion7();
+        await s.ExecuteAsync(
+            """
+            INSERT INTO patients (id, mrn, given_name, family_name, phone, preferred_channel, locale, time_zone, created_at, updated_at)
+            VALUES (@patientId, 'BULK', 'Ana', 'Ruiz', '+15551230001', 'sms', 'en', 'Europe/London', @now, @now)
+            """, new { patientId, now });
+        await s.ExecuteAsync(
+            """
+            INSERT INTO enrollments (id, external_id, request_hash, patient_id, procedure_type, body_site, performed_at, facility,
+                                     baseline_vas, time_zone, send_window_start, send_window_end, created_at, updated_at)
+            SELECT gen_random_uuid(), 'BULK-' || g, 'seed', @patientId, 'cementoplasty', 'femur', @performed, 'Main',
+                   6, 'Europe/London', 0, 1440, @now, @now
+            FROM generate_series(1, @count) g
+            """, new { patientId, performed = now.AddDays(-3), now, count = DueSurveys });
+        await s.ExecuteAsync(
+            """
+            INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at,
+                                 reminder_minutes, status, attempts, next_send_at, link_token)
+            SELECT gen_random_uuid(), e.id, 'day3', 'vas,analgesic', 'sms', @due, @due, @closes, '1440', 'scheduled', 0, @due, md5(e.id::text)
+            FROM enrollments e
+            """, new { due = now.AddHours(-1), closes = now.AddDays(2) });
+    });
+}

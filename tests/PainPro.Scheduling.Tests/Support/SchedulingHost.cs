@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PainPro.ServiceDefaults.Clock;
+using PainPro.Testing;
+
+namespace PainPro.Scheduling.Tests.Support;
+
+/// <summary>
+/// Scheduling alone in a real host: SQLite file or fresh PostgreSQL database, in-memory bus, simulated clock and the
+/// dev endpoints, so a test can move time with <c>POST /dev/clock/advance</c> and read the outbox.
+/// </summary>
+public sealed class SchedulingHost : IAsyncDisposable
+{
+    private readonly PostgresDatabase? postgres;
+    private readonly string? directory;
+
+    private SchedulingHost(PainProTestHost host, PostgresDatabase? postgres, string? directory)
+    {
+        Host = host;
+        this.postgres = postgres;
+        this.directory = directory;
+        Client = host.CreateClient();
+        // A 10,000-row import on a busy 2-core CI machine can outlast the default minute.
+        Client.Timeout = TimeSpan.FromMinutes(5);
+    }
+
+    public PainProTestHost Host { get; }
+    public HttpClient Client { get; }
+    public SchedulingDb Db => Host.Services.GetRequiredService<SchedulingDb>();
+    public DateTimeOffset Now => Host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    public static async Task<SchedulingHost> StartAsync(string provider, IDictionary<string, string?>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "painpro-scheduling-tests", Guid.NewGuid().ToString("N"));
+        var configuration = PainProTestHost.Configuration.Embedded(directory, simulatedClock: true);
+        PostgresDatabase? postgres = null;
+        if (provider == TestDatabase.Postgres)
+        {
+            postgres = await PostgresDatabase.CreateAsync();
+            configuration["PainPro:Database:Provider"] = "postgres";
+            configuration["PainPro:Database:ConnectionString"] = postgres.ConnectionString;
+        }
+        // The tests move the clock themselves; the periodic loop only adds noise.
+        configuration["PainPro:DueWorkInterval"] = "01:00:00";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+
+        var host = await PainProTestHost.StartAsync("scheduling", configuration, b => b.AddScheduling(), a => a.MapScheduling(),
+            applicationName: typeof(SchedulingDb).Assembly.GetName().Name);
+        return new SchedulingHost(host, postgres, directory);
+    }
+
+    /// <summary>Registers a procedure and returns the new enrollment (fails the test unless it was created).</summary>
+    public async Task<PainPro.Scheduling.Enrollments.EnrollmentView> RegisterAsync(object body)
+    {
+        var response = await Client.PostAsJsonAsync("/api/procedures", body);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+            throw new Xunit.Sdk.XunitException($"POST /api/procedures answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<PainPro.Scheduling.Enrollments.EnrollmentView>(Json.Options))!;
+    }
+
+    public async Task<PainPro.Scheduling.Enrollments.EnrollmentView> GetEnrollmentAsync(Guid enrollmentId) =>
+        (await Client.GetFromJsonAsync<PainPro.Scheduling.Enrollments.EnrollmentView>($"/api/enrollments/{enrollmentId}", Json.Options))!;
+
+    /// <summary>Publishes on the host's bus, as another service would; Scheduling's consumers receive it.</summary>
+    public Task PublishAsync<T>(T message) where T : class =>
+        Host.Services.GetRequiredService<MassTransit.IBus>().Publish(message);
+
+    /// <summary>Runs the due work now, without moving the clock.</summary>
+    public Task RunDueWorkAsync() => Host.Services.GetRequiredService<DueWorkRunner>().RunAllAsync(CancellationToken.None);
+
+    /// <summary>Moves the simulated clock forward and runs the due work, as <c>POST /dev/clock/advance</c> does.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        var response = await Client.PostAsJsonAsync("/dev/clock/advance", new { by = System.Xml.XmlConvert.ToString(by) });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Moves the clock to just after <paramref name="instant"/> (no-op when it has passed).</summary>
+    public async Task AdvanceToAsync(DateTimeOffset instant)
+    {
+        var by = instant - Now + TimeSpan.FromSeconds(1);
+        if (by > TimeSpan.Zero) await AdvanceAsync(by);
+        else await RunDueWorkAsync();
+    }
+
+    public async Task<IReadOnlyList<T>> OutboxAsync<T>()
+    {
+        await using var connection = await Db.OpenAsync();
+        var bodies = await connection.QueryAsync<string>(
+            "SELECT body FROM outbox WHERE message_type = @type ORDER BY id", new { type = typeof(T).FullName });
+        return bodies.Select(b => JsonSerializer.Deserialize<T>(b, Json.Options)!).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        if (postgres is not null) await postgres.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { if (directory is not null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
