@@ -1,4 +1,5 @@
 using PainPro.AllInOne;
+using PainPro.AllInOne.Demo;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Messaging;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseAllInOneDefaults();
 builder.AddServiceDefaults();
 builder.AddAllServices();
+builder.AddDemo();
 builder.AddPainProBus();
 
 var app = builder.Build();

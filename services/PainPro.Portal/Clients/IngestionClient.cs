@@ -1,0 +1,40 @@
+using PainPro.Portal.Dashboard;
+
+namespace PainPro.Portal.Clients;
+
+/// <summary>Ingestion's API: alerts and their actions, answers, and the outcome figures.</summary>
+public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "Ingestion")
+{
+    /// <summary>The largest page Ingestion serves; the worklist wants every unresolved alert in one go.</summary>
+    public const int MaxAlertsPerCall = 1000;
+
+    public Task<IReadOnlyList<AlertView>> ListAlertsAsync(string? status, string? severity = null, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<AlertView>>(
+            Query("api/alerts", ("status", status), ("severity", severity), ("limit", MaxAlertsPerCall.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+
+    public Task<AlertDetail?> FindAlertAsync(Guid alertId, CancellationToken ct = default) =>
+        FindAsync<AlertDetail>($"api/alerts/{alertId}", ct);
+
+    public Task AcknowledgeAsync(Guid alertId, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/acknowledge", null, ct);
+
+    public Task ResolveAsync(Guid alertId, string outcome, string? note, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/resolve", new { outcome, note }, ct);
+
+    public Task AddNoteAsync(Guid alertId, string note, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/notes", new { note }, ct);
+
+    public Task RecordCallAsync(Guid alertId, string outcome, string? note, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/calls", new { outcome, note }, ct);
+
+    public Task<IReadOnlyList<ResponseView>> ListResponsesAsync(Guid enrollmentId, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<ResponseView>>($"api/enrollments/{enrollmentId}/responses", ct);
+
+    public Task<IReadOnlyList<OutcomeSummaryRow>> OutcomeSummaryAsync(ReportFilter filter, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<OutcomeSummaryRow>>(
+            Query("api/outcomes/summary", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
+
+    public Task<AlertStatistics> AlertStatisticsAsync(ReportFilter filter, CancellationToken ct = default) =>
+        GetAsync<AlertStatistics>(
+            Query("api/alerts/stats", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
+}

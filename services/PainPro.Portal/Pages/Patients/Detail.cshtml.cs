@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using PainPro.Portal.Clients;
+using PainPro.Portal.Patients;
+using PainPro.Portal.Web;
+
+namespace PainPro.Portal.Pages.Patients;
+
+/// <summary>A patient's record: every enrollment with its survey schedule (Scheduling) and its answers (Ingestion).</summary>
+public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ingestion, DisplayTime time) : PortalPageModel
+{
+    public sealed record EnrollmentView(PatientEnrollment Summary, EnrollmentDetail? Detail, PatientTimeline Timeline);
+
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+
+    public PatientRecord? Patient { get; private set; }
+    public IReadOnlyList<EnrollmentView> Enrollments { get; private set; } = [];
+    public DisplayTime Time => time;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var found = true;
+        await TryLoadAsync(async () =>
+        {
+            // Scheduling audits this read as a view of the patient by the signed-in user.
+            Patient = await scheduling.FindPatientAsync(Id, ct);
+            if (Patient is null) { found = false; return; }
+            Enrollments = await Task.WhenAll(Patient.Enrollments
+                .OrderByDescending(e => e.PerformedAt)
+                .Select(async e =>
+                {
+                    var detail = OptionalAsync(scheduling.FindEnrollmentAsync(e.EnrollmentId, ct));
+                    var responses = OptionalAsync(ingestion.ListResponsesAsync(e.EnrollmentId, ct));
+                    return new EnrollmentView(e, await detail, PatientTimeline.Build(await detail, await responses ?? []));
+                }));
+        });
+        return found ? Page() : NotFound();
+    }
+}

@@ -1,0 +1,47 @@
+namespace PainPro.Portal;
+
+/// <summary>
+/// Everything under <c>PainPro:Portal</c>.
+/// <code>
+/// PainPro:Portal:SchedulingUrl          base URL of Scheduling's API (default PainPro:PublicBaseUrl)
+/// PainPro:Portal:IngestionUrl           base URL of Ingestion's API (default PainPro:PublicBaseUrl)
+/// PainPro:Portal:MessagingUrl           base URL of Messaging (dev phone page only; default PainPro:PublicBaseUrl)
+/// PainPro:Portal:ApiKey                 X-Api-Key the Portal presents to the services (default: the dev key in dev mode)
+/// PainPro:Portal:BootstrapAdmin:UserName / :Password   an admin account created on first start when missing
+/// PainPro:Portal:DemoPassword           password of the dev-mode demo accounts (default: generated once, kept in the data directory)
+/// PainPro:Portal:Lockout:MaxFailures    failed sign-ins before a lock-out (default 5)
+/// PainPro:Portal:Lockout:Duration       how long a lock-out lasts (default 00:15:00)
+/// PainPro:Portal:AcknowledgeTargets:{high,medium,low}   how soon an alert should be acknowledged (default 1 h, 4 h, 24 h)
+/// PainPro:Portal:TimeZone               IANA zone the Portal shows times in (default UTC)
+/// PainPro:Portal:WorklistRefresh        how often the worklist refreshes itself (default 00:00:30)
+/// </code>
+/// </summary>
+public sealed class PortalOptions
+{
+    public const string Section = "PainPro:Portal";
+
+    public string? SchedulingUrl { get; set; }
+    public string? IngestionUrl { get; set; }
+    public string? MessagingUrl { get; set; }
+    public string? ApiKey { get; set; }
+    public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
+    public string? DemoPassword { get; set; }
+    public LockoutOptions Lockout { get; set; } = new();
+
+    public Dictionary<string, TimeSpan> AcknowledgeTargets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string TimeZone { get; set; } = "UTC";
+    public TimeSpan WorklistRefresh { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class BootstrapAdminOptions
+{
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+}
+
+public sealed class LockoutOptions
+{
+    public int MaxFailures { get; set; } = 5;
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+using PainPro.Testing;
+using Xunit;
+
+namespace PainPro.Portal.Tests;
+
+/// <summary>One whole system and one system Chromium for all the Portal's browser tests: starting them is the slow part.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static readonly string Screenshots = Path.Combine(TestInfrastructure.RepositoryRoot, "tests", ".artifacts", "screenshots");
+
+    private IPlaywright playwright = null!;
+
+    public PortalSystem System { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        System = await PortalSystem.StartAsync(settings: new Dictionary<string, string?> { ["PainPro:Portal:WorklistRefresh"] = "00:00:02" });
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = TestInfrastructure.Chromium,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>A fresh browser context (no cookies) with a desktop or phone-sized window.</summary>
+    public async Task<IPage> NewPageAsync(bool phone = false)
+    {
+        var context = await Browser.NewContextAsync(phone
+            ? new() { ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, AcceptDownloads = true }
+            : new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        return await context.NewPageAsync();
+    }
+
+    public async Task<IPage> SignInAsync(string userName, bool phone = false)
+    {
+        var page = await NewPageAsync(phone);
+        await page.GotoAsync($"{System.BaseUrl}/login");
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(PortalSystem.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"{System.BaseUrl}/");
+        return page;
+    }
+
+    public Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await System.DisposeAsync();
+    }
+}

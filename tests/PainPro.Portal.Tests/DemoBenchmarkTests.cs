@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using PainPro.Portal.Clients;
+using PainPro.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PainPro.Portal.Tests;
+
+/// <summary>
+/// The demo as a newcomer gets it: AllInOne seeds the cohort through the public APIs on first start, and every
+/// Portal page then answers. Page times are printed (and written to tests/.artifacts) as the README's benchmark
+/// figure; nothing asserts on them, as timing on a shared CI machine is not a pass/fail matter.
+/// </summary>
+public sealed class DemoBenchmarkTests(ITestOutputHelper output)
+{
+    private const int Rounds = 15;
+
+    [Fact]
+    public async Task Demo_cohort_is_seeded_through_the_APIs_and_every_page_answers_with_it_loaded()
+    {
+        var seeding = Stopwatch.StartNew();
+        await using var system = await PortalSystem.StartAsync(demo: true);
+        var marker = Path.Combine(system.Host.App.Configuration["PainPro:DataDirectory"]!, "demo-seed.json");
+        await Eventually.TrueAsync(async () => File.Exists(marker) && (await File.ReadAllTextAsync(marker)).Contains("complete"),
+            "the demo seed to complete", TimeSpan.FromMinutes(8));
+        seeding.Stop();
+
+        // The cohort is there, it has lived through every timepoint, and the nurse has work left.
+        var api = system.Host.CreateClient();
+        var enrollments = await api.GetFromJsonAsync<List<EnrollmentListItem>>("/api/enrollments");
+        Assert.Equal(200, enrollments!.Count);
+        Assert.True(enrollments.Select(e => e.ProcedureType).Distinct().Count() >= 6, "the cohort spans the procedure types");
+        var summary = await api.GetFromJsonAsync<List<OutcomeSummaryRow>>("/api/outcomes/summary");
+        Assert.All(summary!.Where(r => r.Timepoint != "baseline"), row => Assert.True(row.Vas.N > 10, $"{row.Timepoint} has answers"));
+        Assert.True(summary!.Single(r => r.Timepoint == "month1").Msts.N > 5, "month 1 has MSTS scores");
+        var open = await api.GetFromJsonAsync<List<AlertView>>("/api/alerts?status=open");
+        var resolved = await api.GetFromJsonAsync<List<AlertView>>("/api/alerts?status=resolved");
+        Assert.NotEmpty(open!);
+        Assert.NotEmpty(resolved!);
+        var clock = await api.GetFromJsonAsync<ClockView>("/dev/clock");
+        Assert.InRange(clock!.Now, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+
+        using var manager = new StaffClient(system.BaseUrl);
+        using var admin = new StaffClient(system.BaseUrl);
+        await manager.SignInAsync("manager");
+        await admin.SignInAsync("admin");
+        var patient = enrollments.First().PatientId;
+        var pages = new (string Name, StaffClient Client, string Path)[]
+        {
+            ("Worklist", manager, "/"),
+            ("Worklist, high only", manager, "/?severity=high"),
+            ("Worklist rows (auto-refresh)", manager, "/?handler=Rows"),
+            ("Alert", manager, $"/alerts/{open![0].AlertId}"),
+            ("Patient search", manager, "/patients?q=Wa"),
+            ("Patient", manager, $"/patients/{patient}"),
+            ("Dashboard, all procedures", manager, "/dashboard"),
+            ("Dashboard, cementoplasty", manager, "/dashboard?procedureType=cementoplasty&from=2000-01-01&to=2100-01-01"),
+            ("Dashboard CSV", manager, "/dashboard/export/outcomes"),
+            ("Admin: accounts", admin, "/admin/accounts"),
+            ("Admin: API keys", admin, "/admin/api-keys"),
+            ("Phone simulator", admin, "/dev/phone?number=%2B15552000001"),
+        };
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Portal page times with the demo cohort (200 enrollments), {Rounds} requests each after one warm-up; seeded in {seeding.Elapsed.TotalSeconds:0} s");
+        report.AppendLine("page                               median ms   max ms");
+        foreach (var (name, client, path) in pages)
+        {
+            using (var warmUp = await client.Http.GetAsync(path))
+                Assert.True(warmUp.StatusCode == HttpStatusCode.OK, $"{name} ({path}) answered {(int)warmUp.StatusCode}");
+            var times = new List<double>();
+            for (var i = 0; i < Rounds; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.Http.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            times.Sort();
+            report.AppendLine(CultureInfo.InvariantCulture, $"{name,-34} {times[times.Count / 2],9:0.0} {times[^1],8:0.0}");
+        }
+
+        output.WriteLine(report.ToString());
+        var artifacts = Path.Combine(TestInfrastructure.RepositoryRoot, "tests", ".artifacts");
+        Directory.CreateDirectory(artifacts);
+        await File.WriteAllTextAsync(Path.Combine(artifacts, "portal-benchmark.txt"), report.ToString());
+
+        await ScreenshotDemoAsync(system, open[0].AlertId);
+    }
+
+    /// <summary>What a newcomer sees: the demo's worklist, an alert and the dashboard, as artifacts.</summary>
+    private static async Task ScreenshotDemoAsync(PortalSystem system, Guid alertId)
+    {
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = TestInfrastructure.Chromium,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"{system.BaseUrl}/login");
+        await page.GetByLabel("User name").FillAsync("manager");
+        await page.GetByLabel("Password").FillAsync(PortalSystem.Password);
+        await page.GetByLabel("Password").PressAsync("Enter");
+        await page.WaitForURLAsync($"{system.BaseUrl}/");
+        foreach (var (path, name) in new[] { ("/", "demo-worklist"), ($"/alerts/{alertId}", "demo-alert"), ("/dashboard", "demo-dashboard") })
+        {
+            await page.GotoAsync(system.BaseUrl + path);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
+        }
+    }
+
+    private sealed record ClockView(DateTimeOffset Now, bool Simulated);
+}
