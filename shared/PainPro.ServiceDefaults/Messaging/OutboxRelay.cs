@@ -55,28 +55,56 @@ internal sealed class OutboxRelay(
     /// Publishes one batch and returns how many went out. Within a batch messages are published concurrently,
     /// so consumers must not rely on their order (they live on different queues anyway).
     /// </summary>
-    internal async Task<int> PublishBatchAsync(ServiceDatabase db, CancellationToken ct)
+    internal Task<int> PublishBatchAsync(ServiceDatabase db, CancellationToken ct) =>
+        db.Dialect.SupportsConcurrentWriters ? PublishLockedBatchAsync(db, ct) : PublishSingleWriterBatchAsync(db, ct);
+
+    /// <summary>PostgreSQL: the claimed rows stay locked while they are published, so replicas never publish the same rows at once.</summary>
+    private async Task<int> PublishLockedBatchAsync(ServiceDatabase db, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // On PostgreSQL the row locks keep replicas from publishing the same rows at once.
-        var rows = (await connection.QueryAsync<OutboxRow>(
+        var rows = await ReadUnsentAsync(db, connection, transaction);
+        if (rows.Count == 0) return 0;
+        await PublishAsync(rows, ct);
+        await MarkSentAsync(db, connection, transaction, rows);
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// SQLite: one relay per file (one process), so no row lock is needed; reading outside a transaction keeps the
+    /// single write lock free for intake and the claim loop while the broker confirms.
+    /// </summary>
+    private async Task<int> PublishSingleWriterBatchAsync(ServiceDatabase db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await ReadUnsentAsync(db, connection, transaction: null);
+        if (rows.Count == 0) return 0;
+        await PublishAsync(rows, ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await MarkSentAsync(db, connection, transaction, rows);
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    private async Task<List<OutboxRow>> ReadUnsentAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction) =>
+        (await connection.QueryAsync<OutboxRow>(
             $"SELECT id AS Id, message_type AS MessageType, body AS Body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
             new { limit = options.Value.Database.OutboxBatchSize }, transaction)).AsList();
-        if (rows.Count == 0) return 0;
 
-        await Task.WhenAll(rows.Select(row =>
+    private Task PublishAsync(List<OutboxRow> rows, CancellationToken ct) =>
+        Task.WhenAll(rows.Select(row =>
         {
             var type = Outbox.ResolveType(row.MessageType);
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
             return bus.Publish(message, type, context => context.MessageId = row.Id, ct);
         }));
 
+    private async Task MarkSentAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, List<OutboxRow> rows)
+    {
         await connection.ExecuteAsync($"UPDATE outbox SET sent_at = @now WHERE {db.Dialect.InGuids("id", rows.Select(r => r.Id))}",
             new { now = db.Clock.GetUtcNow() }, transaction);
-        await transaction.CommitAsync(ct);
         logger.LogDebug("Relayed {Count} messages from {Schema}", rows.Count, db.Schema);
-        return rows.Count;
     }
 
     private sealed record OutboxRow(Guid Id, string MessageType, string Body);
