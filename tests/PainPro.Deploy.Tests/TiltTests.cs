@@ -22,8 +22,9 @@ public sealed partial class TiltTests
         {
             Assert.Contains(service, HelmChart.Services);
             manifests.Deployment(service);
-            Assert.True(File.Exists(Path.Combine(Root, "services", ServiceContractTests.ProjectName(service), "Dockerfile")),
-                $"tilt.json names {service}, which has no Dockerfile");
+            var project = ServiceContractTests.ProjectName(service);
+            Assert.True(File.Exists(Path.Combine(Root, "services", project, project + ".csproj")),
+                $"tilt.json names {service}, which has no project to build an image from");
         }
     }
 
@@ -55,6 +56,17 @@ public sealed partial class TiltTests
         Assert.Contains("docker_build(", tiltfile);
     }
 
+    [Fact]
+    public void Tiltfile_builds_every_image_from_the_one_dockerfile_with_its_service_argument()
+    {
+        var tiltfile = File.ReadAllText(Path.Combine(Root, "Tiltfile"));
+
+        var dockerfiles = DockerfileArgument().Matches(tiltfile).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal([DockerImage.DockerfilePath], dockerfiles);
+        Assert.True(File.Exists(Path.Combine(Root, DockerImage.DockerfilePath)), $"{DockerImage.DockerfilePath} is missing");
+        Assert.Matches(ServiceBuildArgument(), tiltfile);
+    }
+
     private static JsonElement TiltJson()
     {
         // JsonDocument rejects comments and trailing commas, as Tilt's read_json does.
@@ -64,4 +76,10 @@ public sealed partial class TiltTests
 
     [GeneratedRegex(@"read_json\(\s*['""]tilt\.json['""]")]
     private static partial Regex ReadsTiltJson();
+
+    [GeneratedRegex(@"\bdockerfile\s*=\s*['""]([^'""]+)['""]")]
+    private static partial Regex DockerfileArgument();
+
+    [GeneratedRegex(@"\bbuild_args\s*=\s*\{\s*['""]SERVICE['""]\s*:")]
+    private static partial Regex ServiceBuildArgument();
 }
