@@ -41,6 +41,7 @@ public static class IngestionExtensions
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
         builder.AddConsumer<EnrollmentCancelledConsumer>(ServiceName);
+        builder.AddConsumer<EnrollmentRescheduledConsumer>(ServiceName);
         builder.AddConsumer<SurveyDueConsumer>(ServiceName);
         builder.AddConsumer<SurveyExpiredConsumer>(ServiceName);
         return builder;

@@ -65,6 +65,7 @@ public static class MessagingExtensions
         });
         builder.Services.AddSingleton<SenderRateLimits>();
         builder.Services.AddSingleton<InFlightSends>();
+        builder.Services.AddSingleton(new LeaseClock(TimeProvider.System));
         builder.Services.AddTransient<SurveyDispatcher>();
 
         builder.AddConsumer<SurveyDueConsumer>(Service);

@@ -17,6 +17,9 @@ public record EnrollmentCreated(
 
 public record EnrollmentCancelled(Guid EnrollmentId, string Reason);
 
+/// <summary>The procedure time of an enrollment changed; surveys not yet sent were rescheduled to follow it.</summary>
+public record EnrollmentRescheduled(Guid EnrollmentId, DateTimeOffset PerformedAt);
+
 /// <summary>Contact details travel only in this message; no other message names the patient.</summary>
 public record Contact(string GivenName, string? Phone, string? Email);
 

@@ -119,10 +119,31 @@ public sealed class AlertApiTests(IngestionHostFixture fixture) : IClassFixture<
         Assert.NotEqual(first, second);
     }
 
-    /// <summary>Baseline 6; a day-3 text answers VAS. 9 raises a high alert, 5 a medium one.</summary>
-    private async Task<(Guid AlertId, Guid EnrollmentId)> RaiseAlertAsync(int vas, string procedureType = "cementoplasty")
+    [Fact]
+    public async Task Stats_filter_on_the_procedure_time_not_on_when_the_alert_was_raised()
     {
-        var enrollment = Fixtures.Enrollment(baselineVas: 6, procedureType: procedureType);
+        var procedure = "resection-" + Guid.NewGuid().ToString("N")[..6];
+        var march = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var (performedInMarch, _) = await RaiseAlertAsync(vas: 9, procedureType: procedure, performedAt: march.AddDays(10));
+        var (raisedInMarch, _) = await RaiseAlertAsync(vas: 5, procedureType: procedure, performedAt: march.AddDays(-20));
+        await Host.Db.InTransactionAsync(s => s.ExecuteAsync(
+            "UPDATE alerts SET raised_at = CASE WHEN id = @raisedInMarch THEN @inMarch ELSE @inApril END WHERE id IN (@raisedInMarch, @performedInMarch)",
+            new { raisedInMarch, performedInMarch, inMarch = march.AddDays(12), inApril = march.AddDays(40) }));
+        using var portal = PortalClient("manager.al");
+
+        var stats = await portal.GetFromJsonAsync<JsonElement>($"/api/alerts/stats?procedureType={procedure}&from=2026-03-01&to=2026-03-31");
+
+        // Only the high alert (severe pain and no relief) of the procedure performed in March counts.
+        var byRule = stats.GetProperty("byRule");
+        Assert.Equal((1, 1, 1), (stats.GetProperty("alerts").GetInt32(), byRule.GetProperty("severe-pain").GetInt32(),
+            byRule.GetProperty("no-relief").GetInt32()));
+    }
+
+    /// <summary>Baseline 6; a day-3 text answers VAS. 9 raises a high alert, 5 a medium one.</summary>
+    private async Task<(Guid AlertId, Guid EnrollmentId)> RaiseAlertAsync(int vas, string procedureType = "cementoplasty",
+        DateTimeOffset? performedAt = null)
+    {
+        var enrollment = Fixtures.Enrollment(baselineVas: 6, procedureType: procedureType, performedAt: performedAt);
         var phone = Fixtures.NewPhone();
         var survey = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: phone);
         await Host.OpenSurveyAsync(enrollment, survey);

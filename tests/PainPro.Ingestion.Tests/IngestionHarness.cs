@@ -33,6 +33,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
         Sms = new SmsInbox(Db, Recorder, links, monitor, NullLogger<SmsInbox>.Instance);
         EnrollmentConsumer = new EnrollmentCreatedConsumer(Db);
         CancellationConsumer = new EnrollmentCancelledConsumer(Db);
+        RescheduleConsumer = new EnrollmentRescheduledConsumer(Db);
         SurveyDueConsumer = new SurveyDueConsumer(Db, links, NullLogger<SurveyDueConsumer>.Instance);
         SurveyExpiredConsumer = new SurveyExpiredConsumer(Db, Alerts);
         Escalation = new AlertEscalation(Db, monitor, NullLogger<AlertEscalation>.Instance);
@@ -45,6 +46,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public SmsInbox Sms { get; }
     public EnrollmentCreatedConsumer EnrollmentConsumer { get; }
     public EnrollmentCancelledConsumer CancellationConsumer { get; }
+    public EnrollmentRescheduledConsumer RescheduleConsumer { get; }
     public SurveyDueConsumer SurveyDueConsumer { get; }
     public SurveyExpiredConsumer SurveyExpiredConsumer { get; }
     public AlertEscalation Escalation { get; }
@@ -59,6 +61,8 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public Task ApplyAsync(EnrollmentCreated message) => Db.InTransactionAsync(s => EnrollmentConsumer.ApplyAsync(message, s));
 
     public Task ApplyAsync(EnrollmentCancelled message) => Db.InTransactionAsync(s => CancellationConsumer.ApplyAsync(message, s));
+
+    public Task ApplyAsync(EnrollmentRescheduled message) => Db.InTransactionAsync(s => RescheduleConsumer.ApplyAsync(message, s));
 
     public Task ApplyAsync(SurveyDue message) => Db.InTransactionAsync(s => SurveyDueConsumer.ApplyAsync(message, s));
 

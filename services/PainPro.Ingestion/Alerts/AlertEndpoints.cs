@@ -172,8 +172,10 @@ public static class AlertEndpoints
         if (!DateRange.TryParse(from, to, out var range, out var errors)) return Results.ValidationProblem(errors);
         var where = new StringBuilder("WHERE 1 = 1");
         if (procedureType is not null) where.Append(" AND e.procedure_type = @procedureType");
-        if (range.From is not null) where.Append(" AND a.raised_at >= @from");
-        if (range.Until is not null) where.Append(" AND a.raised_at < @until");
+        // The procedure time, as the outcomes summary and Scheduling's enrollment list filter: the Portal divides
+        // alerts by enrollments of the same range.
+        if (range.From is not null) where.Append(" AND e.performed_at >= @from");
+        if (range.Until is not null) where.Append(" AND e.performed_at < @until");
         var rows = (await db.ReadAsync(c => c.QueryAsync<StatsRow>($"""
             SELECT a.rules AS RuleList, a.raised_at AS RaisedAt, a.acknowledged_at AS AcknowledgedAt
             FROM {AlertRecord.From} {where}

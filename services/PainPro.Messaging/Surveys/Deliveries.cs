@@ -36,38 +36,54 @@ public static class Deliveries
         session.QuerySingleOrDefaultAsync<Delivery>(
             $"SELECT {Columns} FROM deliveries WHERE provider_message_id = @providerMessageId", new { providerMessageId });
 
+    /// <summary>
+    /// Claims whose lease started, in real time, at or before <paramref name="leaseStartedBefore"/>: their sender has
+    /// had the whole lease to finish. (The status is a literal so PostgreSQL can use the partial index.)
+    /// </summary>
+    public static async Task<IReadOnlyList<Delivery>> FindLapsedClaimsAsync(DbSession session, DateTimeOffset leaseStartedBefore, int limit) =>
+        (await session.QueryAsync<Delivery>(
+            $"SELECT {Columns} FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
+            new { leaseStartedBefore, limit })).AsList();
+
     public static async Task<IReadOnlyList<Delivery>> FindUnsettledAsync(DbSession session, string status, DateTimeOffset updatedBefore, int limit) =>
         (await session.QueryAsync<Delivery>(
             $"SELECT {Columns} FROM deliveries WHERE status = @status AND updated_at <= @updatedBefore ORDER BY updated_at LIMIT @limit",
             new { status, updatedBefore, limit })).AsList();
 
-    /// <summary>Inserts a new row for the attempt; false when one already exists (another copy of the message got there first).</summary>
+    /// <summary>
+    /// Inserts a new row for the attempt; false when one already exists (another copy of the message got there first).
+    /// A claimed row also takes the real time its lease starts (<see cref="LeaseClock"/>).
+    /// </summary>
     public static async Task<bool> TryInsertAsync(DbSession session, SurveyDue due, string channel, string recipient, string locale,
-        string status, Guid? claimId, string? failureReason)
+        string status, Guid? claimId, DateTimeOffset? leaseStartedAt, string? failureReason)
     {
         var now = session.Clock.GetUtcNow();
         return await session.ExecuteAsync(
             """
             INSERT INTO deliveries (id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
-                                    failure_reason, created_at, updated_at)
+                                    lease_started_at, failure_reason, created_at, updated_at)
             VALUES (@id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
-                    @failureReason, @now, @now)
+                    @leaseStartedAt, @failureReason, @now, @now)
             ON CONFLICT (survey_id, attempt) DO NOTHING
             """,
             new
             {
                 id = Guid.CreateVersion7(), due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,
-                claimedAt = claimId is null ? (DateTimeOffset?)null : now, failureReason, now,
+                claimedAt = claimId is null ? (DateTimeOffset?)null : now, leaseStartedAt = claimId is null ? null : leaseStartedAt,
+                failureReason, now,
             }) == 1;
     }
 
-    /// <summary>Takes back a row the provider was unavailable for; false when someone else took it first.</summary>
-    public static async Task<bool> TryReclaimAsync(DbSession session, Guid id, Guid claimId)
+    /// <summary>Takes back a row the provider was unavailable for, under a new lease; false when someone else took it first.</summary>
+    public static async Task<bool> TryReclaimAsync(DbSession session, Guid id, Guid claimId, DateTimeOffset leaseStartedAt)
     {
         var now = session.Clock.GetUtcNow();
         return await session.ExecuteAsync(
-            "UPDATE deliveries SET status = @claimed, claim_id = @claimId, claimed_at = @now, updated_at = @now WHERE id = @id AND status = @retry",
-            new { id, claimId, now, claimed = DeliveryStatuses.Claimed, retry = DeliveryStatuses.Retry }) == 1;
+            """
+            UPDATE deliveries SET status = @claimed, claim_id = @claimId, claimed_at = @now, lease_started_at = @leaseStartedAt, updated_at = @now
+            WHERE id = @id AND status = @retry
+            """,
+            new { id, claimId, now, leaseStartedAt, claimed = DeliveryStatuses.Claimed, retry = DeliveryStatuses.Retry }) == 1;
     }
 
     /// <summary>Settles a row we hold (claimed by <paramref name="claimId"/>, or offered for retry); false when we no longer hold it.</summary>
@@ -101,8 +117,17 @@ public static class Deliveries
 }
 
 /// <summary>
-/// Claims whose provider call is running in this process right now. The sweeper leaves them alone even when the
-/// dev clock has jumped past their lease.
+/// The real (system) time claim leases start and lapse by. A lease stands for a sender that may have stopped mid-call,
+/// which only real elapsed time reveals: the business clock may be the dev clock, which jumps days at once.
+/// </summary>
+public sealed class LeaseClock(TimeProvider realTime)
+{
+    public DateTimeOffset GetUtcNow() => realTime.GetUtcNow();
+}
+
+/// <summary>
+/// Claims whose provider call is running in this process right now. The sweeper leaves them alone even once their
+/// lease has run out (a long wait for the rate limit): the call may still succeed and settles its own claim.
 /// </summary>
 public sealed class InFlightSends
 {

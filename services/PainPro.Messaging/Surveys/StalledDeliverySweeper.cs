@@ -7,13 +7,16 @@ namespace PainPro.Messaging.Surveys;
 
 /// <summary>
 /// Settles attempts nobody will finish. A claim older than its lease belongs to a sender that stopped mid-call: the
-/// text may have gone, so it is reported failed (<c>send-interrupted</c>) and never re-sent. An attempt left for
-/// retry past the retry window (its message went to the error queue) is reported <c>provider-unavailable</c>.
+/// text may have gone, so it is reported failed (<c>send-interrupted</c>) and never re-sent. The lease runs in real
+/// time (<see cref="LeaseClock"/>): a dev clock jump must not end it, or sends still in flight would be swept.
+/// An attempt left for retry past the retry window (its message went to the error queue) is reported
+/// <c>provider-unavailable</c>.
 /// Scheduling hears of both through <see cref="SurveyDeliveryFailed"/>.
 /// </summary>
 public sealed class StalledDeliverySweeper(
     MessagingDb db,
     InFlightSends inFlight,
+    LeaseClock leaseClock,
     IOptions<MessagingOptions> options,
     ILogger<StalledDeliverySweeper> logger) : IDueWork
 {
@@ -26,7 +29,7 @@ public sealed class StalledDeliverySweeper(
         var now = session.Clock.GetUtcNow();
         var settled = 0;
 
-        foreach (var delivery in await Deliveries.FindUnsettledAsync(session, DeliveryStatuses.Claimed, now - options.Value.Delivery.ClaimLease, BatchSize))
+        foreach (var delivery in await Deliveries.FindLapsedClaimsAsync(session, leaseClock.GetUtcNow() - options.Value.Delivery.ClaimLease, BatchSize))
         {
             if (delivery.ClaimId is { } claim && inFlight.Contains(claim)) continue;
             if (!await Deliveries.SettleAsync(session, delivery.Id, delivery.ClaimId, DeliveryStatuses.Failed,

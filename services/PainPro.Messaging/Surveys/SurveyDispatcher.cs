@@ -27,6 +27,7 @@ public sealed class SurveyDispatcher(
     ISmsGateway smsGateway,
     IEmailGateway emailGateway,
     InFlightSends inFlight,
+    LeaseClock leaseClock,
     IOptions<PainProOptions> options,
     ILogger<SurveyDispatcher> logger)
 {
@@ -113,7 +114,7 @@ public sealed class SurveyDispatcher(
             if (failure is not null)
             {
                 var recorded = existing is null
-                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, failure)
+                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, null, failure)
                     : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
                 if (!recorded) return null;
                 await session.TryRecordInboxAsync(InboxConsumer, messageId);
@@ -124,9 +125,10 @@ public sealed class SurveyDispatcher(
             }
 
             var claimId = Guid.CreateVersion7();
+            var leaseStartedAt = leaseClock.GetUtcNow();
             var claimed = existing is null
-                ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, null)
-                : await Deliveries.TryReclaimAsync(session, existing.Id, claimId);
+                ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, leaseStartedAt, null)
+                : await Deliveries.TryReclaimAsync(session, existing.Id, claimId, leaseStartedAt);
             return claimed ? claimId : null;
         }, ct);
 

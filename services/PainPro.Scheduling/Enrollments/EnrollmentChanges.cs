@@ -26,6 +26,7 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols)
     /// Recomputes the schedule for the new procedure time. Surveys not yet sent follow the new plan (scheduled, or
     /// missed when their window has already closed); sent, answered and expired ones stay as they are. An unsent
     /// survey that no longer applies (the baseline, once the procedure has happened) is cancelled.
+    /// <see cref="EnrollmentRescheduled"/> is published, so Ingestion files outcomes under the new procedure time.
     /// </summary>
     public async Task<ChangeResult> RescheduleAsync(DbSession session, Guid enrollmentId, DateTimeOffset performedAt)
     {
@@ -76,6 +77,7 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols)
             new { performedAt, now, enrollmentId });
         // New and revived surveys take the patient's current channel (or park if nothing reaches them).
         await ChannelRouting.RerouteAsync(session, enrollment.PatientId);
+        await session.PublishAsync(new EnrollmentRescheduled(enrollmentId, performedAt));
         return ChangeResult.Changed;
     }
 

@@ -29,6 +29,17 @@ public static class HostingExtensions
     /// <summary>Cross-cutting set-up every PainPro service shares. Call first.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        // The levels an appsettings.json would carry, at the lowest precedence: per-request framework chatter
+        // stays at Warning unless someone asks for it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+
         var section = builder.Configuration.GetSection(PainProOptions.Section);
         builder.Services.AddOptions<PainProOptions>().Bind(section);
         var options = section.Get<PainProOptions>() ?? new PainProOptions();

@@ -5,26 +5,37 @@ using PainPro.Contracts;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Clock;
 using PainPro.Testing;
 
 namespace PainPro.Messaging.Tests.Support;
 
-/// <summary>A migrated Messaging database (SQLite or PostgreSQL) with a dispatcher over fake gateways.</summary>
+/// <summary>
+/// A migrated Messaging database (SQLite or PostgreSQL) with a dispatcher over fake gateways. Time is as in dev:
+/// <see cref="RealTime"/> passes only when told, and the business <see cref="Clock"/> is a dev clock over it that
+/// can also jump ahead on its own.
+/// </summary>
 public sealed class MessagingFixture : IAsyncDisposable
 {
     public const string PublicBaseUrl = "https://painpro.example.org";
 
-    private MessagingFixture(TestDatabase<MessagingDb> database, ManualTimeProvider clock)
+    private MessagingFixture(TestDatabase<MessagingDb> database, ManualTimeProvider realTime, SimulatedClock clock)
     {
         Database = database;
+        RealTime = realTime;
         Clock = clock;
-        Dispatcher = new SurveyDispatcher(Db, new SurveyTemplates("Riverside Orthopaedics"), Sms, Email, InFlight,
+        LeaseClock = new LeaseClock(realTime);
+        Dispatcher = new SurveyDispatcher(Db, new SurveyTemplates("Riverside Orthopaedics"), Sms, Email, InFlight, LeaseClock,
             Options.Create(new PainProOptions { PublicBaseUrl = PublicBaseUrl }), NullLogger<SurveyDispatcher>.Instance);
     }
 
     public TestDatabase<MessagingDb> Database { get; }
     public MessagingDb Db => Database.Db;
-    public ManualTimeProvider Clock { get; }
+    /// <summary>The system time; advancing it moves <see cref="Clock"/> too.</summary>
+    public ManualTimeProvider RealTime { get; }
+    /// <summary>The business clock; <see cref="SimulatedClock.Advance"/> is a dev clock jump, no real time passes.</summary>
+    public SimulatedClock Clock { get; }
+    public LeaseClock LeaseClock { get; }
     public FakeSmsGateway Sms { get; } = new();
     public FakeEmailGateway Email { get; } = new();
     public InFlightSends InFlight { get; } = new();
@@ -32,8 +43,9 @@ public sealed class MessagingFixture : IAsyncDisposable
 
     public static async Task<MessagingFixture> CreateAsync(string provider)
     {
-        var clock = new ManualTimeProvider();
-        return new MessagingFixture(await TestDatabase.CreateAsync<MessagingDb>(provider, clock), clock);
+        var realTime = new ManualTimeProvider();
+        var clock = new SimulatedClock(realTime);
+        return new MessagingFixture(await TestDatabase.CreateAsync<MessagingDb>(provider, clock), realTime, clock);
     }
 
     public SurveyDue Due(string channel = Channels.Sms, string? phone = "+15551230001", string? email = "ana@example.org",
@@ -59,8 +71,9 @@ public sealed class MessagingFixture : IAsyncDisposable
             """, new { surveyId, attempt });
     }
 
-    public StalledDeliverySweeper Sweeper(MessagingOptions? options = null) =>
-        new(Db, InFlight, Options.Create(options ?? new MessagingOptions()), NullLogger<StalledDeliverySweeper>.Instance);
+    /// <summary>This process's sweeper; with another <paramref name="inFlight"/>, another replica's, blind to our sends.</summary>
+    public StalledDeliverySweeper Sweeper(MessagingOptions? options = null, InFlightSends? inFlight = null) =>
+        new(Db, inFlight ?? InFlight, LeaseClock, Options.Create(options ?? new MessagingOptions()), NullLogger<StalledDeliverySweeper>.Instance);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

@@ -228,7 +228,7 @@ public class SurveyDispatcherTests
         var sweeper = f.Sweeper();
 
         Assert.Equal(0, await sweeper.RunDueAsync(CancellationToken.None));
-        f.Clock.Advance(TimeSpan.FromMinutes(11));
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(1, await sweeper.RunDueAsync(CancellationToken.None));
         await f.DispatchAsync(due);
 
@@ -253,5 +253,27 @@ public class SurveyDispatcherTests
 
         Assert.Single(await f.PublishedAsync<SurveySent>());
         Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_claim_lease_lapses_with_real_time_never_with_a_dev_clock_jump(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        var release = new TaskCompletionSource();
+        f.Sms.Then(async _ => { await release.Task; return FakeSmsGateway.Accepted(); });
+        var sending = f.DispatchAsync(f.Due(expiresIn: TimeSpan.FromDays(5)));
+        await Eventually.TrueAsync(() => Task.FromResult(!f.Sms.Sent.IsEmpty), "the provider call to start");
+        // Another replica's sweeper: it cannot see this send in flight, only its claim and lease.
+        var otherReplica = f.Sweeper(inFlight: new InFlightSends());
+
+        f.Clock.Advance(TimeSpan.FromDays(3));
+        var afterClockJump = await otherReplica.RunDueAsync(CancellationToken.None);
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
+        var afterLease = await otherReplica.RunDueAsync(CancellationToken.None);
+        release.SetResult();
+        await sending;
+
+        Assert.Equal((0, 1), (afterClockJump, afterLease));
+        Assert.Equal(DeliveryFailureReasons.SendInterrupted, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
     }
 }

@@ -35,6 +35,20 @@ public class EnrollmentChangeTests
     }
 
     [Fact]
+    public async Task A_new_procedure_time_is_announced_through_the_outbox()
+    {
+        await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Sqlite);
+        var enrollment = await scheduling.RegisterAsync(Procedures.Body("EHR-A", scheduling.Now.AddDays(-1)));
+        var newTime = new DateTimeOffset(scheduling.Now.AddDays(-2).UtcDateTime.Date.AddHours(15), TimeSpan.Zero);
+
+        var response = await scheduling.Client.PatchAsJsonAsync($"/api/enrollments/{enrollment.EnrollmentId}", new { performedAt = newTime });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var announced = Assert.Single(await scheduling.OutboxAsync<EnrollmentRescheduled>());
+        Assert.Equal((enrollment.EnrollmentId, newTime), (announced.EnrollmentId, announced.PerformedAt));
+    }
+
+    [Fact]
     public async Task Moving_the_procedure_long_into_the_past_marks_windows_already_closed_as_missed()
     {
         await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Sqlite);
@@ -69,6 +83,7 @@ public class EnrollmentChangeTests
         Assert.Equal(("patient-deceased", enrollment.EnrollmentId), Assert.Single(await scheduling.OutboxAsync<EnrollmentCancelled>()) is var c ? (c.Reason, c.EnrollmentId) : default);
         Assert.Single(await scheduling.OutboxAsync<SurveyDue>());
         Assert.Empty(await scheduling.OutboxAsync<SurveyExpired>());
+        Assert.Empty(await scheduling.OutboxAsync<EnrollmentRescheduled>());
     }
 
     [Fact]
