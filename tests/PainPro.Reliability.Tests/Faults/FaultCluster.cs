@@ -1,0 +1,215 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using PainPro.Ingestion;
+using PainPro.Reliability.Tests.Support;
+using PainPro.Scheduling;
+using PainPro.ServiceDefaults.Twilio;
+using PainPro.Testing;
+using PainPro.Testing.Twilio;
+
+namespace PainPro.Reliability.Tests.Faults;
+
+/// <summary>
+/// PainPro as deployed, for fault injection: Scheduling and Ingestion as hosts in this process, Messaging as a real
+/// operating-system process (so it can be killed with SIGKILL), all on one fresh PostgreSQL database and one fresh
+/// RabbitMQ virtual host, texting through the Twilio double. Ingestion's origin is the public URL Twilio signs.
+/// </summary>
+public sealed class FaultCluster : IAsyncDisposable
+{
+    public const string CareTeamEmail = "care-team@example.org";
+    private const string Sender = "+15550009999";
+
+    private readonly List<IAsyncDisposable> owned = [];
+
+    private FaultCluster(PostgresDatabase postgres, RabbitMqVirtualHost rabbit, TwilioDouble twilio)
+    {
+        Postgres = postgres;
+        Rabbit = rabbit;
+        Twilio = twilio;
+    }
+
+    public PostgresDatabase Postgres { get; }
+    public RabbitMqVirtualHost Rabbit { get; }
+    public TwilioDouble Twilio { get; }
+    public PainProTestHost Scheduling { get; private set; } = null!;
+    public PainProTestHost Ingestion { get; private set; } = null!;
+    public ServiceProcessFallback Messaging { get; private set; } = null!;
+    public string PublicBaseUrl => Ingestion.BaseUrl;
+    public string Db => Postgres.ConnectionString;
+
+    /// <summary>How many webhook posts had to be repeated because the service answered 5xx or was unreachable.</summary>
+    public int WebhookRetries => webhookRetries;
+    private int webhookRetries;
+
+    /// <summary>Why webhook posts had to be repeated: a status code, or <c>unreachable</c>.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> WebhookFailures { get; } = new();
+
+    public static async Task<FaultCluster> StartAsync()
+    {
+        var postgres = await PostgresDatabase.CreateAsync();
+        var rabbit = await RabbitMqVirtualHost.CreateAsync();
+        var twilio = await TwilioDouble.StartAsync(authToken: PainProTestHost.Configuration.TwilioAuthToken);
+        var cluster = new FaultCluster(postgres, rabbit, twilio);
+        try
+        {
+            var ingestionPort = TestInfrastructure.FreePort();
+            var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
+            Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+            {
+                ["PainPro:PublicBaseUrl"] = publicBaseUrl,
+            };
+
+            cluster.Messaging = await ServiceProcessFallback.StartAsync("Messaging", new Dictionary<string, string?>(Config())
+            {
+                ["PainPro:Messaging:Sms:Provider"] = "twilio",
+                ["PainPro:Messaging:Twilio:BaseUrl"] = twilio.BaseUrl,
+                ["PainPro:Messaging:Twilio:AccountSid"] = twilio.AccountSid,
+                ["PainPro:Messaging:Twilio:From"] = Sender,
+                ["PainPro:Messaging:Twilio:RatePerSecond"] = Sizes.FaultSendRatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PainPro:Messaging:Twilio:Burst"] = "5",
+                ["PainPro:Messaging:Twilio:MaxRetryDelay"] = "00:00:03",
+                // A send cut off by a crash is declared interrupted after this long (production: 10 minutes).
+                ["PainPro:Messaging:Delivery:ClaimLease"] = "00:00:08",
+                ["PainPro:Messaging:CareTeam:Emails:0"] = CareTeamEmail,
+            });
+            cluster.owned.Add(cluster.Messaging);
+            cluster.Scheduling = await PainProTestHost.StartAsync("scheduling", Config(), b => b.AddScheduling(), a => a.MapScheduling());
+            cluster.owned.Add(cluster.Scheduling);
+            cluster.Ingestion = await PainProTestHost.StartAsync("ingestion", Config(), b => b.AddIngestion(), a => a.MapIngestion(), port: ingestionPort);
+            cluster.owned.Add(cluster.Ingestion);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Registers patients whose day-3 survey (VAS + analgesics, clinic baseline 6) is due now, by CSV import.</summary>
+    public async Task<IReadOnlyList<Patient>> EnrollAsync(int count, bool withEmail = false)
+    {
+        var patients = Enumerable.Range(0, count)
+            .Select(_ => Patient.Next())
+            .Select(p => withEmail ? p with { Email = $"{p.Mrn.ToLowerInvariant()}@example.org" } : p)
+            .ToList();
+        using var api = Scheduling.CreateClient();
+        api.Timeout = TimeSpan.FromMinutes(3);
+        foreach (var chunk in patients.Chunk(500))
+        {
+            var response = await api.PostAsync("/api/procedures/import", new StringContent(Procedures.Csv(chunk), Encoding.UTF8, "text/csv"));
+            var report = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.True(response.StatusCode == HttpStatusCode.OK && report["created"]!.GetValue<int>() == chunk.Length,
+                $"importing {chunk.Length} procedures answered {(int)response.StatusCode}: {Http.Shorten(report.ToJsonString())}");
+        }
+        return patients;
+    }
+
+    /// <summary>Texts accepted by the double, per phone of the cohort.</summary>
+    public Dictionary<string, int> AcceptedTexts(IEnumerable<Patient> cohort)
+    {
+        var phones = cohort.Select(p => p.Phone).ToHashSet();
+        return Twilio.AcceptedMessages.Where(m => m.To is not null && phones.Contains(m.To))
+            .GroupBy(m => m.To!).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Phones of the cohort whose day-3 survey Ingestion has open (it can take their replies).</summary>
+    public async Task<HashSet<string>> OpenAtIngestionAsync(IEnumerable<Patient> cohort) =>
+        [.. await Sql.QueryAsync<string>(Db, "SELECT phone FROM ingestion.surveys WHERE status = 'open' AND phone = ANY(@phones)",
+            new { phones = cohort.Select(p => p.Phone).ToArray() })];
+
+    /// <summary>Waits for <paramref name="count"/> patients who got their text and whose survey Ingestion has open: ready to reply.</summary>
+    public async Task<List<Patient>> WaitForRepliersAsync(IReadOnlyList<Patient> cohort, int count, TimeSpan? within = null)
+    {
+        List<Patient> Ready(HashSet<string> open)
+        {
+            var texted = AcceptedTexts(cohort);
+            return [.. cohort.Where(p => open.Contains(p.Phone) && texted.ContainsKey(p.Phone)).Take(count)];
+        }
+        var open = await Eventually.GetAsync(() => OpenAtIngestionAsync(cohort), o => Ready(o).Count >= count,
+            $"{count} patients texted with their survey open", within ?? TimeSpan.FromSeconds(120));
+        return Ready(open);
+    }
+
+    /// <summary>
+    /// A patient's reply through the signed webhook, delivered like Twilio with retries: a 5xx or an unreachable
+    /// service gets the same request (same MessageSid, same signature) again until it answers. Returns the TwiML.
+    /// </summary>
+    public async Task<string> ReplyAsync(HttpClient client, Patient patient, string body, TimeSpan? within = null)
+    {
+        var form = TwilioWebhook.InboundSms(patient.Phone, body);
+        var url = PublicBaseUrl + TwilioWebhook.SmsPath;
+        var signature = TwilioSignature.Compute(PainPro.Testing.PainProTestHost.Configuration.TwilioAuthToken, url, form);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+                request.Headers.Add(TwilioSignature.Header, signature);
+                using var response = await client.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode) return text;
+                if ((int)response.StatusCode < 500) throw new InvalidOperationException($"The webhook refused a genuine reply with {(int)response.StatusCode}: {text}");
+                WebhookFailures.AddOrUpdate(((int)response.StatusCode).ToString(), 1, (_, n) => n + 1);
+            }
+            catch (HttpRequestException) { WebhookFailures.AddOrUpdate("unreachable", 1, (_, n) => n + 1); }
+            catch (TaskCanceledException) { WebhookFailures.AddOrUpdate("timed out", 1, (_, n) => n + 1); }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The webhook did not take a reply within {within}.");
+            Interlocked.Increment(ref webhookRetries);
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Replies 9 (baseline 6: a pain-progression alert) and then 2 (analgesics the same), completing day 3.</summary>
+    public Task ReplyToSurveyAsync(HttpClient client, Patient patient) =>
+        ReplyAsync(client, patient, "9").ContinueWith(_ => ReplyAsync(client, patient, "2")).Unwrap();
+
+    public static async Task ForEachAsync<T>(IEnumerable<T> items, int parallelism, Func<T, Task> action) =>
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (item, _) => await action(item));
+
+    public HttpClient WebhookClient() => new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static Task RabbitMqAsync(string command) =>
+        TestInfrastructure.RunAsync("bash", $"{TestInfrastructure.RabbitMqControl} {command}", TimeSpan.FromMinutes(2));
+
+    public static Task PostgresAsync(string command) =>
+        TestInfrastructure.RunAsync("bash", $"{TestInfrastructure.PostgresControl} {command}", TimeSpan.FromMinutes(2));
+
+    /// <summary>
+    /// No log line at Information or above — of the hosts in this process, or of the Messaging process — names a
+    /// patient of the cohort: phone, email, given or family name, MRN.
+    /// </summary>
+    public void AssertNoPatientDetailsLogged(IEnumerable<Patient> cohort)
+    {
+        var identifiers = cohort.SelectMany(p => new[] { p.Phone, p.Email, p.GivenName, p.FamilyName, p.Mrn }).OfType<string>().ToHashSet();
+        var lines = Scheduling.Logs.Lines.Concat(Ingestion.Logs.Lines)
+            .Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(l => l.ToString())
+            .Concat(Messaging.Output) // JSON console logs at the default minimum, Information
+            .ToList();
+        var leaks = lines.Where(line => identifiers.Any(id => line.Contains(id, StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.True(leaks.Count == 0, $"{leaks.Count} log lines name a patient:\n{string.Join("\n", leaks.Take(5))}");
+    }
+
+    /// <summary>Every host answers <c>/health/ready</c>: recovered without a restart.</summary>
+    public async Task AssertAllReadyAsync(TimeSpan within)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var url in new[] { Scheduling.BaseUrl, Ingestion.BaseUrl, Messaging.BaseUrl })
+            await Eventually.TrueAsync(async () => (await client.GetAsync(url + "/health/ready")).StatusCode == HttpStatusCode.OK,
+                $"{url}/health/ready", within);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var resource in Enumerable.Reverse(owned))
+        {
+            try { await resource.DisposeAsync(); }
+            catch (Exception ex) { Console.Error.WriteLine($"Disposing {resource}: {ex.Message}"); }
+        }
+        await Twilio.DisposeAsync();
+        await Rabbit.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}
