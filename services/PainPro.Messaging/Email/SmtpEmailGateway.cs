@@ -1,3 +1,4 @@
+using PainPro.Contracts;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;

@@ -1,3 +1,4 @@
+using PainPro.Contracts;
 using PainPro.Messaging.Surveys;
 
 namespace PainPro.Messaging.Twilio;

@@ -10,6 +10,7 @@ namespace PainPro.Scheduling.Feedback;
 /// Channel fallback on an SMS that could not be delivered: the phone is marked failed, the patient's open surveys
 /// move to email (the failed one is sent again there at the next opening), or, with no email, the patient is
 /// unreachable and their surveys wait for their windows to close (a no-response alert follows at expiry).
+/// A failure whose outcome is uncertain (the message may have arrived) changes nothing.
 /// </summary>
 public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<SurveyDeliveryFailedConsumer> logger)
     : InboxConsumer<SurveyDeliveryFailed>(db)
@@ -20,6 +21,15 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
         {
             logger.LogWarning("Survey {SurveyId} attempt {Attempt} failed on {Channel} (error {ErrorCode}); no other channel to fall back to",
                 message.SurveyId, message.Attempt, message.Channel, message.ProviderErrorCode);
+            return;
+        }
+
+        if (DeliveryFailureReasons.MayHaveArrived(message.Reason))
+        {
+            // A send cut off mid-call (a crash, a timeout) may well have reached the phone: re-sending by email would
+            // contact the patient twice for one attempt. The next reminder still goes out as planned.
+            logger.LogWarning("Survey {SurveyId} attempt {Attempt} ended as {Reason}; not re-sent on another channel",
+                message.SurveyId, message.Attempt, message.Reason);
             return;
         }
 

@@ -1,3 +1,4 @@
+using PainPro.Contracts;
 using Microsoft.Extensions.Options;
 using PainPro.Messaging.Email;
 using PainPro.Messaging.Gateways;

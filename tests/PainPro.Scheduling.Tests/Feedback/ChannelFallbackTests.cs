@@ -33,6 +33,26 @@ public class ChannelFallbackTests
         Assert.All(moved.Surveys.Where(s => s.Timepoint != Timepoints.Day3), s => Assert.NotNull(s.NextSendAt));
     }
 
+    [Theory]
+    [InlineData(DeliveryFailureReasons.SendInterrupted)]
+    [InlineData(DeliveryFailureReasons.OutcomeUnknown)]
+    public async Task An_SMS_that_may_have_arrived_is_not_sent_again_by_email(string reason)
+    {
+        await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Sqlite);
+        var enrollment = await RegisterDay3DueNowAsync(scheduling, email: "ana@example.org");
+        var day3 = await SentDay3Async(scheduling, enrollment);
+
+        await scheduling.PublishAsync(new SurveyDeliveryFailed(day3.SurveyId, 0, Channels.Sms, reason, null));
+        // The inbox row says the failure was consumed; only then is "nothing changed" meaningful.
+        await Eventually.TrueAsync(() => scheduling.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<bool>(c,
+            "SELECT COUNT(*) > 0 FROM inbox WHERE consumer = 'SurveyDeliveryFailedConsumer'")), "the failure to be consumed");
+
+        await scheduling.RunDueWorkAsync();
+        var unchanged = await scheduling.GetEnrollmentAsync(enrollment.EnrollmentId);
+        Assert.All(unchanged.Surveys, s => Assert.Equal(Channels.Sms, s.Channel));
+        Assert.Equal([0], (await scheduling.OutboxAsync<SurveyDue>()).Where(d => d.SurveyId == day3.SurveyId).Select(d => d.Attempt));
+    }
+
     [Fact]
     public async Task A_failed_SMS_without_an_email_leaves_the_patient_unreachable_and_the_surveys_expire_unsent()
     {
