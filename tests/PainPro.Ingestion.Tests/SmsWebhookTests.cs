@@ -56,6 +56,20 @@ public sealed class SmsWebhookTests
     }
 
     [Fact]
+    public async Task A_signed_text_with_a_NUL_character_or_a_1_MB_body_is_refused_and_stored_nowhere()
+    {
+        await using var host = await IngestionHost.StartAsync(TestDatabase.Postgres);
+
+        using var nul = await host.TextAsync("+15551230001", "9\0");
+        using var huge = await host.TextAsync("+15551230001", new string('9', 1024 * 1024));
+
+        Assert.True(nul.StatusCode == HttpStatusCode.BadRequest, await nul.Content.ReadAsStringAsync());
+        Assert.Equal("application/problem+json", nul.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal(0, await host.CountAsync("inbound_sms"));
+    }
+
+    [Fact]
     public async Task The_same_MessageSid_posted_five_times_at_once_to_a_postgres_backed_host_stores_one_response_and_one_alert()
     {
         await using var host = await IngestionHost.StartAsync(TestDatabase.Postgres);

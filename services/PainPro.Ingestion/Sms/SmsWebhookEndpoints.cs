@@ -23,10 +23,8 @@ public static class SmsWebhookEndpoints
     private static async Task<IResult> ReceiveAsync(HttpRequest request, SmsInbox inbox, Credentials credentials,
         IOptions<PainProOptions> options, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (!request.HasFormContentType)
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Twilio webhooks are form encoded (application/x-www-form-urlencoded).");
-        var form = await request.ReadFormAsync(ct);
+        var (form, problem) = await TwilioWebhookForm.ReadAsync(request, ct);
+        if (form is null) return problem!;
 
         if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
         {

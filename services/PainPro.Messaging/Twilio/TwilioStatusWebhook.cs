@@ -29,7 +29,8 @@ public static class TwilioStatusWebhook
         ILoggerFactory loggers,
         CancellationToken ct)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : FormCollection.Empty;
+        var (form, problem) = await TwilioWebhookForm.ReadAsync(request, ct);
+        if (form is null) return problem!;
         if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
                 detail: $"The {TwilioSignature.Header} header does not match this request.");

@@ -51,15 +51,15 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
         var givenName = Required(errors, "patient.givenName", patient.GivenName, maxLength: 100);
         var familyName = Required(errors, "patient.familyName", patient.FamilyName, maxLength: 100);
 
-        var phone = Optional(patient.Phone);
+        var phone = Optional(errors, "patient.phone", patient.Phone, maxLength: 20);
         if (phone is not null && !E164().IsMatch(phone))
             errors.Add("patient.phone", $"'{phone}' is not an E.164 phone number: a '+', the country code and the number, digits only (e.g. +15551230001).");
 
-        var email = Optional(patient.Email);
+        var email = Optional(errors, "patient.email", patient.Email, maxLength: 254);
         if (email is not null && !IsEmail(email))
             errors.Add("patient.email", $"'{email}' is not an email address.");
 
-        var channel = Optional(patient.PreferredChannel)?.ToLowerInvariant();
+        var channel = Optional(errors, "patient.preferredChannel", patient.PreferredChannel, maxLength: 20)?.ToLowerInvariant();
         if (channel is null)
         {
             channel = phone is not null ? Channels.Sms : Channels.Email;
@@ -73,7 +73,7 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
         else if (channel is not (Channels.Sms or Channels.Email))
             errors.Add("patient.preferredChannel", $"'{patient.PreferredChannel}' is not a channel; use '{Channels.Sms}' or '{Channels.Email}'.");
 
-        var locale = Optional(patient.Locale)?.Replace('_', '-') ?? "en";
+        var locale = Optional(errors, "patient.locale", patient.Locale, maxLength: 35)?.Replace('_', '-') ?? "en";
         if (!LocaleTag().IsMatch(locale))
             errors.Add("patient.locale", $"'{patient.Locale}' is not a language tag such as 'en' or 'es-MX'.");
         else locale = CanonicalLocale(locale);
@@ -89,9 +89,9 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
         var performedAt = PerformedAt(errors, "procedure.performedAt", procedure.PerformedAt);
 
         var facility = Required(errors, "procedure.facility", procedure.Facility, maxLength: 200);
-        var surgeon = Optional(procedure.Surgeon);
+        var surgeon = Optional(errors, "procedure.surgeon", procedure.Surgeon, maxLength: 200);
 
-        var patientZone = Optional(patient.TimeZone);
+        var patientZone = Optional(errors, "patient.timeZone", patient.TimeZone, maxLength: 64);
         string? scheduleZone = null;
         if (patientZone is not null)
         {
@@ -146,9 +146,20 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
 
     private static string? Required(Errors errors, string field, string? value, int maxLength)
     {
+        if (Optional(value) is null) { errors.Add(field, $"{LastSegment(field)} is required."); return null; }
+        return Optional(errors, field, value, maxLength);
+    }
+
+    /// <summary>
+    /// A trimmed text within its length and free of control characters (NUL and the like: PostgreSQL text cannot hold
+    /// NUL, and no name or address has one). Checked before any other rule, so no message ever echoes a huge value.
+    /// </summary>
+    private static string? Optional(Errors errors, string field, string? value, int maxLength)
+    {
         var trimmed = Optional(value);
-        if (trimmed is null) errors.Add(field, $"{LastSegment(field)} is required.");
-        else if (trimmed.Length > maxLength) errors.Add(field, $"{LastSegment(field)} is longer than {maxLength} characters.");
+        if (trimmed is null) return null;
+        if (trimmed.Length > maxLength) errors.Add(field, $"{LastSegment(field)} is longer than {maxLength} characters.");
+        else if (trimmed.Any(char.IsControl)) errors.Add(field, $"{LastSegment(field)} contains a control character.");
         else return trimmed;
         return null;
     }

@@ -64,6 +64,27 @@ public class IntakeEndpointTests
         Assert.Equal(["patient.phone", "patient.timeZone"], errors.Select(e => e.Key).Order());
     }
 
+    [Theory]
+    [InlineData("externalId", "EHR-\u0000-1")]
+    [InlineData("patient.familyName", "Ru\u0000iz")]
+    [InlineData("procedure.surgeon", null)] // a 1 MB string
+    [InlineData("patient.email", null)]
+    public async Task A_NUL_character_or_a_huge_string_is_a_400_naming_its_field_and_nothing_is_stored(string field, string? value)
+    {
+        await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Postgres);
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Procedures.Body("EHR-Z", scheduling.Now)))!;
+        var path = field.Split('.');
+        var parent = path.Length == 1 ? body : body[path[0]]!;
+        parent[path[^1]] = System.Text.RegularExpressions.Regex.Unescape(value ?? new string('x', 1024 * 1024));
+
+        var response = await scheduling.Client.PostAsJsonAsync("/api/procedures", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![field]);
+        Assert.True(response.Content.Headers.ContentLength is null or < 10_000, "the error does not echo the huge value");
+        Assert.Empty(await scheduling.OutboxAsync<EnrollmentCreated>());
+    }
+
     [Fact]
     public async Task A_value_of_the_wrong_JSON_type_is_a_400_naming_its_field()
     {
