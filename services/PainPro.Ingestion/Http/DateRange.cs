@@ -16,12 +16,12 @@ public sealed record DateRange(DateTimeOffset? From, DateTimeOffset? Until)
         if (!string.IsNullOrWhiteSpace(from))
         {
             if (TryParseBound(from, isEnd: false, out var value)) start = value;
-            else errors["from"] = ["Give a date (2026-11-20) or an ISO 8601 instant with offset."];
+            else errors["from"] = [$"Give a date (2026-11-20) or an ISO 8601 instant with offset, between {MinYear} and {MaxYear}."];
         }
         if (!string.IsNullOrWhiteSpace(to))
         {
             if (TryParseBound(to, isEnd: true, out var value)) until = value;
-            else errors["to"] = ["Give a date (2026-11-20) or an ISO 8601 instant with offset."];
+            else errors["to"] = [$"Give a date (2026-11-20) or an ISO 8601 instant with offset, between {MinYear} and {MaxYear}."];
         }
         if (errors.Count == 0 && start > until) errors["to"] = ["'to' must not be before 'from'."];
         if (errors.Count > 0) return false;
@@ -29,14 +29,20 @@ public sealed record DateRange(DateTimeOffset? From, DateTimeOffset? Until)
         return true;
     }
 
+    // No outcome report spans centuries; bounding the years also keeps "the day after 9999-12-31" from overflowing.
+    private const int MinYear = 1900;
+    private const int MaxYear = 2200;
+
     private static bool TryParseBound(string text, bool isEnd, out DateTimeOffset value)
     {
         if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             value = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            if (date.Year is < MinYear or > MaxYear) return false;
             if (isEnd) value = value.AddDays(1);
             return true;
         }
-        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
+            && value.Year is >= MinYear and <= MaxYear;
     }
 }
