@@ -7,12 +7,12 @@ using PainPro.Benchmarks.Reporting;
 using PainPro.Benchmarks.Sections;
 using PainPro.Testing;
 
-// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,dispatch,replies,scale]
+// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale]
 //                                                          [--npgsql "Max Auto Prepare=50"]
 var arguments = CommandLine.Parse(args);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,dispatch,replies,scale] [--npgsql SETTINGS]");
+    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale] [--npgsql SETTINGS]");
     return 2;
 }
 
@@ -44,8 +44,9 @@ async Task Section(string name, Func<Task> run, PainProCluster? cluster = null)
     {
         var firstLine = ex.Message.Split('\n', 2)[0];
         report.Failures.Add($"{name}: {Cohort.Redact($"{ex.GetType().Name}: {firstLine[..Math.Min(firstLine.Length, 300)]}")}");
-        // The harness's own findings explain themselves; anything else gets its stack trace.
-        log.WriteLine($"  FAILED: {Cohort.Redact(ex is InvalidOperationException or TimeoutException ? Messages(ex) : ex.ToString())}");
+        // The harness's findings and the infrastructure's complaints explain themselves; anything else gets its stack trace.
+        var explained = ex is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException or RabbitMQ.Client.Exceptions.RabbitMQClientException;
+        log.WriteLine($"  FAILED: {Cohort.Redact(explained ? Messages(ex) : ex.ToString())}");
         // What the services said last is usually the why.
         foreach (var service in cluster?.Services ?? [])
         {
@@ -75,20 +76,22 @@ if (arguments.Runs("cluster"))
             // One small cohort through the whole flow first, so the figures are of warm services (JIT, pools, queues).
             await Section("warm-up", async () =>
             {
-                var (_, warmCohort) = await DispatchBenchmark.RunAsync(cluster, plan.WarmUpSurveys, runTag: 1, log, ct);
+                // Its database counts need not be complete: a short flush wait keeps the warm-up short.
+                var flush = TimeSpan.FromSeconds(1);
+                var (_, warmCohort) = await DispatchBenchmark.RunAsync(cluster, plan.WarmUpSurveys, runTag: 1, flush, log, ct);
                 await ReplyBenchmark.RunAsync(cluster, warmCohort, [BenchmarkPlan.WarmUpReplyRate],
-                    TimeSpan.FromSeconds(plan.WarmUpSurveys / (double)BenchmarkPlan.WarmUpReplyRate), log, ct);
+                    TimeSpan.FromSeconds(plan.WarmUpSurveys / (double)BenchmarkPlan.WarmUpReplyRate), flush, log, ct);
             }, cluster);
 
             Cohort? cohort = null;
             await Section("dispatch", async () =>
             {
-                (report.Dispatch, cohort) = await DispatchBenchmark.RunAsync(cluster, plan.DispatchSurveys, runTag: 2, log, ct);
+                (report.Dispatch, cohort) = await DispatchBenchmark.RunAsync(cluster, plan.DispatchSurveys, runTag: 2, plan.StatsFlush, log, ct);
                 log.WriteLine($"  {report.Dispatch.SurveysPerSecond:N0} surveys/s, due → provider p99 {report.Dispatch.DueToProvider.P99 / 1000:F2} s");
             }, cluster);
             if (cohort is not null)
                 await Section("replies", async () =>
-                    report.Replies.AddRange(await ReplyBenchmark.RunAsync(cluster, cohort, plan.ReplyRates, plan.ReplyStep, log, ct)), cluster);
+                    report.Replies.AddRange(await ReplyBenchmark.RunAsync(cluster, cohort, plan.ReplyRates, plan.ReplyStep, plan.StatsFlush, log, ct)), cluster);
 
             foreach (var service in cluster.Services)
             {
@@ -100,6 +103,9 @@ if (arguments.Runs("cluster"))
         }
     }
 }
+
+await Section("profile", async () =>
+    report.Profiles.AddRange(await ProfileBenchmark.RunAsync(plan.ProfileItems, log, ct)));
 
 await Section("scale", async () =>
     report.Scale.AddRange(await ScaleBenchmark.RunAsync(plan.ScaleSizes, plan.ScaleDue, arguments.NpgsqlOptions, log, ct)));

@@ -26,6 +26,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int Port { get; }
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public int? ProcessId => process is { HasExited: false } p ? p.Id : null;
+    public bool IsRunning => process is { HasExited: false };
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public IReadOnlyCollection<string> Output => output;
@@ -115,7 +116,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The built service assembly, from the same configuration (Debug/Release) as the running tests.</summary>
     public static string ServiceDll(string service)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name ?? "Debug"; // bin/{Configuration}/net10.0/
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Debug"; // bin/{Configuration}/net10.0/
         var dll = Path.Combine(TestInfrastructure.RepositoryRoot, "services", $"PainPro.{service}", "bin", configuration, "net10.0", $"PainPro.{service}.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"{dll} is not built; build the solution first (tests/run.sh does).", dll);

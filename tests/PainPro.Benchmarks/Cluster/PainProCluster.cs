@@ -18,6 +18,7 @@ public sealed class PainProCluster : IAsyncDisposable
     private readonly List<IAsyncDisposable> owned = [];
 
     private readonly string servicesConnectionString;
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "painpro-benchmarks-" + Guid.NewGuid().ToString("N")[..12]);
 
     private PainProCluster(PostgresDatabase database, RabbitMqVirtualHost broker, TwilioDouble twilio, string? npgsqlOptions)
     {
@@ -73,13 +74,13 @@ public sealed class PainProCluster : IAsyncDisposable
         var ready = TimeSpan.FromSeconds(120);
         var starting = new[]
         {
-            StartServiceAsync("Scheduling", ports[0], With(new()
+            ServiceProcess.StartAsync("Scheduling", port: ports[0], readyWithin: ready, configuration: With(new()
             {
                 ["PainPro:Dev:Enabled"] = "true",
                 ["PainPro:Dev:ApiKey"] = ApiKey,
                 ["PainPro:Clock"] = "simulated",
-            }), ready),
-            StartServiceAsync("Messaging", ports[1], With(new()
+            })),
+            ServiceProcess.StartAsync("Messaging", port: ports[1], readyWithin: ready, configuration: With(new()
             {
                 ["PainPro:Messaging:Sms:Provider"] = "twilio",
                 ["PainPro:Messaging:Twilio:BaseUrl"] = Twilio.BaseUrl,
@@ -89,15 +90,15 @@ public sealed class PainProCluster : IAsyncDisposable
                 // carrier's per-number limit, is what gets measured.
                 ["PainPro:Messaging:Twilio:RatePerSecond"] = "0",
                 ["PainPro:Messaging:Email:Provider"] = "dev",
-            }), ready),
-            StartServiceAsync("Ingestion", ports[2], With(new()), ready),
-            StartServiceAsync("Portal", ports[3], With(new()
+            })),
+            ServiceProcess.StartAsync("Ingestion", port: ports[2], readyWithin: ready, configuration: With(new())),
+            ServiceProcess.StartAsync("Portal", port: ports[3], readyWithin: ready, configuration: With(new()
             {
                 ["PainPro:Portal:SchedulingUrl"] = Url(ports[0]),
                 ["PainPro:Portal:IngestionUrl"] = Url(ports[2]),
                 ["PainPro:Portal:MessagingUrl"] = Url(ports[1]),
                 ["PainPro:Portal:ApiKey"] = ApiKey,
-            }), ready),
+            })),
         };
         try { await Task.WhenAll(starting); }
         finally
@@ -107,28 +108,6 @@ public sealed class PainProCluster : IAsyncDisposable
         }
         (Scheduling, Messaging, Ingestion, Portal) = (starting[0].Result, starting[1].Result, starting[2].Result, starting[3].Result);
         log.WriteLine($"  services ready: scheduling {Scheduling.BaseUrl}, messaging {Messaging.BaseUrl}, ingestion {Ingestion.BaseUrl}, portal {Portal.BaseUrl}");
-    }
-
-    /// <summary>
-    /// <see cref="ServiceProcess.StartAsync"/>, working around its build lookup: it reads the configuration name two
-    /// folders above <c>bin/{Configuration}/net10.0/</c> and so finds <c>bin</c>. While it does, it is shown a base
-    /// directory one level deeper for the (synchronous) moment it looks; once fixed, this does nothing.
-    /// </summary>
-    private static Task<ServiceProcess> StartServiceAsync(string service, int port, Dictionary<string, string?> configuration, TimeSpan readyWithin)
-    {
-        try
-        {
-            ServiceProcess.ServiceDll(service);
-            return ServiceProcess.StartAsync(service, configuration, port, readyWithin);
-        }
-        catch (FileNotFoundException)
-        {
-            const string key = "APP_CONTEXT_BASE_DIRECTORY";
-            var original = AppContext.GetData(key);
-            AppContext.SetData(key, Path.Combine(AppContext.BaseDirectory, "_"));
-            try { return ServiceProcess.StartAsync(service, configuration, port, readyWithin); }
-            finally { AppContext.SetData(key, original); }
-        }
     }
 
     /// <summary>Production settings (PostgreSQL, RabbitMQ, system clock, no dev mode) plus the service's own.</summary>
@@ -146,7 +125,7 @@ public sealed class PainProCluster : IAsyncDisposable
             ["PainPro:Auth:ApiKeys:0:Sha256"] = PainProAuth.Sha256Hex(ApiKey),
             ["PainPro:Dev:Enabled"] = "false",
             ["PainPro:Clock"] = "system",
-            ["PainPro:DataDirectory"] = Path.Combine(Path.GetTempPath(), "painpro-benchmarks", Broker.Name),
+            ["PainPro:DataDirectory"] = dataDirectory,
         };
         foreach (var (key, value) in own) settings[key] = value;
         return settings;
@@ -159,5 +138,7 @@ public sealed class PainProCluster : IAsyncDisposable
             try { await resource.DisposeAsync(); }
             catch (Exception) { /* tearing down: the next resource still deserves its chance */ }
         }
+        try { if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true); }
+        catch (IOException) { /* a leftover temporary directory is harmless */ }
     }
 }

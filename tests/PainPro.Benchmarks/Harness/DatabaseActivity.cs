@@ -6,38 +6,45 @@ namespace PainPro.Benchmarks.Harness;
 public sealed record DatabaseWork(double TransactionsPerItem, double RowsWrittenPerItem);
 
 /// <summary>
-/// Counts the transactions and row writes of one PostgreSQL database between two instants (<c>pg_stat_database</c>):
-/// a figure that does not depend on how busy the machine is, and says how much work each message really costs.
+/// Counts the transactions and row writes of one PostgreSQL database (<c>pg_stat_database</c>) lap by lap: a figure
+/// that does not depend on how busy the machine is, and says how much work each message really costs.
 /// </summary>
+/// <remarks>
+/// PostgreSQL backends report their counters at most once a second while busy, and an idle one up to 10 s after
+/// its last transaction; each reading first waits <c>flush</c> so the counts are complete (the smoke size waits
+/// less and is approximate).
+/// </remarks>
 public sealed class DatabaseActivity
 {
-    // Backends report their counters at most once a second; waiting longer than that makes "after" complete.
-    private static readonly TimeSpan StatsFlush = TimeSpan.FromSeconds(1.5);
-
     private readonly string connectionString;
-    private readonly (long Transactions, long Rows) start;
+    private readonly TimeSpan flush;
+    private (long Transactions, long Rows) mark;
 
-    private DatabaseActivity(string connectionString, (long, long) start)
+    private DatabaseActivity(string connectionString, TimeSpan flush)
     {
         this.connectionString = connectionString;
-        this.start = start;
+        this.flush = flush;
     }
 
-    public static async Task<DatabaseActivity> StartAsync(string connectionString, CancellationToken ct)
+    public static async Task<DatabaseActivity> StartAsync(string connectionString, TimeSpan flush, CancellationToken ct)
     {
-        await Task.Delay(StatsFlush, ct);
-        return new DatabaseActivity(connectionString, await ReadAsync(connectionString, ct));
+        var activity = new DatabaseActivity(connectionString, flush);
+        activity.mark = await activity.ReadAsync(ct);
+        return activity;
     }
 
-    public async Task<DatabaseWork> StopAsync(int items, CancellationToken ct)
+    /// <summary>The work per item since the start or the previous lap; the next lap counts from here.</summary>
+    public async Task<DatabaseWork> LapAsync(int items, CancellationToken ct)
     {
-        await Task.Delay(StatsFlush, ct);
-        var end = await ReadAsync(connectionString, ct);
-        return new DatabaseWork((end.Transactions - start.Transactions) / (double)items, (end.Rows - start.Rows) / (double)items);
+        var now = await ReadAsync(ct);
+        var work = new DatabaseWork((now.Transactions - mark.Transactions) / (double)items, (now.Rows - mark.Rows) / (double)items);
+        mark = now;
+        return work;
     }
 
-    private static async Task<(long Transactions, long Rows)> ReadAsync(string connectionString, CancellationToken ct)
+    private async Task<(long Transactions, long Rows)> ReadAsync(CancellationToken ct)
     {
+        await Task.Delay(flush, ct);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(

@@ -23,6 +23,7 @@ public sealed class BenchmarkReport
     public DispatchResult? Dispatch { get; set; }
     public List<ReplyStepResult> Replies { get; } = [];
     public List<ScaleResult> Scale { get; } = [];
+    public List<FlowProfile> Profiles { get; } = [];
     public List<MemoryResult> Memory { get; } = [];
 
     /// <summary>Sections that could not complete; any entry makes the run exit non-zero.</summary>

@@ -40,9 +40,9 @@ public static class MarkdownReport
         if (broker is not null)
         {
             Row(text, "raw broker", $"persistent publish, confirms, {broker.MessageBytes:N0}-byte body",
-                $"{broker.PublishPerSecond:N0} msg/s", "1", "");
+                $"{broker.PublishPerSecond:N0} msg/s", "baseline", "");
             Row(text, "raw broker", "publish → confirm, one at a time, p50 / p99", Ms(broker.ConfirmRoundTrip.P50, broker.ConfirmRoundTrip.P99), "", "");
-            Row(text, "raw broker", $"consume + ack, prefetch {broker.Prefetch}", $"{broker.ConsumePerSecond:N0} msg/s", "1", "");
+            Row(text, "raw broker", $"consume + ack, prefetch {broker.Prefetch}", $"{broker.ConsumePerSecond:N0} msg/s", "", "");
         }
 
         if (report.Dispatch is { } d)
@@ -53,6 +53,8 @@ public static class MarkdownReport
             Row(text, "dispatch", "claim loop: every due survey claimed and in the outbox", $"{d.ClaimedWithin.TotalSeconds:F1} s", "", "");
             Row(text, "dispatch", "CPU share of the machine", d.Cpu.Describe(), "", "");
             Row(text, "dispatch", "database work per survey (all services)", Work(d.Database), "", "");
+            if (report.Profiles.FirstOrDefault(p => p.Flow == "survey sent") is { } sent)
+                Row(text, "dispatch", "SQL per survey in Messaging + Ingestion, one at a time (in-process profile)", Profile(sent), "", "");
             Row(text, "intake", "CSV import (2,000-row files)", $"{d.ImportPerSecond:N0} enrollments/s", "", "");
         }
 
@@ -70,6 +72,8 @@ public static class MarkdownReport
         if (report.Replies.Count > 0)
         {
             Row(text, "replies", "database work per reply (all services)", Work(report.Replies[0].Database), "", "");
+            if (report.Profiles.FirstOrDefault(p => p.Flow == "reply") is { } reply)
+                Row(text, "replies", "SQL per reply in Ingestion + Messaging, one at a time (in-process profile)", Profile(reply), "", "");
             var held = report.HighestReplyRateHeld;
             Row(text, "replies", "highest offered rate held (no errors, HTTP p99 < 100 ms)",
                 held is { } rate ? $"**{rate:N0} replies/s**" : "none of the rates tried",
@@ -103,6 +107,9 @@ public static class MarkdownReport
 
     private static void Row(StringBuilder text, string section, string measure, string result, string vsRaw, string target) =>
         text.AppendLine(Invariant, $"| {section} | {measure.Replace("|", "/")} | {result} | {vsRaw} | {target} |");
+
+    private static string Profile(FlowProfile flow) => string.Create(Invariant,
+        $"{flow.StatementsPerItem:F0} statements, {flow.MsPerItem:F1} ms: {SqlProfile.Describe(flow.Statements, top: 3)}");
 
     private static string Work(DatabaseWork work) =>
         string.Create(Invariant, $"{work.TransactionsPerItem:F1} transactions, {work.RowsWrittenPerItem:F1} row writes");

@@ -32,8 +32,9 @@ public static class DispatchBenchmark
     private static readonly TimeSpan Lead = TimeSpan.FromHours(1);
 
     /// <param name="runTag">Distinguishes this cohort's patients from earlier ones in the same cluster (the warm-up's).</param>
+    /// <param name="statsFlush">How long PostgreSQL's activity counters take to be complete (see <see cref="DatabaseActivity"/>).</param>
     public static async Task<(DispatchResult Result, Cohort Cohort)> RunAsync(
-        PainProCluster cluster, int surveys, int runTag, TextWriter log, CancellationToken ct)
+        PainProCluster cluster, int surveys, int runTag, TimeSpan statsFlush, TextWriter log, CancellationToken ct)
     {
         using var scheduling = ApiClient(cluster.Scheduling.BaseUrl);
         var clock = await scheduling.GetFromJsonAsync<ClockView>("/dev/clock", ct)
@@ -53,7 +54,7 @@ public static class DispatchBenchmark
         // Ingestion learns each enrollment (its baseline) from EnrollmentCreated: let that settle before the clock moves.
         await WaitForCountAsync(database, enrollmentsKnown, enrollmentsBefore + surveys, "Ingestion to record every enrollment", ct);
 
-        var activity = await DatabaseActivity.StartAsync(cluster.Database.ConnectionString, ct);
+        var activity = await DatabaseActivity.StartAsync(cluster.Database.ConnectionString, statsFlush, ct);
         var cpu = cluster.StartCpuAccounting();
         var dueAt = DateTimeOffset.UtcNow;
         var claimClock = Stopwatch.StartNew();
@@ -83,7 +84,7 @@ public static class DispatchBenchmark
 
         // The reply section answers these surveys: Ingestion must have opened every one.
         await WaitForCountAsync(database, surveysOpen, openBefore + surveys, "Ingestion to open every survey", ct);
-        var work = await activity.StopAsync(surveys, ct);
+        var work = await activity.LapAsync(surveys, ct);
         log.WriteLine($"  database work per survey: {work.TransactionsPerItem:F1} transactions, {work.RowsWrittenPerItem:F1} row writes");
 
         var result = new DispatchResult(surveys, cohort.Zone.Id, surveys / importTime.TotalSeconds, surveys / span.TotalSeconds, latencies, claimedWithin, cpuUse, work);

@@ -27,9 +27,11 @@ public static class ReplyBenchmark
 {
     public const string PainReply = "9";
 
-    public static async Task<IReadOnlyList<ReplyStepResult>> RunAsync(
-        PainProCluster cluster, Cohort cohort, IReadOnlyList<int> rates, TimeSpan stepDuration, TextWriter log, CancellationToken ct)
+    /// <param name="statsFlush">How long PostgreSQL's activity counters take to be complete (see <see cref="DatabaseActivity"/>).</param>
+    public static async Task<IReadOnlyList<ReplyStepResult>> RunAsync(PainProCluster cluster, Cohort cohort, IReadOnlyList<int> rates,
+        TimeSpan stepDuration, TimeSpan statsFlush, TextWriter log, CancellationToken ct)
     {
+        var activity = await DatabaseActivity.StartAsync(cluster.Database.ConnectionString, statsFlush, ct);
         await using var alerts = await AlertListener.StartAsync(cluster.Broker.Uri, ct);
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -49,7 +51,7 @@ public static class ReplyBenchmark
                 continue;
             }
             var patients = Enumerable.Range(0, count).Select(_ => unanswered.Dequeue()).ToArray();
-            var step = await RunStepAsync(cluster, http, alerts, patients, rate, stepDuration, ct);
+            var step = await RunStepAsync(cluster, http, alerts, activity, patients, rate, stepDuration, ct);
             results.Add(step);
             log.WriteLine($"  {rate,5}/s: {step.Replies:N0} replies at {step.AchievedRate:F0}/s, HTTP p50 {step.Http.P50:F1} ms p99 {step.Http.P99:F1} ms, " +
                           $"{step.Errors} errors; reply → alert p50 {step.ReplyToAlert.P50:F0} ms p99 {step.ReplyToAlert.P99:F0} ms, {step.AlertsMissing} missing");
@@ -59,14 +61,13 @@ public static class ReplyBenchmark
     }
 
     private static async Task<ReplyStepResult> RunStepAsync(PainProCluster cluster, HttpClient http, AlertListener alerts,
-        CohortPatient[] patients, int rate, TimeSpan stepDuration, CancellationToken ct)
+        DatabaseActivity activity, CohortPatient[] patients, int rate, TimeSpan stepDuration, CancellationToken ct)
     {
         var httpLatency = new LatencyRecorder(patients.Length);
         var sentAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var errors = 0;
         var refused = 0;
         string? errorSample = null;
-        var activity = await DatabaseActivity.StartAsync(cluster.Database.ConnectionString, ct);
         var cpu = cluster.StartCpuAccounting();
         // Wall-clock twin of the Stopwatch origin, to compare with the alert listener's arrival times.
         var wallOrigin = DateTimeOffset.UtcNow;
@@ -107,7 +108,7 @@ public static class ReplyBenchmark
             .Where(pair => alerts.ReceivedAt.ContainsKey(pair.Key))
             .Select(pair => (alerts.ReceivedAt[pair.Key] - pair.Value).TotalMilliseconds);
         var missing = sentAt.Keys.Count(id => !alerts.ReceivedAt.ContainsKey(id));
-        var work = await activity.StopAsync(Math.Max(1, run.Started), ct);
+        var work = await activity.LapAsync(Math.Max(1, run.Started), ct);
 
         // Slow is a finding; refused or silent is a break. A 4xx means the webhook contract no longer holds (a
         // signature or form Ingestion rejects), and answered replies with no alert at all mean the alert path is down.

@@ -74,6 +74,7 @@ public static class ScaleBenchmark
 
             var zone = SendWindowZone.Around1PmAt(DateTimeOffset.UtcNow);
             var scheduled = await AddDueAsync(db, size, due, zone.Id, ct);
+            await SettleAsync(db, ct);
             var (planIndex, planMs, plan) = await ExplainClaimAsync(db, schedulingOptions.ClaimBatchSize, ct);
 
             var batches = new LatencyRecorder();
@@ -149,8 +150,6 @@ public static class ScaleBenchmark
                                ('month3', interval '90 days', interval '104 days', '2880,5760', 'vas,analgesic,msts-lower'))
                  AS t (timepoint, due_after, closes_after, reminders, instruments);
             """, args, commandTimeout: 600, cancellationToken: ct));
-        // Fresh statistics, as autovacuum would have them on a live table.
-        await connection.ExecuteAsync(new CommandDefinition("ANALYZE patients; ANALYZE enrollments; ANALYZE surveys;", commandTimeout: 600, cancellationToken: ct));
         return to;
     }
 
@@ -181,6 +180,18 @@ public static class ScaleBenchmark
             FROM generate_series(1, @due) g;
             """, new { tag, due, zone, now = DateTimeOffset.UtcNow }, commandTimeout: 600, cancellationToken: ct));
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM surveys", cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Puts every size on the same footing: statistics and visibility map as autovacuum keeps them on a live table,
+    /// and no dirty pages left from the load for the checkpointer to write during the measurement.
+    /// </summary>
+    private static async Task SettleAsync(SchedulingDb db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        foreach (var sql in new[] { "VACUUM (ANALYZE) patients", "VACUUM (ANALYZE) enrollments", "VACUUM (ANALYZE) surveys", "CHECKPOINT" })
+            // Explicitly text: Dapper takes a single word such as CHECKPOINT for a stored procedure's name.
+            await connection.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 600, commandType: System.Data.CommandType.Text, cancellationToken: ct));
     }
 
     /// <summary>

@@ -46,11 +46,8 @@ public class BrokerOutageTests
 
         var returned = DateTime.UtcNow;
         var cohort = before.Concat(during).ToList();
-        var account = await Eventually.GetAsync(() => CohortAccount.TakeAsync(cluster, cohort, repliers), a => a.Settled,
-            "every survey sent, every reply stored, every alert raised and notified", TimeSpan.FromSeconds(240));
+        var account = await cluster.SettleAsync(cohort, repliers, TimeSpan.FromSeconds(240));
         entry.Count("seconds to settle after RabbitMQ returned", (long)Math.Ceiling((DateTime.UtcNow - returned).TotalSeconds));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // time for a late duplicate to show itself
-        account = await CohortAccount.TakeAsync(cluster, cohort, repliers);
 
         account.AssertExactlyOnce(entry);
         cluster.AssertNoPatientDetailsLogged(cohort);

@@ -80,8 +80,13 @@ public sealed class CohortAccount
     /// <summary>Every patient got their survey: by text (or, after a reported SMS failure, by email).</summary>
     public int Sends(Patient p) => Texts.GetValueOrDefault(p.Phone) + Emails.GetValueOrDefault(p.Phone);
 
+    /// <summary>A patient's survey went out, or its send ended in a failure nothing will retry now.</summary>
+    public bool SentOrGivenUp(Patient p) => Sends(p) >= 1 || Deliveries.GetValueOrDefault(p.Phone, []).Any(d => d.Status == "failed");
+
+    public bool AnyGivenUp => Cohort.Any(p => Sends(p) == 0 && SentOrGivenUp(p));
+
     public bool Settled =>
-        Cohort.All(p => Sends(p) >= 1)
+        Cohort.All(SentOrGivenUp)
         && Replied.All(p => Answers.GetValueOrDefault(p.Phone)?.Count == 2 && Alerts.GetValueOrDefault(p.Phone) >= 1
                             && Day3Status.GetValueOrDefault(p.Phone) == "completed")
         && AlertsNotified
@@ -97,27 +102,30 @@ public sealed class CohortAccount
         $"{Replied.Count(p => Day3Status.GetValueOrDefault(p.Phone) == "completed")}/{Replied.Count} completed, {UnpublishedOutbox} unpublished";
 
     /// <summary>
-    /// Asserts exactly once everywhere; a duplicate send is allowed only where <paramref name="explainDuplicate"/>
-    /// explains it (and is then counted as a finding), never silently.
+    /// Asserts exactly once everywhere. A duplicate or a survey not sent is allowed only where
+    /// <paramref name="explainDuplicate"/> or <paramref name="explainLoss"/> explains it (and is then counted and
+    /// written down as a finding), never silently.
     /// </summary>
-    public void AssertExactlyOnce(LedgerEntry entry, Func<Patient, CohortAccount, string?>? explainDuplicate = null)
+    public void AssertExactlyOnce(LedgerEntry entry, Func<Patient, CohortAccount, string?>? explainDuplicate = null,
+        Func<Patient, CohortAccount, string?>? explainLoss = null)
     {
         var problems = new List<string>();
-        var duplicates = 0;
+        var duplicates = new List<(string Id, string Why)>();
+        var losses = new List<(string Id, string Why)>();
         foreach (var p in Cohort)
         {
             var sends = Sends(p);
             if (sends == 0)
-                problems.Add($"survey of {p.ExternalId} never sent (deliveries: {Describe(p)})");
+            {
+                var why = explainLoss?.Invoke(p, this);
+                if (why is null) problems.Add($"survey of {p.ExternalId} never sent (deliveries: {Describe(p)})");
+                else losses.Add((p.ExternalId, why));
+            }
             else if (sends > 1)
             {
                 var why = explainDuplicate?.Invoke(p, this);
                 if (why is null) problems.Add($"survey of {p.ExternalId} sent {sends} times, unexplained (deliveries: {Describe(p)})");
-                else
-                {
-                    duplicates++;
-                    entry.Finding($"{p.ExternalId} reached twice: {why}");
-                }
+                else duplicates.Add((p.ExternalId, why));
             }
         }
         foreach (var p in Replied)
@@ -138,9 +146,22 @@ public sealed class CohortAccount
 
         entry.Count("surveys sent once", Cohort.Count(p => Sends(p) == 1))
             .Count("replies stored once", Replied.Count(p => Answers.GetValueOrDefault(p.Phone)?.Count == 2) * 2)
-            .Count("alerts raised once", Replied.Count(p => Alerts.GetValueOrDefault(p.Phone) == 1))
-            .Count("explained duplicates", duplicates);
+            .Count("alerts raised once", Replied.Count(p => Alerts.GetValueOrDefault(p.Phone) == 1));
+        if (duplicates.Count > 0) entry.Count("explained duplicates", duplicates.Count);
+        if (losses.Count > 0) entry.Count("explained surveys not sent", losses.Count);
+        Report(entry, "reached twice", duplicates);
+        Report(entry, "not sent", losses);
         Assert.True(problems.Count == 0, $"{problems.Count} exactly-once violations ({this}):\n{string.Join("\n", problems.Take(30))}");
+    }
+
+    /// <summary>One finding per explanation: how many patients, which (the first few), and why.</summary>
+    private static void Report(LedgerEntry entry, string what, List<(string Id, string Why)> explained)
+    {
+        foreach (var group in explained.GroupBy(e => e.Why))
+        {
+            var ids = group.Select(e => e.Id).ToList();
+            entry.Finding($"{ids.Count} {what} ({string.Join(", ", ids.Take(3))}{(ids.Count > 3 ? ", …" : "")}): {group.Key}");
+        }
     }
 
     public string Describe(Patient p) =>

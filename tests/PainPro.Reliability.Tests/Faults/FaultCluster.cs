@@ -34,7 +34,7 @@ public sealed class FaultCluster : IAsyncDisposable
     public TwilioDouble Twilio { get; }
     public PainProTestHost Scheduling { get; private set; } = null!;
     public PainProTestHost Ingestion { get; private set; } = null!;
-    public ServiceProcessFallback Messaging { get; private set; } = null!;
+    public ServiceProcess Messaging { get; private set; } = null!;
     public string PublicBaseUrl => Ingestion.BaseUrl;
     public string Db => Postgres.ConnectionString;
 
@@ -60,7 +60,7 @@ public sealed class FaultCluster : IAsyncDisposable
                 ["PainPro:PublicBaseUrl"] = publicBaseUrl,
             };
 
-            cluster.Messaging = await ServiceProcessFallback.StartAsync("Messaging", new Dictionary<string, string?>(Config())
+            cluster.Messaging = await ServiceProcess.StartAsync("Messaging", new Dictionary<string, string?>(Config())
             {
                 ["PainPro:Messaging:Sms:Provider"] = "twilio",
                 ["PainPro:Messaging:Twilio:BaseUrl"] = twilio.BaseUrl,
@@ -176,6 +176,53 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public static Task PostgresAsync(string command) =>
         TestInfrastructure.RunAsync("bash", $"{TestInfrastructure.PostgresControl} {command}", TimeSpan.FromMinutes(2));
+
+    /// <summary>
+    /// Waits until the cohort's account is settled (everything sent, stored, raised and notified); on a timeout, says
+    /// what was missing and what the services were saying.
+    /// </summary>
+    public async Task<CohortAccount> SettleAsync(IReadOnlyList<Patient> cohort, IReadOnlyCollection<Patient> replied, TimeSpan within)
+    {
+        try
+        {
+            await Eventually.GetAsync(() => CohortAccount.TakeAsync(this, cohort, replied), a => a.Settled,
+                "every survey sent, every reply stored, every alert raised and notified", within);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{await DiagnoseAsync()}", ex);
+        }
+        // Time for a late duplicate to show itself, and for any re-send after a failure to go out.
+        var settled = await CohortAccount.TakeAsync(this, cohort, replied);
+        await Task.Delay(settled.AnyGivenUp ? TimeSpan.FromSeconds(8) : TimeSpan.FromSeconds(3));
+        return await CohortAccount.TakeAsync(this, cohort, replied);
+    }
+
+    /// <summary>Unpublished outbox rows per service, queue depths, and the last warnings and errors of every service.</summary>
+    public async Task<string> DiagnoseAsync()
+    {
+        var report = new StringBuilder();
+        foreach (var schema in new[] { "scheduling", "messaging", "ingestion" })
+            report.AppendLine($"{schema}: {await Sql.ScalarAsync<long>(Db, $"SELECT COUNT(*) FROM {schema}.outbox WHERE sent_at IS NULL")} unpublished outbox rows");
+        try { report.AppendLine("queues: " + string.Join(", ", (await Queues.ListAsync(this)).Where(q => q.Messages > 0).Select(q => $"{q.Name}={q.Messages}"))); }
+        catch (Exception ex) { report.AppendLine($"queues: {ex.Message}"); }
+        var warnings = Scheduling.Logs.Lines.Concat(Ingestion.Logs.Lines)
+            .Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => l.ToString()).TakeLast(10);
+        report.AppendLine("in-process warnings:").AppendJoin('\n', warnings).AppendLine();
+        string health;
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            health = ((int)(await client.GetAsync(Messaging.BaseUrl + "/health/ready")).StatusCode).ToString();
+        }
+        catch (Exception ex) { health = ex.GetType().Name; }
+        static string Short(string line) => line.Length <= 300 ? line : line[..300] + "…";
+        report.AppendLine($"messaging process ({(Messaging.IsRunning ? "running" : "exited")}, /health/ready {health}, {Messaging.Output.Count} lines), last warnings and errors:")
+            .AppendJoin('\n', Messaging.Output.Where(line => !line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)).TakeLast(8).Select(Short))
+            .AppendLine().AppendLine("messaging process, last lines:")
+            .AppendJoin('\n', Messaging.Output.TakeLast(8).Select(Short));
+        return report.ToString();
+    }
 
     /// <summary>
     /// No log line at Information or above — of the hosts in this process, or of the Messaging process — names a

@@ -69,8 +69,7 @@ public class PoisonMessageTests
         var cohort = await cluster.EnrollAsync(50);
         var repliers = await cluster.WaitForRepliersAsync(cohort, 10);
         await FaultCluster.ForEachAsync(repliers, 5, p => cluster.ReplyToSurveyAsync(webhook, p));
-        var account = await Eventually.GetAsync(() => CohortAccount.TakeAsync(cluster, cohort, repliers), a => a.Settled,
-            "the cohort after the poison", TimeSpan.FromSeconds(120));
+        var account = await cluster.SettleAsync(cohort, repliers, TimeSpan.FromSeconds(120));
         account.AssertExactlyOnce(entry);
         cluster.AssertNoPatientDetailsLogged(cohort);
         entry.Pass();

@@ -43,10 +43,7 @@ public class PostgresRestartTests
         entry.Count("seconds from first reply to PostgreSQL back", (long)(DateTime.UtcNow - started).TotalSeconds);
         await replies;
 
-        var account = await Eventually.GetAsync(() => CohortAccount.TakeAsync(cluster, cohort, repliers), a => a.Settled,
-            "every survey sent, every reply stored, every alert raised and notified", TimeSpan.FromSeconds(240));
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        account = await CohortAccount.TakeAsync(cluster, cohort, repliers);
+        var account = await cluster.SettleAsync(cohort, repliers, TimeSpan.FromSeconds(240));
 
         account.AssertExactlyOnce(entry);
         cluster.AssertNoPatientDetailsLogged(cohort);

@@ -31,10 +31,7 @@ public class TwilioBurstTests
         var repliers = await cluster.WaitForRepliersAsync(cohort, 20);
         await FaultCluster.ForEachAsync(repliers, 8, p => cluster.ReplyToSurveyAsync(webhook, p));
 
-        var account = await Eventually.GetAsync(() => CohortAccount.TakeAsync(cluster, cohort, repliers), a => a.Settled,
-            "every survey sent, every reply stored, every alert raised and notified", TimeSpan.FromSeconds(240));
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        account = await CohortAccount.TakeAsync(cluster, cohort, repliers);
+        var account = await cluster.SettleAsync(cohort, repliers, TimeSpan.FromSeconds(240));
 
         account.AssertExactlyOnce(entry);
         cluster.AssertNoPatientDetailsLogged(cohort);

@@ -45,7 +45,7 @@ public class WebhookLoadTests
         {
             ["PainPro:Ingestion:Sms:AskMstsByText"] = "true",
         };
-        await using var ingestion = await ServiceProcessFallback.StartAsync("Ingestion", config);
+        await using var ingestion = await ServiceProcess.StartAsync("Ingestion", config);
         // Stands in for Scheduling: publishes the enrolments and the month-1 surveys Ingestion opens.
         var publisher = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(rabbit.Uri)));
         await publisher.StartAsync();
