@@ -39,7 +39,9 @@ public sealed class DevOutbox(TimeProvider clock)
 /// <summary>Records texts instead of sending them; answers like a provider that accepted the message.</summary>
 public sealed class DevSmsGateway(DevOutbox outbox) : ISmsGateway
 {
-    public Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct)
+    public Task<SmsTurn> TakeTurnAsync(CancellationToken ct) => Task.FromResult(new SmsTurn(0));
+
+    public Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct)
     {
         outbox.Record(message.To, Channels.Sms, message.Body, message.Link);
         return Task.FromResult<SendOutcome>(new SendOutcome.Accepted("DEV" + Guid.NewGuid().ToString("N"), "sent"));

@@ -12,10 +12,26 @@ public sealed record EmailMessage(string To, string Subject, string TextBody, st
 public interface ISmsGateway
 {
     /// <summary>
-    /// Sends one SMS, waiting for the sender's rate limit if it has one. Cancelling <paramref name="ct"/> stops
-    /// waits (for the rate limit, between retries) but never a request in flight.
+    /// Waits for the sender's next turn under its rate limit (at once when it has none). Taking the turn before
+    /// recording a send means a recorded send is one about to leave, never one still queued for the limit.
     /// </summary>
-    Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct);
+    Task<SmsTurn> TakeTurnAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Sends one SMS in a turn taken with <see cref="TakeTurnAsync"/>; retries wait for turns of their own.
+    /// Cancelling <paramref name="ct"/> stops waits (between retries) but never a request in flight.
+    /// </summary>
+    Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct);
+}
+
+/// <summary>Proof that the sender's rate limit granted one request: what <see cref="ISmsGateway.SendAsync(SmsMessage, SmsTurn, CancellationToken)"/> spends.</summary>
+public readonly record struct SmsTurn(long GrantedAtTimestamp);
+
+public static class SmsGatewayExtensions
+{
+    /// <summary>Takes a turn and sends in it, for callers with nothing to record in between.</summary>
+    public static async Task<SendOutcome> SendAsync(this ISmsGateway gateway, SmsMessage message, CancellationToken ct) =>
+        await gateway.SendAsync(message, await gateway.TakeTurnAsync(ct), ct);
 }
 
 public interface IEmailGateway

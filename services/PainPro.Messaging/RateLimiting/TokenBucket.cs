@@ -60,9 +60,12 @@ public sealed class SenderRateLimits(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, TokenBucket> buckets = new();
 
-    /// <summary>Waits for the sender's next slot; returns at once when the rate is not positive (no limit).</summary>
-    public Task WaitTurnAsync(string sender, double ratePerSecond, int burst, CancellationToken ct) =>
+    /// <summary>
+    /// Waits for the sender's next slot and returns the timestamp it was granted at; returns at once when the rate is
+    /// not positive (no limit).
+    /// </summary>
+    public Task<long> WaitTurnAsync(string sender, double ratePerSecond, int burst, CancellationToken ct) =>
         ratePerSecond <= 0
-            ? Task.CompletedTask
+            ? Task.FromResult(time.GetTimestamp())
             : buckets.GetOrAdd(sender, _ => new TokenBucket(ratePerSecond, Math.Max(1, burst), time)).TakeAsync(ct);
 }

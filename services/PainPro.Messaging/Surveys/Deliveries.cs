@@ -19,6 +19,10 @@ public sealed record Delivery
     public string? ProviderMessageId { get; init; }
     public string? FailureReason { get; init; }
     public string? ProviderErrorCode { get; init; }
+    /// <summary>The <c>SurveyDue</c> (JSON) of an unsettled claim, to send again if its sender dies mid-call.</summary>
+    public string? Request { get; init; }
+    /// <summary>1 once the attempt was sent again after an interrupted send.</summary>
+    public int Resumed { get; init; }
 }
 
 /// <summary>The SQL of the <c>deliveries</c> table, shared by the dispatcher, the status webhook and the sweeper.</summary>
@@ -26,7 +30,7 @@ public static class Deliveries
 {
     private const string Columns =
         "id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel, recipient AS Recipient, status AS Status, claim_id AS ClaimId, " +
-        "provider_message_id AS ProviderMessageId, failure_reason AS FailureReason, provider_error_code AS ProviderErrorCode";
+        "provider_message_id AS ProviderMessageId, failure_reason AS FailureReason, provider_error_code AS ProviderErrorCode, resumed AS Resumed";
 
     public static Task<Delivery?> FindAsync(DbSession session, Guid surveyId, int attempt) =>
         session.QuerySingleOrDefaultAsync<Delivery>(
@@ -42,7 +46,7 @@ public static class Deliveries
     /// </summary>
     public static async Task<IReadOnlyList<Delivery>> FindLapsedClaimsAsync(DbSession session, DateTimeOffset leaseStartedBefore, int limit) =>
         (await session.QueryAsync<Delivery>(
-            $"SELECT {Columns} FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
+            $"SELECT {Columns}, request AS Request FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
             new { leaseStartedBefore, limit })).AsList();
 
     public static async Task<IReadOnlyList<Delivery>> FindUnsettledAsync(DbSession session, string status, DateTimeOffset updatedBefore, int limit) =>
@@ -51,39 +55,56 @@ public static class Deliveries
             new { status, updatedBefore, limit })).AsList();
 
     /// <summary>
-    /// Inserts a new row for the attempt; false when one already exists (another copy of the message got there first).
+    /// Inserts a new row for the attempt and returns its id; null when one already exists (another copy of the message got there first).
     /// A claimed row also takes the real time its lease starts (<see cref="LeaseClock"/>).
     /// </summary>
-    public static async Task<bool> TryInsertAsync(DbSession session, SurveyDue due, string channel, string recipient, string locale,
-        string status, Guid? claimId, DateTimeOffset? leaseStartedAt, string? failureReason)
+    public static async Task<Guid?> TryInsertAsync(DbSession session, SurveyDue due, string channel, string recipient, string locale,
+        string status, Guid? claimId, DateTimeOffset? leaseStartedAt, string? failureReason, string? request = null)
     {
         var now = session.Clock.GetUtcNow();
+        var id = Guid.CreateVersion7();
         return await session.ExecuteAsync(
             """
             INSERT INTO deliveries (id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
-                                    lease_started_at, failure_reason, created_at, updated_at)
+                                    lease_started_at, failure_reason, request, created_at, updated_at)
             VALUES (@id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
-                    @leaseStartedAt, @failureReason, @now, @now)
+                    @leaseStartedAt, @failureReason, @request, @now, @now)
             ON CONFLICT (survey_id, attempt) DO NOTHING
             """,
             new
             {
-                id = Guid.CreateVersion7(), due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,
+                id, due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,
                 claimedAt = claimId is null ? (DateTimeOffset?)null : now, leaseStartedAt = claimId is null ? null : leaseStartedAt,
-                failureReason, now,
-            }) == 1;
+                failureReason, request = claimId is null ? null : request, now,
+            }) == 1 ? id : null;
     }
 
     /// <summary>Takes back a row the provider was unavailable for, under a new lease; false when someone else took it first.</summary>
-    public static async Task<bool> TryReclaimAsync(DbSession session, Guid id, Guid claimId, DateTimeOffset leaseStartedAt)
+    public static async Task<bool> TryReclaimAsync(DbSession session, Guid id, Guid claimId, DateTimeOffset leaseStartedAt, string request)
     {
         var now = session.Clock.GetUtcNow();
         return await session.ExecuteAsync(
             """
-            UPDATE deliveries SET status = @claimed, claim_id = @claimId, claimed_at = @now, lease_started_at = @leaseStartedAt, updated_at = @now
+            UPDATE deliveries SET status = @claimed, claim_id = @claimId, claimed_at = @now, lease_started_at = @leaseStartedAt,
+                                  request = @request, updated_at = @now
             WHERE id = @id AND status = @retry
             """,
-            new { id, claimId, now, leaseStartedAt, claimed = DeliveryStatuses.Claimed, retry = DeliveryStatuses.Retry }) == 1;
+            new { id, claimId, now, leaseStartedAt, request, claimed = DeliveryStatuses.Claimed, retry = DeliveryStatuses.Retry }) == 1;
+    }
+
+    /// <summary>
+    /// Takes over a lapsed claim to send it again, once: false when its sender settled it after all, someone else
+    /// took it over first, or it was resumed before.
+    /// </summary>
+    public static async Task<bool> TryResumeAsync(DbSession session, Guid id, Guid lapsedClaimId, Guid claimId, DateTimeOffset leaseStartedAt)
+    {
+        var now = session.Clock.GetUtcNow();
+        return await session.ExecuteAsync(
+            """
+            UPDATE deliveries SET claim_id = @claimId, claimed_at = @now, lease_started_at = @leaseStartedAt, resumed = 1, updated_at = @now
+            WHERE id = @id AND status = @claimed AND claim_id = @lapsedClaimId AND resumed = 0
+            """,
+            new { id, lapsedClaimId, claimId, now, leaseStartedAt, claimed = DeliveryStatuses.Claimed }) == 1;
     }
 
     /// <summary>Settles a row we hold (claimed by <paramref name="claimId"/>, or offered for retry); false when we no longer hold it.</summary>
@@ -94,7 +115,7 @@ public static class Deliveries
         return await session.ExecuteAsync(
             """
             UPDATE deliveries
-            SET status = @status, claim_id = NULL,
+            SET status = @status, claim_id = NULL, request = NULL,
                 provider_message_id = COALESCE(@providerMessageId, provider_message_id),
                 failure_reason = @failureReason, provider_error_code = @providerErrorCode,
                 sent_at = CASE WHEN @providerMessageId IS NULL THEN sent_at ELSE @now END,

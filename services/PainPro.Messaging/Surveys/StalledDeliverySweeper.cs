@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -6,15 +7,18 @@ using PainPro.ServiceDefaults.Clock;
 namespace PainPro.Messaging.Surveys;
 
 /// <summary>
-/// Settles attempts nobody will finish. A claim older than its lease belongs to a sender that stopped mid-call: the
-/// text may have gone, so it is reported failed (<c>send-interrupted</c>) and never re-sent. The lease runs in real
-/// time (<see cref="LeaseClock"/>): a dev clock jump must not end it, or sends still in flight would be swept.
-/// An attempt left for retry past the retry window (its message went to the error queue) is reported
-/// <c>provider-unavailable</c>.
-/// Scheduling hears of both through <see cref="SurveyDeliveryFailed"/>.
+/// Settles attempts nobody will finish. A claim older than its lease, not being sent in this process, belongs to a
+/// sender that stopped mid-call (a crash, a SIGKILL): it is sent again, once (<see cref="SurveyDispatcher.ResumeInterruptedAsync"/>).
+/// Since a claim is only taken in the sender's rate-limit turn, right before the call, the only patients who can hear
+/// twice are those whose text the provider took in the instant before the crash. A claim that lapses a second time,
+/// or one recorded before requests were kept, is reported failed (<c>send-interrupted</c>) instead.
+/// The lease runs in real time (<see cref="LeaseClock"/>): a dev clock jump must not end it, or sends still in flight
+/// would be swept. An attempt left for retry past the retry window (its message went to the error queue) is reported
+/// <c>provider-unavailable</c>. Scheduling hears of both failures through <see cref="SurveyDeliveryFailed"/>.
 /// </summary>
 public sealed class StalledDeliverySweeper(
     MessagingDb db,
+    IServiceScopeFactory scopes,
     InFlightSends inFlight,
     LeaseClock leaseClock,
     IOptions<MessagingOptions> options,
@@ -24,22 +28,38 @@ public sealed class StalledDeliverySweeper(
 
     public string Name => "messaging-stalled-deliveries";
 
-    public Task<int> RunDueAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
+    public async Task<int> RunDueAsync(CancellationToken ct)
+    {
+        var lapsed = await db.InTransactionAsync(session =>
+            Deliveries.FindLapsedClaimsAsync(session, leaseClock.GetUtcNow() - options.Value.Delivery.ClaimLease, BatchSize), ct);
+        var handled = 0;
+        foreach (var delivery in lapsed)
+        {
+            if (delivery.ClaimId is not { } claim || inFlight.Contains(claim)) continue;
+            if (delivery is { Request: not null, Resumed: 0 })
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                if (await scope.ServiceProvider.GetRequiredService<SurveyDispatcher>().ResumeInterruptedAsync(delivery, ct)) handled++;
+            }
+            else if (await SettleInterruptedAsync(delivery, claim, ct)) handled++;
+        }
+        return handled + await SettleRetriesPastTheirWindowAsync(ct);
+    }
+
+    private Task<bool> SettleInterruptedAsync(Delivery delivery, Guid claim, CancellationToken ct) => db.InTransactionAsync(async session =>
+    {
+        if (!await Deliveries.SettleAsync(session, delivery.Id, claim, DeliveryStatuses.Failed,
+                failureReason: DeliveryFailureReasons.SendInterrupted)) return false;
+        await session.PublishAsync(new SurveyDeliveryFailed(delivery.SurveyId, delivery.Attempt, delivery.Channel, DeliveryFailureReasons.SendInterrupted, null));
+        logger.LogWarning("Survey {SurveyId} attempt {Attempt} was interrupted mid-send{Again}; reported failed, not re-sent",
+            delivery.SurveyId, delivery.Attempt, delivery.Resumed > 0 ? " again" : "");
+        return true;
+    }, ct);
+
+    private Task<int> SettleRetriesPastTheirWindowAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
     {
         var now = session.Clock.GetUtcNow();
         var settled = 0;
-
-        foreach (var delivery in await Deliveries.FindLapsedClaimsAsync(session, leaseClock.GetUtcNow() - options.Value.Delivery.ClaimLease, BatchSize))
-        {
-            if (delivery.ClaimId is { } claim && inFlight.Contains(claim)) continue;
-            if (!await Deliveries.SettleAsync(session, delivery.Id, delivery.ClaimId, DeliveryStatuses.Failed,
-                    failureReason: DeliveryFailureReasons.SendInterrupted)) continue;
-            await session.PublishAsync(new SurveyDeliveryFailed(delivery.SurveyId, delivery.Attempt, delivery.Channel, DeliveryFailureReasons.SendInterrupted, null));
-            logger.LogWarning("Survey {SurveyId} attempt {Attempt} was interrupted mid-send; reported failed, not re-sent",
-                delivery.SurveyId, delivery.Attempt);
-            settled++;
-        }
-
         foreach (var delivery in await Deliveries.FindUnsettledAsync(session, DeliveryStatuses.Retry, now - options.Value.Delivery.RetryWindow, BatchSize))
         {
             if (!await Deliveries.SettleAsync(session, delivery.Id, null, DeliveryStatuses.Failed,

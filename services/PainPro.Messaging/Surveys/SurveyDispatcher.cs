@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -11,15 +12,18 @@ using PainPro.ServiceDefaults.Data;
 namespace PainPro.Messaging.Surveys;
 
 /// <summary>
-/// Sends one <see cref="SurveyDue"/> to the patient, at most once per survey and attempt:
+/// Sends one <see cref="SurveyDue"/> to the patient, once per survey and attempt:
 /// <list type="number">
-/// <item>the attempt is recorded (claimed) and committed BEFORE the provider is called — a redelivered or
-/// duplicated <c>SurveyDue</c> finds the row and sends nothing;</item>
-/// <item>the provider is called outside any transaction (the gateway keeps to the sender's rate limit);</item>
+/// <item>the sender's rate-limit turn is taken first, so a recorded claim is always a send about to leave;</item>
+/// <item>the attempt is recorded (claimed, with the request) and committed BEFORE the provider is called — a
+/// redelivered or duplicated <c>SurveyDue</c> finds the row and sends nothing;</item>
+/// <item>the provider is called outside any transaction;</item>
 /// <item>the outcome, the inbox record and <c>SurveySent</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
 /// </list>
-/// Only an outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an
-/// ambiguous one (timeout mid-request, crash mid-call) is reported failed rather than risk a double text.
+/// An outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an ambiguous one
+/// (a timeout mid-request) is reported failed rather than risk a double text. A claim whose sender died mid-call
+/// (<see cref="StalledDeliverySweeper"/>) is sent again once, by <see cref="ResumeInterruptedAsync"/>: the patient must
+/// get the survey, and only the send truly in flight at the crash can repeat.
 /// </summary>
 public sealed class SurveyDispatcher(
     MessagingDb db,
@@ -34,26 +38,69 @@ public sealed class SurveyDispatcher(
     /// <summary>The inbox name of this consumer (kept stable: changing it would forget what was handled).</summary>
     public const string InboxConsumer = "SurveyDueConsumer";
 
+    private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web);
+
     public async Task DispatchAsync(SurveyDue due, Guid messageId, CancellationToken ct)
     {
         var plan = Plan(due);
         if (await IsSettledAsync(due, messageId, ct)) return;
 
-        var claimId = await ClaimAsync(due, messageId, plan, ct);
-        if (claimId is null) return;
+        var turn = plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
+        var claim = await ClaimAsync(due, messageId, plan, ct);
+        if (claim is null) return;
 
-        SendOutcome outcome;
-        using (inFlight.Track(claimId.Value))
-        {
-            outcome = plan.Channel == Channels.Sms
-                ? await smsGateway.SendAsync(new SmsMessage(plan.Recipient, plan.SmsBody!, plan.Link), ct)
-                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
-            // The outcome is recorded even while shutting down: it happened, whatever we do next.
-            await RecordOutcomeAsync(due, messageId, plan, claimId.Value, outcome);
-        }
-
+        var outcome = await SendAsync(due, messageId, plan, claim, turn, ct);
         if (outcome is SendOutcome.Unavailable unavailable)
             throw new ProviderUnavailableException($"Survey {due.SurveyId} attempt {due.Attempt} not sent: {unavailable.Detail}");
+    }
+
+    /// <summary>
+    /// Sends again an attempt whose claim lapsed with nobody in this process sending it: its sender died mid-call.
+    /// The text may have arrived, but more likely the sender died before or after the call, and a patient who never
+    /// gets the survey is worse off than one who gets it twice. Done once per attempt; false when there was nothing to do.
+    /// </summary>
+    public async Task<bool> ResumeInterruptedAsync(Delivery lapsed, CancellationToken ct)
+    {
+        var due = JsonSerializer.Deserialize<SurveyDue>(lapsed.Request!, RequestJson)
+            ?? throw new InvalidOperationException($"Delivery {lapsed.Id} holds an empty request.");
+        var plan = Plan(due);
+        var turn = plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
+        var claimId = Guid.CreateVersion7();
+        var resumed = await db.InTransactionAsync(async session =>
+        {
+            if (!await Deliveries.TryResumeAsync(session, lapsed.Id, lapsed.ClaimId!.Value, claimId, leaseClock.GetUtcNow())) return false;
+            var failure = await FailureAsync(session, due, plan);
+            if (failure is null) return true;
+            await Deliveries.SettleAsync(session, lapsed.Id, claimId, DeliveryStatuses.Failed, failureReason: failure);
+            await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
+            return false;
+        }, ct);
+        if (!resumed) return false;
+
+        logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call; sending it again (the first may have arrived)",
+            due.SurveyId, due.Attempt);
+        var outcome = await SendAsync(due, messageId: null, plan, new Claim(lapsed.Id, claimId), turn, ct);
+        // No message will be redelivered for a resumed send: an unavailable provider is a failure Scheduling hears of.
+        if (outcome is SendOutcome.Unavailable)
+            await db.InTransactionAsync(async session =>
+            {
+                if (await Deliveries.SettleAsync(session, lapsed.Id, null, DeliveryStatuses.Failed, failureReason: DeliveryFailureReasons.ProviderUnavailable))
+                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderUnavailable, null));
+            }, CancellationToken.None);
+        return true;
+    }
+
+    private async Task<SendOutcome> SendAsync(SurveyDue due, Guid? messageId, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
+    {
+        using (inFlight.Track(claim.ClaimId))
+        {
+            var outcome = plan.Channel == Channels.Sms
+                ? await smsGateway.SendAsync(new SmsMessage(plan.Recipient, plan.SmsBody!, plan.Link), turn, ct)
+                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
+            // The outcome is recorded even while shutting down: it happened, whatever we do next.
+            await RecordOutcomeAsync(due, messageId, plan, claim, outcome);
+            return outcome;
+        }
     }
 
     /// <summary>What to send where, or why it cannot be sent. Pure: no I/O.</summary>
@@ -95,8 +142,8 @@ public sealed class SurveyDispatcher(
     /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt
     /// exists already (sent, failed or in flight elsewhere), or it fails here and now (no contact, opted out, expired).
     /// </summary>
-    private Task<Guid?> ClaimAsync(SurveyDue due, Guid messageId, SendPlan plan, CancellationToken ct) =>
-        db.InTransactionAsync<Guid?>(async session =>
+    private Task<Claim?> ClaimAsync(SurveyDue due, Guid messageId, SendPlan plan, CancellationToken ct) =>
+        db.InTransactionAsync<Claim?>(async session =>
         {
             var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
             if (existing is not null && existing.Status != DeliveryStatuses.Retry)
@@ -106,15 +153,11 @@ public sealed class SurveyDispatcher(
                 return null;
             }
 
-            var failure = plan.Failure;
-            if (failure is null && due.ExpiresAt <= session.Clock.GetUtcNow()) failure = DeliveryFailureReasons.Expired;
-            if (failure is null && plan.Channel == Channels.Sms && await SmsConsent.IsOptedOutAsync(session, plan.Recipient))
-                failure = DeliveryFailureReasons.OptedOut;
-
+            var failure = await FailureAsync(session, due, plan);
             if (failure is not null)
             {
                 var recorded = existing is null
-                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, null, failure)
+                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, null, failure) is not null
                     : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
                 if (!recorded) return null;
                 await session.TryRecordInboxAsync(InboxConsumer, messageId);
@@ -126,29 +169,38 @@ public sealed class SurveyDispatcher(
 
             var claimId = Guid.CreateVersion7();
             var leaseStartedAt = leaseClock.GetUtcNow();
-            var claimed = existing is null
-                ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, leaseStartedAt, null)
-                : await Deliveries.TryReclaimAsync(session, existing.Id, claimId, leaseStartedAt);
-            return claimed ? claimId : null;
+            var request = JsonSerializer.Serialize(due, RequestJson);
+            if (existing is not null)
+                return await Deliveries.TryReclaimAsync(session, existing.Id, claimId, leaseStartedAt, request) ? new Claim(existing.Id, claimId) : null;
+            var id = await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, leaseStartedAt, null, request);
+            return id is { } inserted ? new Claim(inserted, claimId) : null;
         }, ct);
 
-    private Task RecordOutcomeAsync(SurveyDue due, Guid messageId, SendPlan plan, Guid claimId, SendOutcome outcome) =>
+    /// <summary>Why the attempt cannot be sent now (no contact, unsupported channel, expired, opted out), or null.</summary>
+    private static async Task<string?> FailureAsync(DbSession session, SurveyDue due, SendPlan plan)
+    {
+        if (plan.Failure is not null) return plan.Failure;
+        if (due.ExpiresAt <= session.Clock.GetUtcNow()) return DeliveryFailureReasons.Expired;
+        if (plan.Channel == Channels.Sms && await SmsConsent.IsOptedOutAsync(session, plan.Recipient)) return DeliveryFailureReasons.OptedOut;
+        return null;
+    }
+
+    private Task RecordOutcomeAsync(SurveyDue due, Guid? messageId, SendPlan plan, Claim claim, SendOutcome outcome) =>
         db.InTransactionAsync(async session =>
         {
-            var delivery = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt)
-                ?? throw new InvalidOperationException($"Delivery of survey {due.SurveyId} attempt {due.Attempt} vanished.");
+            var (deliveryId, claimId) = claim;
             switch (outcome)
             {
                 case SendOutcome.Accepted { Status: var first } when DeliveryStatuses.IsFailure(DeliveryStatuses.FromProvider(first)?.Status ?? ""):
                     // Taken, but already failed on arrival (Twilio can answer 201 with status "failed").
-                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
                             failureReason: DeliveryFailureReasons.ProviderRejected)) return;
                     await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderRejected, null));
                     break;
 
                 case SendOutcome.Accepted accepted:
                     var status = DeliveryStatuses.FromProvider(accepted.Status)?.Status ?? DeliveryStatuses.Queued;
-                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, status, providerMessageId: accepted.ProviderMessageId))
+                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, status, providerMessageId: accepted.ProviderMessageId))
                     {
                         logger.LogError("Survey {SurveyId} attempt {Attempt} was sent as {ProviderMessageId} but its claim was lost",
                             due.SurveyId, due.Attempt, accepted.ProviderMessageId);
@@ -156,13 +208,17 @@ public sealed class SurveyDispatcher(
                     }
                     await session.PublishAsync(new SurveySent(due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId, session.Clock.GetUtcNow()));
                     // A fast status callback may have come in before we knew the message id.
-                    await DeliveryStatusUpdates.ApplyStoredAsync(session, delivery with { Status = status, ProviderMessageId = accepted.ProviderMessageId });
+                    await DeliveryStatusUpdates.ApplyStoredAsync(session, new Delivery
+                    {
+                        Id = deliveryId, SurveyId = due.SurveyId, Attempt = due.Attempt, Channel = plan.Channel, Recipient = plan.Recipient,
+                        Status = status, ProviderMessageId = accepted.ProviderMessageId,
+                    });
                     logger.LogInformation("Survey {SurveyId} attempt {Attempt} sent by {Channel} as {ProviderMessageId}",
                         due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId);
                     break;
 
                 case SendOutcome.Rejected rejected:
-                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
                             failureReason: rejected.Reason, providerErrorCode: rejected.ProviderErrorCode)) return;
                     if (rejected.Reason == DeliveryFailureReasons.OptedOut && plan.Channel == Channels.Sms)
                         await SmsConsent.RecordAsync(session, plan.Recipient, optedOut: true, "provider:" + rejected.ProviderErrorCode, session.Clock.GetUtcNow());
@@ -172,7 +228,7 @@ public sealed class SurveyDispatcher(
                     break;
 
                 case SendOutcome.Unknown unknown:
-                    if (!await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Failed,
+                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
                             failureReason: DeliveryFailureReasons.OutcomeUnknown)) return;
                     await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.OutcomeUnknown, null));
                     logger.LogWarning("Survey {SurveyId} attempt {Attempt} may or may not have been sent; not retrying: {Detail}",
@@ -181,13 +237,13 @@ public sealed class SurveyDispatcher(
 
                 case SendOutcome.Unavailable unavailable:
                     // Offered for a retry; the inbox stays open so the bus's redelivery of this very message can take it.
-                    await Deliveries.SettleAsync(session, delivery.Id, claimId, DeliveryStatuses.Retry,
+                    await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Retry,
                         failureReason: DeliveryFailureReasons.ProviderUnavailable);
                     logger.LogWarning("Survey {SurveyId} attempt {Attempt} deferred, provider unavailable: {Detail}",
                         due.SurveyId, due.Attempt, unavailable.Detail);
                     return;
             }
-            await session.TryRecordInboxAsync(InboxConsumer, messageId);
+            if (messageId is { } handled) await session.TryRecordInboxAsync(InboxConsumer, handled);
         });
 }
 
@@ -200,6 +256,9 @@ internal sealed record SendPlan(
     string? SmsBody = null,
     RenderedEmail? Email = null,
     string? Failure = null);
+
+/// <summary>An attempt this sender holds: the delivery row and the claim it holds it under.</summary>
+public sealed record Claim(Guid DeliveryId, Guid ClaimId);
 
 /// <summary>The provider could not take the message and nothing was sent; the bus retries the message later.</summary>
 public sealed class ProviderUnavailableException(string message) : Exception(message);

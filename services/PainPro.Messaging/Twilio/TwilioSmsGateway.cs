@@ -14,8 +14,8 @@ namespace PainPro.Messaging.Twilio;
 
 /// <summary>
 /// Sends SMS through Twilio's REST API (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>) over plain
-/// <see cref="HttpClient"/>. Every request, retries included, first waits for the sender's token bucket, so what
-/// leaves on the wire keeps to the configured rate. 429 and 5xx are retried with backoff, honouring
+/// <see cref="HttpClient"/>. Every request, retries included, is made in a turn of the sender's token bucket, so what
+/// leaves on the wire keeps to the configured rate: the first in the turn the caller took, each retry in a new one. 429 and 5xx are retried with backoff, honouring
 /// <c>Retry-After</c>; other 4xx are final.
 /// A request that may have reached Twilio (a timeout, a connection cut mid-response) is never repeated: the
 /// outcome is reported as unknown rather than risk a second text.
@@ -38,16 +38,22 @@ public sealed class TwilioSmsGateway(
     /// <summary>Where Twilio posts delivery statuses; the signature is computed on exactly this URL.</summary>
     public static string StatusCallbackUrl(PainProOptions options) => options.PublicBaseUrl.TrimEnd('/') + StatusCallbackPath;
 
-    public async Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct)
+    public async Task<SmsTurn> TakeTurnAsync(CancellationToken ct) =>
+        new(await rateLimits.WaitTurnAsync(Options.Sender, Options.RatePerSecond, Options.Burst, ct));
+
+    public async Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct)
     {
         var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid
             ?? throw new InvalidOperationException("PainPro:Messaging:Twilio:AccountSid is not configured.");
         for (var attempt = 1; ; attempt++)
         {
-            try { await rateLimits.WaitTurnAsync(Options.Sender, Options.RatePerSecond, Options.Burst, ct); }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            if (attempt > 1)
             {
-                return new SendOutcome.Unavailable("Stopped while waiting for the rate limit");
+                try { await TakeTurnAsync(ct); }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return new SendOutcome.Unavailable("Stopped while waiting for the rate limit");
+                }
             }
 
             using var request = BuildRequest(accountSid, message);

@@ -12,11 +12,25 @@ public sealed class FakeSmsGateway : ISmsGateway
     /// <summary>How every call answers once the script is used up.</summary>
     public Func<SmsMessage, Task<SendOutcome>> Default { get; set; } = _ => Task.FromResult(Accepted());
 
+    /// <summary>How long a rate-limit turn takes to come (at once by default).</summary>
+    public Func<CancellationToken, Task> Turn { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Turns asked for so far.</summary>
+    public int TurnsTaken => turnsTaken;
+    private int turnsTaken;
+
     public void Then(SendOutcome outcome) => script.Enqueue(_ => Task.FromResult(outcome));
 
     public void Then(Func<SmsMessage, Task<SendOutcome>> answer) => script.Enqueue(answer);
 
-    public async Task<SendOutcome> SendAsync(SmsMessage message, CancellationToken ct)
+    public async Task<SmsTurn> TakeTurnAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref turnsTaken);
+        await Turn(ct);
+        return new SmsTurn(turnsTaken);
+    }
+
+    public async Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct)
     {
         Sent.Enqueue(message);
         var answer = script.TryDequeue(out var scripted) ? scripted : Default;

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -66,14 +67,15 @@ public sealed class MessagingFixture : IAsyncDisposable
             """
             SELECT id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel, recipient AS Recipient, status AS Status,
                    claim_id AS ClaimId, provider_message_id AS ProviderMessageId, failure_reason AS FailureReason,
-                   provider_error_code AS ProviderErrorCode
+                   provider_error_code AS ProviderErrorCode, resumed AS Resumed
             FROM deliveries WHERE survey_id = @surveyId AND attempt = @attempt
             """, new { surveyId, attempt });
     }
 
     /// <summary>This process's sweeper; with another <paramref name="inFlight"/>, another replica's, blind to our sends.</summary>
     public StalledDeliverySweeper Sweeper(MessagingOptions? options = null, InFlightSends? inFlight = null) =>
-        new(Db, inFlight ?? InFlight, LeaseClock, Options.Create(options ?? new MessagingOptions()), NullLogger<StalledDeliverySweeper>.Instance);
+        new(Db, new ServiceCollection().AddSingleton(Dispatcher).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
+            inFlight ?? InFlight, LeaseClock, Options.Create(options ?? new MessagingOptions()), NullLogger<StalledDeliverySweeper>.Instance);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

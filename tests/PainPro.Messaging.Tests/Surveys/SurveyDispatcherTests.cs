@@ -1,3 +1,4 @@
+using Dapper;
 using PainPro.Contracts;
 using PainPro.Messaging.Gateways;
 using PainPro.Messaging.Suppression;
@@ -219,7 +220,7 @@ public class SurveyDispatcherTests
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task A_send_interrupted_by_a_crash_is_reported_once_its_lease_is_over_and_never_resent(string provider)
+    public async Task A_send_interrupted_by_a_crash_is_sent_again_once_its_lease_is_over_and_a_redelivery_adds_nothing(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
         f.Sms.Then(_ => throw new IOException("process killed mid-call"));
@@ -230,10 +231,55 @@ public class SurveyDispatcherTests
         Assert.Equal(0, await sweeper.RunDueAsync(CancellationToken.None));
         f.RealTime.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(1, await sweeper.RunDueAsync(CancellationToken.None));
-        await f.DispatchAsync(due);
+        await f.DispatchAsync(due); // the bus redelivers the message the crash left unacknowledged
+        Assert.Equal(0, await sweeper.RunDueAsync(CancellationToken.None));
 
-        Assert.Single(f.Sms.Sent);
+        Assert.Equal(2, f.Sms.Sent.Count);
+        Assert.Single(await f.PublishedAsync<SurveySent>());
+        Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
+        var delivery = await f.DeliveryAsync(due.SurveyId);
+        Assert.Equal((DeliveryStatuses.Queued, 1), (delivery.Status, delivery.Resumed));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_send_interrupted_twice_is_reported_failed_and_never_sent_a_third_time(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        f.Sms.Then(_ => throw new IOException("process killed mid-call"));
+        f.Sms.Then(_ => throw new IOException("killed again, mid-resend"));
+        var due = f.Due();
+        await Assert.ThrowsAsync<IOException>(() => f.DispatchAsync(due));
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
+        await Assert.ThrowsAsync<IOException>(() => f.Sweeper().RunDueAsync(CancellationToken.None));
+
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
+        // A fresh process: nothing of the crashed one is in flight.
+        Assert.Equal(1, await f.Sweeper(inFlight: new InFlightSends()).RunDueAsync(CancellationToken.None));
+
+        Assert.Equal(2, f.Sms.Sent.Count);
         Assert.Equal(DeliveryFailureReasons.SendInterrupted, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
+        Assert.Empty(await f.PublishedAsync<SurveySent>());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_survey_waiting_for_its_rate_limit_turn_holds_no_claim_so_a_crash_then_interrupts_nothing(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        var turn = new TaskCompletionSource();
+        f.Sms.Turn = _ => turn.Task;
+        var due = f.Due();
+        var sending = f.DispatchAsync(due);
+        await Eventually.TrueAsync(() => Task.FromResult(f.Sms.TurnsTaken == 1), "the dispatcher to wait for its turn");
+
+        long claimsWhileWaiting;
+        await using (var connection = await f.Db.OpenAsync())
+            claimsWhileWaiting = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deliveries");
+        turn.SetResult();
+        await sending;
+
+        Assert.Equal(0, claimsWhileWaiting);
+        Assert.Single(f.Sms.Sent);
+        Assert.Single(await f.PublishedAsync<SurveySent>());
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -274,6 +320,8 @@ public class SurveyDispatcherTests
         await sending;
 
         Assert.Equal((0, 1), (afterClockJump, afterLease));
-        Assert.Equal(DeliveryFailureReasons.SendInterrupted, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
+        // The other replica took the send for dead and sent it again: why the lease must outlast a send's retries.
+        Assert.Equal(2, f.Sms.Sent.Count);
+        Assert.Single(await f.PublishedAsync<SurveySent>());
     }
 }

@@ -21,7 +21,7 @@ public sealed class CohortAccount
     public required Dictionary<string, string> Day3Status { get; init; }
     public required long UnpublishedOutbox { get; init; }
 
-    public sealed record DeliveryRow(string Recipient, int Attempt, string Channel, string Status, string? FailureReason, string? ProviderMessageId, string SurveyId);
+    public sealed record DeliveryRow(string Recipient, int Attempt, string Channel, string Status, string? FailureReason, string? ProviderMessageId, string SurveyId, int Resumed);
 
     private sealed record AnswerRow(string Phone, string Item, int Value);
     private sealed record AlertRow(Guid AlertId, string Phone);
@@ -35,7 +35,7 @@ public sealed class CohortAccount
         var db = cluster.Db;
         var deliveries = await Sql.QueryAsync<DeliveryRow>(db, """
             SELECT recipient AS Recipient, attempt AS Attempt, channel AS Channel, status AS Status, failure_reason AS FailureReason,
-                   provider_message_id AS ProviderMessageId, survey_id::text AS SurveyId
+                   provider_message_id AS ProviderMessageId, survey_id::text AS SurveyId, resumed AS Resumed
             FROM messaging.deliveries WHERE recipient = ANY(@phones) OR recipient = ANY(@emails)
             """, new { phones, emails });
         var byPatient = cohort.ToDictionary(p => p.Phone, p => deliveries.Where(d => d.Recipient == p.Phone || d.Recipient == p.Email).ToList());
