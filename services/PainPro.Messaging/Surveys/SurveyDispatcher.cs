@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.Json;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -126,17 +127,17 @@ public sealed class SurveyDispatcher(
         }
     }
 
-    /// <summary>A quick read before waiting for the rate limit: has this message or this attempt been handled already?</summary>
+    /// <summary>
+    /// A quick read (one statement, no transaction) before waiting for the rate limit: has this message or this attempt
+    /// been handled already? The claim decides for certain; this only spares a duplicate its wait.
+    /// </summary>
     private Task<bool> IsSettledAsync(SurveyDue due, Guid messageId, CancellationToken ct) =>
-        db.InTransactionAsync(async session =>
-        {
-            if (await session.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM inbox WHERE consumer = @consumer AND message_id = @messageId",
-                    new { consumer = InboxConsumer, messageId }) > 0)
-                return true;
-            var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
-            return existing is not null && existing.Status != DeliveryStatuses.Retry;
-        }, ct);
+        db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(
+            """
+            SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = @consumer AND message_id = @messageId)
+                OR EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt AND status <> @retry)
+            """,
+            new { consumer = InboxConsumer, messageId, due.SurveyId, due.Attempt, retry = DeliveryStatuses.Retry }), ct);
 
     /// <summary>
     /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt
