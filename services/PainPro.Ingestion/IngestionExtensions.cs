@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PainPro.Ingestion.Alerts;
 using PainPro.Ingestion.Enrollments;
+using PainPro.Ingestion.Http;
 using PainPro.Ingestion.Outcomes;
 using PainPro.Ingestion.Responses;
 using PainPro.Ingestion.Sms;
@@ -49,11 +50,13 @@ public static class IngestionExtensions
 
     public static WebApplication MapIngestion(this WebApplication app)
     {
-        app.MapSmsWebhook();
-        app.MapSurveyForm();
-        app.MapAlertApi();
-        app.MapResponseApi();
-        app.MapOutcomesApi();
+        // Every endpoint here needs the database: while it is unreachable they answer 503 with Retry-After, not 500.
+        var endpoints = app.MapGroup(string.Empty).AddEndpointFilter<DatabaseOutageFilter>();
+        endpoints.MapSmsWebhook();
+        endpoints.MapSurveyForm();
+        endpoints.MapAlertApi();
+        endpoints.MapResponseApi();
+        endpoints.MapOutcomesApi();
         return app;
     }
 }

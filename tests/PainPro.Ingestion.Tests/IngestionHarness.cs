@@ -21,13 +21,15 @@ namespace PainPro.Ingestion.Tests;
 internal sealed class IngestionHarness : IAsyncDisposable
 {
     private readonly TestDatabase<IngestionDb> database;
+    private readonly SurveyLinks links;
+    private readonly StaticOptionsMonitor<IngestionOptions> monitor;
 
     private IngestionHarness(TestDatabase<IngestionDb> database, SimulatedClock clock, IngestionOptions options)
     {
         this.database = database;
         Clock = clock;
-        var monitor = new StaticOptionsMonitor<IngestionOptions>(options);
-        var links = new SurveyLinks(new EphemeralDataProtectionProvider(), Options.Create(new PainProOptions { PublicBaseUrl = "https://painpro.example" }));
+        monitor = new StaticOptionsMonitor<IngestionOptions>(options);
+        links = new SurveyLinks(new EphemeralDataProtectionProvider(), Options.Create(new PainProOptions { PublicBaseUrl = "https://painpro.example" }));
         Alerts = new AlertBook(monitor);
         Recorder = new ResponseRecorder(Alerts);
         Sms = new SmsInbox(Db, Recorder, links, monitor, NullLogger<SmsInbox>.Instance);
@@ -57,6 +59,10 @@ internal sealed class IngestionHarness : IAsyncDisposable
         var database = await TestDatabase.CreateAsync<IngestionDb>(provider, clock);
         return new IngestionHarness(database, clock, options ?? new IngestionOptions());
     }
+
+    /// <summary>Another inbox on this database whose answers go through <paramref name="alerts"/> (e.g. one that fails).</summary>
+    public SmsInbox SmsInboxWith(AlertBook alerts) =>
+        new(Db, new ResponseRecorder(alerts), links, monitor, NullLogger<SmsInbox>.Instance);
 
     public Task ApplyAsync(EnrollmentCreated message) => Db.InTransactionAsync(s => EnrollmentConsumer.ApplyAsync(message, s));
 

@@ -1,5 +1,7 @@
 using PainPro.Contracts;
+using PainPro.Ingestion.Alerts;
 using PainPro.Ingestion.Responses;
+using PainPro.Ingestion.Sms;
 using PainPro.Instruments;
 using PainPro.Testing;
 
@@ -138,6 +140,37 @@ public sealed class SmsConversationTests
         Assert.Equal(first, repeat);
         Assert.Equal(1, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
         Assert.Single(await h.OutboxAsync<PainAlertRaised>());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_text_whose_handling_fails_is_kept_unhandled_and_its_next_delivery_is_handled(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic);
+        await h.ApplyAsync(due);
+        var failing = h.SmsInboxWith(new AlertBook(new FailingOptionsMonitor()));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            failing.ReceiveAsync(new InboundSms("SM-fails-first", "+15551230001", "9"), CancellationToken.None));
+
+        Assert.Equal(1, await h.CountAsync("inbound_sms WHERE message_sid = 'SM-fails-first' AND body = '9' AND reply IS NULL"));
+        Assert.Equal(0, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
+
+        var reply = await h.TextAsync("+15551230001", "9", "SM-fails-first");
+
+        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, reply);
+        Assert.Equal(1, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
+        Assert.Equal(1, await h.CountAsync("inbound_sms WHERE message_sid = 'SM-fails-first' AND reply IS NOT NULL"));
+    }
+
+    /// <summary>Alert thresholds that cannot be read: handling an answer fails after it was written.</summary>
+    private sealed class FailingOptionsMonitor : Microsoft.Extensions.Options.IOptionsMonitor<IngestionOptions>
+    {
+        public IngestionOptions CurrentValue => throw new InvalidOperationException("Alert thresholds unavailable.");
+        public IngestionOptions Get(string? name) => CurrentValue;
+        public IDisposable? OnChange(Action<IngestionOptions, string?> listener) => null;
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -182,5 +182,5 @@ public sealed partial class WebFormTests(IngestionHostFixture fixture) : IClassF
     }
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]+)">""")]
-    private static partial Regex AntiforgeryField();
+    internal static partial Regex AntiforgeryField();
 }

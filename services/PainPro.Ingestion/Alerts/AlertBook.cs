@@ -30,17 +30,23 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         WHERE id = @Id
         """;
 
-    /// <summary>Runs the rules on a follow-up survey's answers and applies what they find.</summary>
-    public async Task EvaluateAsync(DbSession session, Guid enrollmentId, Guid patientId, Guid surveyId, string timepoint, string? consensusClass)
+    /// <summary>
+    /// Runs the rules on a follow-up survey's answers and applies what they find. <paramref name="history"/> is the
+    /// enrollment as this transaction sees it, the survey's new scores included.
+    /// </summary>
+    public async Task EvaluateAsync(DbSession session, Guid enrollmentId, Guid patientId, Guid surveyId, string timepoint,
+        string? consensusClass, EnrollmentHistory history)
     {
         if (timepoint == Timepoints.Baseline) return;
-        var trajectory = await LoadTrajectoryAsync(session, enrollmentId);
-        var finding = AlertRules.Evaluate(trajectory, timepoint, options.CurrentValue.Alerts);
+        var finding = AlertRules.Evaluate(history.Trajectory, timepoint, options.CurrentValue.Alerts);
         if (finding is null) return;
-        await ApplyAsync(session, new AlertEvidence(enrollmentId, patientId, surveyId, timepoint, consensusClass, finding));
+        await ApplyAsync(session, new AlertEvidence(enrollmentId, patientId, surveyId, timepoint, consensusClass, finding), history);
     }
 
-    public async Task ApplyAsync(DbSession session, AlertEvidence evidence)
+    public Task ApplyAsync(DbSession session, AlertEvidence evidence) => ApplyAsync(session, evidence, history: null);
+
+    /// <param name="history">The enrollment as already read in this transaction, if it was: it spares reading the MRN again.</param>
+    private async Task ApplyAsync(DbSession session, AlertEvidence evidence, EnrollmentHistory? history)
     {
         var now = session.Clock.GetUtcNow();
         var finding = evidence.Finding;
@@ -65,7 +71,8 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
             if (inserted == 1)
             {
                 await AlertHistory.RecordAsync(session, Evidence(id, AlertActions.Raised, now, evidence.SurveyId, finding.Severity, finding.Rules, finding.Summary));
-                await PublishRaisedAsync(session, id, evidence, finding.Rules, finding.Severity, finding.Summary, now, escalated: false);
+                var mrnLast4 = history is not null ? history.MrnLast4 : await MrnLast4Async(session, evidence.EnrollmentId);
+                await PublishRaisedAsync(session, id, evidence, finding.Rules, finding.Severity, finding.Summary, now, escalated: false, mrnLast4);
                 return;
             }
             // Another transaction raised it a moment ago: update that one instead.
@@ -95,7 +102,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         });
         await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Updated, now,
             evidence.SurveyId, severity, rules, finding.Summary));
-        if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, finding.Summary, now, escalated: false);
+        if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, finding.Summary, now, escalated: false, active.MrnLast4);
     }
 
     public static Task<AlertRecord?> FindUnresolvedAsync(DbSession session, Guid enrollmentId) =>
@@ -103,33 +110,14 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
             $"SELECT {AlertRecord.Columns} FROM {AlertRecord.From} WHERE a.enrollment_id = @enrollmentId AND a.status <> 'resolved'",
             new { enrollmentId });
 
-    public static async Task PublishRaisedAsync(DbSession session, Guid alertId, AlertEvidence evidence,
-        IReadOnlyList<string> rules, string severity, string summary, DateTimeOffset at, bool escalated)
-    {
-        var mrnLast4 = await session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT mrn_last4 FROM enrollments WHERE id = @EnrollmentId", new { evidence.EnrollmentId });
-        await session.PublishAsync(new PainAlertRaised(alertId, evidence.EnrollmentId, evidence.PatientId, evidence.SurveyId,
+    /// <param name="mrnLast4">The enrollment's MRN suffix, as <see cref="AlertRecord.MrnLast4"/> or <see cref="EnrollmentHistory"/> read it.</param>
+    public static Task PublishRaisedAsync(DbSession session, Guid alertId, AlertEvidence evidence,
+        IReadOnlyList<string> rules, string severity, string summary, DateTimeOffset at, bool escalated, string? mrnLast4) =>
+        session.PublishAsync(new PainAlertRaised(alertId, evidence.EnrollmentId, evidence.PatientId, evidence.SurveyId,
             [.. rules], severity, summary, at, mrnLast4, escalated));
-    }
 
-    /// <summary>The baseline (clinic, else surveyed) and the latest answers of each follow-up timepoint.</summary>
-    public static async Task<Trajectory> LoadTrajectoryAsync(DbSession session, Guid enrollmentId)
-    {
-        var baseline = await session.QuerySingleOrDefaultAsync<int?>(
-            "SELECT baseline_vas FROM enrollments WHERE id = @enrollmentId", new { enrollmentId });
-        var surveys = (await session.QueryAsync<TimepointRow>("""
-            SELECT timepoint AS Timepoint, vas AS Vas, analgesic_change AS AnalgesicChange, msts_total AS MstsTotal
-            FROM surveys WHERE enrollment_id = @enrollmentId ORDER BY opened_at, id
-            """, new { enrollmentId })).ToList();
-        baseline ??= surveys.LastOrDefault(s => s.Timepoint == Timepoints.Baseline && s.Vas is not null)?.Vas;
-        var followUps = surveys
-            .Where(s => s.Timepoint != Timepoints.Baseline)
-            .GroupBy(s => s.Timepoint)
-            .Select(g => g.Last())
-            .Select(s => new TimepointAnswers(s.Timepoint, s.Vas, s.AnalgesicChange, s.MstsTotal))
-            .ToList();
-        return new Trajectory(baseline, followUps);
-    }
+    private static Task<string?> MrnLast4Async(DbSession session, Guid enrollmentId) =>
+        session.QuerySingleOrDefaultAsync<string?>("SELECT mrn_last4 FROM enrollments WHERE id = @enrollmentId", new { enrollmentId });
 
     private static AlertEvent Evidence(Guid alertId, string action, DateTimeOffset at, Guid surveyId, string severity,
         IReadOnlyList<string> rules, string summary) => new()
@@ -142,12 +130,4 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         Rules = string.Join(',', rules),
         Summary = summary,
     };
-
-    private sealed record TimepointRow
-    {
-        public string Timepoint { get; init; } = "";
-        public int? Vas { get; init; }
-        public string? AnalgesicChange { get; init; }
-        public int? MstsTotal { get; init; }
-    }
 }

@@ -37,7 +37,7 @@ public sealed class AlertEscalation(IngestionDb db, IOptionsMonitor<IngestionOpt
             await AlertBook.PublishRaisedAsync(session, alert.Id,
                 new AlertEvidence(alert.EnrollmentId, alert.PatientId, alert.SurveyId, alert.Timepoint, alert.ConsensusClass,
                     new AlertFinding(alert.Rules, alert.Severity, alert.Summary)),
-                alert.Rules, alert.Severity, alert.Summary, now, escalated: true);
+                alert.Rules, alert.Severity, alert.Summary, now, escalated: true, alert.MrnLast4);
             logger.LogInformation("Escalated alert {AlertId}: high and unacknowledged since {HighSince}", alert.Id, alert.HighSince);
         }
         return due.Count;

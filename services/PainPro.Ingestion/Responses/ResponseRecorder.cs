@@ -48,8 +48,11 @@ public sealed class ResponseRecorder(AlertBook alerts)
     /// Records <paramref name="answers"/> for <paramref name="survey"/>. The caller has checked each item belongs
     /// to the survey and each value is in range; this checks again and throws, because a bad answer here is a bug.
     /// </summary>
+    /// <param name="currentAnswers">
+    /// The survey's answers as the caller already read them in this transaction, after locking the survey; read here when not given.
+    /// </param>
     public async Task<RecordedAnswers> RecordAsync(DbSession session, SurveyRecord survey, IReadOnlyList<Answer> answers,
-        string source, string? enteredBy)
+        string source, string? enteredBy, IReadOnlyDictionary<string, int>? currentAnswers = null)
     {
         var items = survey.ItemDefinitions.ToDictionary(item => item.Code);
         foreach (var answer in answers)
@@ -59,7 +62,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
         }
 
         var now = session.Clock.GetUtcNow();
-        var current = await CurrentAnswersAsync(session, survey.Id);
+        var current = currentAnswers is null ? await CurrentAnswersAsync(session, survey.Id) : new Dictionary<string, int>(currentAnswers);
         var changed = 0;
         foreach (var answer in answers)
         {
@@ -79,8 +82,12 @@ public sealed class ResponseRecorder(AlertBook alerts)
         }
         if (changed == 0) return new RecordedAnswers(current, 0, false);
 
-        var scores = await UpdateScoresAsync(session, survey, current);
-        await alerts.EvaluateAsync(session, survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, scores.ConsensusClass);
+        // A follow-up's consensus class needs the baseline and its alert rules the whole trajectory: one read serves both.
+        var history = survey.IsFollowUp ? await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId) : null;
+        var scores = await UpdateScoresAsync(session, survey, current, history?.Baseline);
+        if (history is not null)
+            await alerts.EvaluateAsync(session, survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, scores.ConsensusClass,
+                history.With(new SurveyScores(survey.Id, survey.Timepoint, scores.Vas, scores.AnalgesicChange, scores.Msts?.Total)));
 
         var completed = false;
         if (items.Keys.All(current.ContainsKey))
@@ -109,7 +116,8 @@ public sealed class ResponseRecorder(AlertBook alerts)
     private sealed record Scores(int? Vas, string? AnalgesicChange, MstsScore? Msts, string? ConsensusClass);
 
     /// <summary>Keeps the survey's scores beside its answers, and a surveyed baseline on the enrollment.</summary>
-    private static async Task<Scores> UpdateScoresAsync(DbSession session, SurveyRecord survey, Dictionary<string, int> answers)
+    /// <param name="baseline">The enrollment's baseline, for a follow-up survey's consensus class.</param>
+    private static async Task<Scores> UpdateScoresAsync(DbSession session, SurveyRecord survey, Dictionary<string, int> answers, int? baseline)
     {
         int? vas = answers.TryGetValue(ItemCodes.Vas, out var v) ? v : null;
         var analgesic = answers.TryGetValue(ItemCodes.Analgesic, out var a) ? Scoring.AnalgesicChange(a) : null;
@@ -118,7 +126,6 @@ public sealed class ResponseRecorder(AlertBook alerts)
         string? consensus = null;
         if (survey.IsFollowUp && vas is { } vasValue)
         {
-            var baseline = (await AlertBook.LoadTrajectoryAsync(session, survey.EnrollmentId)).Baseline;
             if (baseline is { } b) consensus = Scoring.Consensus(b, vasValue, analgesic)?.ToCode();
         }
         else if (!survey.IsFollowUp && vas is not null)
