@@ -106,7 +106,7 @@ start_infrastructure() {
 }
 
 export_test_environment() {
-  export PAINPRO_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=painpro;Password=painpro;Database=postgres"
+  export PAINPRO_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=painpro;Password=painpro;Database=postgres;SSL Mode=Disable"
   export PAINPRO_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672/"
   export PAINPRO_TEST_SMTP="127.0.0.1:1025"
   export PAINPRO_TEST_MAILDEV="http://127.0.0.1:1080"

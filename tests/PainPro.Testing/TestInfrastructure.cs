@@ -10,7 +10,7 @@ namespace PainPro.Testing;
 public static class TestInfrastructure
 {
     public static string PostgresAdmin =>
-        Env("PAINPRO_TEST_POSTGRES", "Host=127.0.0.1;Port=5432;Username=painpro;Password=painpro;Database=postgres");
+        Env("PAINPRO_TEST_POSTGRES", "Host=127.0.0.1;Port=5432;Username=painpro;Password=painpro;Database=postgres;SSL Mode=Disable");
 
     public static string RabbitMqUri => Env("PAINPRO_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/");
 
