@@ -32,6 +32,36 @@ public class DatabaseTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Rows_passed_as_a_table_are_written_by_one_statement_with_instants_in_any_offset(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
+        var at = new DateTimeOffset(2026, 3, 8, 1, 59, 59, TimeSpan.FromHours(-5));
+        IReadOnlyList<Note> notes =
+        [
+            new(Guid.CreateVersion7(), "eastern", at),
+            new(Guid.CreateVersion7(), "central europe", at.ToOffset(TimeSpan.FromHours(1)).AddMinutes(1)),
+            new(Guid.CreateVersion7(), "utc", at.ToUniversalTime().AddMinutes(2)),
+        ];
+
+        var written = await test.Db.InTransactionAsync(async s =>
+        {
+            async Task<int> InsertAsync(IReadOnlyList<Note> rows)
+            {
+                var (table, parameters) = s.Dialect.Rows("v", rows,
+                    RowColumn.Of<Note, Guid>("id", n => n.Id),
+                    RowColumn.Of<Note, string>("body", n => n.Body),
+                    RowColumn.Of<Note, DateTimeOffset>("written_at", n => n.WrittenAt));
+                return await s.ExecuteAsync($"WITH {table} INSERT INTO notes (id, body, written_at) SELECT id, body, written_at FROM v", parameters);
+            }
+            return (await InsertAsync(notes), await InsertAsync([]));
+        });
+
+        Assert.Equal((3, 0), written);
+        var read = await test.Db.ReadAsync(c => c.QueryAsync<Note>("SELECT id AS Id, body AS Body, written_at AS WrittenAt FROM notes ORDER BY written_at"));
+        Assert.Equal(notes, read);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Migrations_apply_once_and_running_again_changes_nothing(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

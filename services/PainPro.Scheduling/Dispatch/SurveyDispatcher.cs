@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -23,10 +24,12 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
 {
     public string Name => "scheduling: send due surveys";
 
+    // The locked scan returns the survey's own columns: joining its ids back to surveys would read each row twice.
     private string ClaimSql =>
         $"""
         WITH claimed AS (
-            SELECT id FROM surveys
+            SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token
+            FROM surveys
             WHERE next_send_at <= @now AND closes_at > @now
             ORDER BY next_send_at
             LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
@@ -36,8 +39,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
                s.closes_at AS ClosesAt, s.reminder_minutes AS ReminderMinutes, s.link_token AS LinkToken,
                e.time_zone AS TimeZone, e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd,
                p.given_name AS GivenName, p.phone AS Phone, p.email AS Email, p.locale AS Locale
-        FROM claimed c
-        JOIN surveys s ON s.id = c.id
+        FROM claimed s
         JOIN enrollments e ON e.id = s.enrollment_id
         JOIN patients p ON p.id = e.patient_id
         """;
@@ -45,16 +47,31 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
     public Task<int> RunDueAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
     {
         var now = session.Clock.GetUtcNow();
-        var due = (await session.QueryAsync<DueSurvey>(ClaimSql, new { now, batch = options.Value.ClaimBatchSize })).ToList();
-        var sent = 0;
+        var due = (await session.QueryAsync<DueSurvey>(ClaimSql, new { now, batch = options.Value.ClaimBatchSize })).AsList();
+        if (due.Count == 0) return 0;
+
+        var sends = new List<(SurveyDue Message, NextSend Next)>(due.Count);
+        var deferrals = new List<NextSend>();
         foreach (var survey in due)
-            if (await DispatchAsync(session, survey, now)) sent++;
-        if (due.Count > 0) logger.LogInformation("Dispatched {Sent} due surveys ({Deferred} deferred to the send window)", sent, due.Count - sent);
+        {
+            var decision = Decide(survey, now);
+            if (decision.Message is null) deferrals.Add(decision.Next);
+            else sends.Add((decision.Message, decision.Next));
+        }
+
+        // Set-based: outbox rows, sends recorded and deferrals moved each take a statement per chunk of rows, not one per survey.
+        await session.PublishAllAsync(sends.Select(s => s.Message));
+        await RecordSendsAsync(session, sends.Select(s => s.Next).ToList(), now);
+        await DeferAsync(session, deferrals);
+        logger.LogInformation("Dispatched {Sent} due surveys ({Deferred} deferred to the send window)", sends.Count, deferrals.Count);
         return due.Count;
     }, ct);
 
-    /// <summary>Publishes one survey, or moves it to the next opening when the patient's local time is outside the window.</summary>
-    private static async Task<bool> DispatchAsync(DbSession session, DueSurvey survey, DateTimeOffset now)
+    /// <summary>
+    /// What to do with one claimed survey: send it now (a message, and the reminder after it), or, when the patient's
+    /// local time is outside the send window, no message and a move to the next opening.
+    /// </summary>
+    private static (SurveyDue? Message, NextSend Next) Decide(DueSurvey survey, DateTimeOffset now)
     {
         var zone = TimeZones.Find(survey.TimeZone)!;
         var window = new SendWindow(survey.WindowStart, survey.WindowEnd);
@@ -62,29 +79,58 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
         // The loop can run late (a paused host, a dev clock jump of days): never text a patient at night because of it.
         var opening = window.NextOpening(now, zone);
         if (opening > now)
-        {
-            await session.ExecuteAsync("UPDATE surveys SET next_send_at = @next WHERE id = @SurveyId",
-                new { survey.SurveyId, next = opening < survey.ClosesAt ? opening : (DateTimeOffset?)null });
-            return false;
-        }
+            return (null, new NextSend(survey.SurveyId, opening < survey.ClosesAt ? opening : null));
 
-        await session.PublishAsync(new SurveyDue(
+        var message = new SurveyDue(
             survey.SurveyId, survey.EnrollmentId, survey.PatientId, survey.Timepoint,
             SurveyRows.SplitInstruments(survey.Instruments), survey.Channel,
             new Contact(survey.GivenName, survey.Phone, survey.Email), survey.Locale, survey.TimeZone,
-            survey.LinkToken, survey.ClosesAt, survey.Attempts));
-
-        var next = SchedulePlanner.NextReminder(
+            survey.LinkToken, survey.ClosesAt, survey.Attempts);
+        var reminder = SchedulePlanner.NextReminder(
             survey.FirstSentAt ?? now, SurveyRows.SplitReminders(survey.ReminderMinutes), now, survey.ClosesAt, zone, window);
-        await session.ExecuteAsync(
-            """
-            UPDATE surveys SET status = @status, attempts = attempts + 1, first_sent_at = COALESCE(first_sent_at, @now),
-                               last_sent_at = @now, next_send_at = @next
-            WHERE id = @SurveyId
-            """,
-            new { survey.SurveyId, status = survey.Attempts == 0 ? SurveyStatuses.Sent : SurveyStatuses.Reminded, now, next });
-        return true;
+        return (message, new NextSend(survey.SurveyId, reminder));
     }
+
+    /// <summary>
+    /// One statement per chunk for every survey sent: the first send makes it <c>sent</c>, a later one <c>reminded</c>
+    /// (the row is locked since the claim read its attempts), and its next send is the reminder, if any.
+    /// </summary>
+    private static async Task RecordSendsAsync(DbSession session, IReadOnlyList<NextSend> sent, DateTimeOffset now)
+    {
+        foreach (var chunk in sent.Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = NextSendTable(session.Dialect, "sends", chunk);
+            parameters.Add("now", now);
+            await session.ExecuteAsync(
+                $"""
+                WITH {table}
+                UPDATE surveys AS s
+                SET status = CASE WHEN s.attempts = 0 THEN '{SurveyStatuses.Sent}' ELSE '{SurveyStatuses.Reminded}' END,
+                    attempts = s.attempts + 1, first_sent_at = COALESCE(s.first_sent_at, @now), last_sent_at = @now,
+                    next_send_at = sends.next_send_at
+                FROM sends WHERE s.id = sends.id
+                """, parameters);
+        }
+    }
+
+    /// <summary>Moves surveys found due outside their send window to its next opening (or off the queue, if their window closes first).</summary>
+    private static async Task DeferAsync(DbSession session, IReadOnlyList<NextSend> deferred)
+    {
+        foreach (var chunk in deferred.Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = NextSendTable(session.Dialect, "deferrals", chunk);
+            await session.ExecuteAsync(
+                $"WITH {table} UPDATE surveys AS s SET next_send_at = deferrals.next_send_at FROM deferrals WHERE s.id = deferrals.id", parameters);
+        }
+    }
+
+    private static (string Table, DynamicParameters Parameters) NextSendTable(SqlDialect dialect, string name, IReadOnlyList<NextSend> rows) =>
+        dialect.Rows(name, rows,
+            RowColumn.Of<NextSend, Guid>("id", r => r.SurveyId),
+            RowColumn.Of<NextSend, DateTimeOffset?>("next_send_at", r => r.At));
+
+    /// <summary>A claimed survey's next send: at <paramref name="At"/>, or none when its window closes first.</summary>
+    private readonly record struct NextSend(Guid SurveyId, DateTimeOffset? At);
 
     private sealed class DueSurvey
     {

@@ -32,14 +32,14 @@ public sealed class SurveyExpiry(SchedulingDb db, IOptions<SchedulingOptions> op
     {
         var now = session.Clock.GetUtcNow();
         var closed = (await session.QueryAsync<ClosedSurvey>(ClaimSql, new { now, batch = options.Value.ClaimBatchSize })).ToList();
-        foreach (var survey in closed)
-        {
-            await session.ExecuteAsync(
-                "UPDATE surveys SET status = @expired, expired_at = @now, next_send_at = NULL WHERE id = @SurveyId",
-                new { survey.SurveyId, expired = SurveyStatuses.Expired, now });
-            await session.PublishAsync(new SurveyExpired(survey.SurveyId, survey.EnrollmentId, survey.Timepoint));
-        }
-        if (closed.Count > 0) logger.LogInformation("Expired {Count} surveys whose window closed unanswered", closed.Count);
+        if (closed.Count == 0) return 0;
+
+        // Two statements for the whole batch: the status change and the messages.
+        await session.ExecuteAsync(
+            $"UPDATE surveys SET status = @expired, expired_at = @now, next_send_at = NULL WHERE {session.Dialect.InGuids("id", closed.Select(s => s.SurveyId))}",
+            new { expired = SurveyStatuses.Expired, now });
+        await session.PublishAllAsync(closed.Select(s => new SurveyExpired(s.SurveyId, s.EnrollmentId, s.Timepoint)));
+        logger.LogInformation("Expired {Count} surveys whose window closed unanswered", closed.Count);
         return closed.Count;
     }, ct);
 

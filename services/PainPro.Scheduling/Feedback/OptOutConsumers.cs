@@ -13,12 +13,12 @@ public sealed class PatientOptedOutConsumer(SchedulingDb db, ILogger<PatientOpte
     protected override async Task HandleAsync(PatientOptedOut message, DbSession session, CancellationToken ct)
     {
         var patients = await SmsOptOut.SetAsync(session, message.Phone, optedOut: true);
-        foreach (var patientId in patients)
+        foreach (var patient in patients)
         {
-            var channel = await ChannelRouting.RerouteAsync(session, patientId);
+            var channel = await ChannelRouting.RerouteAsync(session, patient);
             // The phone number stays out of the log; the patient id is enough to find it.
             logger.LogInformation("Patient {PatientId} opted out of SMS ({Keyword}); now {Channel}",
-                patientId, message.Keyword, channel ?? "unreachable");
+                patient.PatientId, message.Keyword, channel ?? "unreachable");
         }
     }
 }
@@ -30,20 +30,23 @@ public sealed class PatientOptedInConsumer(SchedulingDb db, ILogger<PatientOpted
     protected override async Task HandleAsync(PatientOptedIn message, DbSession session, CancellationToken ct)
     {
         var patients = await SmsOptOut.SetAsync(session, message.Phone, optedOut: false);
-        foreach (var patientId in patients)
+        foreach (var patient in patients)
         {
-            var channel = await ChannelRouting.RerouteAsync(session, patientId);
+            var channel = await ChannelRouting.RerouteAsync(session, patient);
             logger.LogInformation("Patient {PatientId} opted back in to SMS ({Keyword}); now {Channel}",
-                patientId, message.Keyword, channel ?? "unreachable");
+                patient.PatientId, message.Keyword, channel ?? "unreachable");
         }
     }
 }
 
 internal static class SmsOptOut
 {
-    /// <summary>Sets the opt-out of every patient on that phone (family members may share one) and returns them.</summary>
-    public static async Task<IReadOnlyList<Guid>> SetAsync(DbSession session, string phone, bool optedOut) =>
-        (await session.QueryAsync<Guid>(
-            "UPDATE patients SET sms_opted_out = @optedOut, updated_at = @now WHERE phone = @phone RETURNING id",
+    /// <summary>
+    /// Sets the opt-out of every patient on that phone (family members may share one) and returns them as changed,
+    /// ready for <see cref="ChannelRouting.RerouteAsync(DbSession, ChannelRouting.PatientChannelRow, Guid?)"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ChannelRouting.PatientChannelRow>> SetAsync(DbSession session, string phone, bool optedOut) =>
+        (await session.QueryAsync<ChannelRouting.PatientChannelRow>(
+            $"UPDATE patients SET sms_opted_out = @optedOut, updated_at = @now WHERE phone = @phone RETURNING {ChannelRouting.PatientChannelColumns}",
             new { optedOut, now = session.Clock.GetUtcNow(), phone = phone.Trim() })).ToList();
 }

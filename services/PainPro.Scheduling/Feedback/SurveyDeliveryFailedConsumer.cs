@@ -33,36 +33,34 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
             return;
         }
 
-        var survey = await session.QuerySingleOrDefaultAsync<FailedSurveyRow>(
-            """
-            SELECT e.patient_id AS PatientId, s.channel AS Channel
-            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId
-            """, new { message.SurveyId });
-        if (survey is null)
+        // One statement marks the phone failed and returns what rerouting needs, with the failed survey's channel.
+        var patient = await session.QuerySingleOrDefaultAsync<FailedSurveyPatient>(
+            $"""
+            UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now
+            WHERE id = (SELECT e.patient_id FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId)
+            RETURNING {ChannelRouting.PatientChannelColumns}, (SELECT channel FROM surveys WHERE id = @SurveyId) AS SurveyChannel
+            """, new { now = session.Clock.GetUtcNow(), message.SurveyId });
+        if (patient is null)
         {
             logger.LogWarning("Delivery failure for unknown survey {SurveyId} ignored", message.SurveyId);
             return;
         }
 
-        await session.ExecuteAsync(
-            "UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now WHERE id = @PatientId",
-            new { now = session.Clock.GetUtcNow(), survey.PatientId });
         // Resend only while the survey was still on SMS: a late failure report must not double an email already sent.
-        var channel = await ChannelRouting.RerouteAsync(session, survey.PatientId,
-            resendSurveyId: survey.Channel == Channels.Sms ? message.SurveyId : null);
+        var channel = await ChannelRouting.RerouteAsync(session, patient,
+            resendSurveyId: patient.SurveyChannel == Channels.Sms ? message.SurveyId : null);
 
         // The provider's reason text may quote the number, so only its error code goes to the log.
         if (channel is null)
             logger.LogInformation("SMS to patient {PatientId} failed (error {ErrorCode}) and no email is on file: patient unreachable",
-                survey.PatientId, message.ProviderErrorCode);
+                patient.PatientId, message.ProviderErrorCode);
         else
             logger.LogInformation("SMS to patient {PatientId} failed (error {ErrorCode}); open surveys moved to {Channel}",
-                survey.PatientId, message.ProviderErrorCode, channel);
+                patient.PatientId, message.ProviderErrorCode, channel);
     }
 
-    private sealed class FailedSurveyRow
+    private sealed class FailedSurveyPatient : ChannelRouting.PatientChannelRow
     {
-        public Guid PatientId { get; init; }
-        public string Channel { get; init; } = "";
+        public string SurveyChannel { get; init; } = "";
     }
 }

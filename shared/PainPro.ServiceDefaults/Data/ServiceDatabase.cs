@@ -81,6 +81,18 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
     }
 
     /// <summary>
+    /// Queues several messages in the outbox, inside this transaction, with one multi-row insert (per
+    /// <see cref="SqlDialect.RowsPerStatement"/> rows) instead of one per message. Their ids, and so the relay's
+    /// order, follow the order given. Only PainPro.Contracts messages are accepted; one that is not fails the call
+    /// before anything is written.
+    /// </summary>
+    public async Task PublishAllAsync(IEnumerable<object> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        PublishedCount += await Outbox.WriteAllAsync(this, messages);
+    }
+
+    /// <summary>
     /// Records that <paramref name="consumer"/> handled <paramref name="messageId"/>.
     /// False means it already had: the caller must change nothing.
     /// </summary>

@@ -1,3 +1,6 @@
+using System.Text;
+using Dapper;
+
 namespace PainPro.ServiceDefaults.Data;
 
 /// <summary>
@@ -28,11 +31,50 @@ public abstract class SqlDialect
         return literals.Length == 0 ? "1 = 0" : $"{column} IN ({literals})";
     }
 
+    /// <summary>The most rows one statement built with <see cref="Rows{TRow}"/> should carry; chunk bigger batches.</summary>
+    public abstract int RowsPerStatement { get; }
+
+    /// <summary>
+    /// Rows from .NET as a table one statement can insert from, update from or join: the WITH-clause entry
+    /// <c>{name} (column, …) AS (…)</c> and its parameters, e.g.
+    /// <c>WITH {table} UPDATE surveys AS s SET next_send_at = v.next FROM v WHERE s.id = v.id</c> for the name <c>v</c>.
+    /// A batch then costs one statement instead of one per row.
+    /// </summary>
+    /// <remarks>
+    /// PostgreSQL gets one array parameter per column, through <c>unnest</c>: the text, and so the plan, is the same
+    /// whatever the row count. SQLite, which has no arrays, gets a <c>VALUES</c> list with one parameter per cell, so
+    /// keep to <see cref="RowsPerStatement"/> rows (its limit is 32,766 parameters).
+    /// </remarks>
+    public (string Table, DynamicParameters Parameters) Rows<TRow>(string name, IReadOnlyList<TRow> rows, params RowColumn<TRow>[] columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(columns.Length);
+        var parameters = new DynamicParameters();
+        var source = RowSource(name, rows, columns, parameters);
+        return ($"{name} ({string.Join(", ", columns.Select(c => c.Name))}) AS ({source})", parameters);
+    }
+
+    private protected abstract string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters);
+
     private sealed class PostgresDialect : SqlDialect
     {
         public override string Name => "postgres";
         public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
         public override bool SupportsConcurrentWriters => true;
+        // Arrays have no parameter limit; the bound only keeps one statement's payload modest.
+        public override int RowsPerStatement => 1000;
+
+        private protected override string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters)
+        {
+            var arrays = new List<string>(columns.Length);
+            foreach (var column in columns)
+            {
+                var parameter = $"{name}_{column.Name}";
+                // Dapper hands arrays to Npgsql whole: uuid[], text[], timestamptz[] …
+                parameters.Add(parameter, column.Array(rows));
+                arrays.Add("@" + parameter);
+            }
+            return $"SELECT * FROM unnest({string.Join(", ", arrays)})";
+        }
     }
 
     private sealed class SqliteDialect : SqlDialect
@@ -41,5 +83,33 @@ public abstract class SqlDialect
         // SQLite has one writer; BEGIN IMMEDIATE already gives the transaction the whole database.
         public override string ForUpdateSkipLocked => "";
         public override bool SupportsConcurrentWriters => false;
+        // In-process, so there is no round trip to save beyond the statement's own overhead, and each parameter is
+        // bound by a name lookup that grows with the statement: a hundred rows is past the point of diminishing returns.
+        public override int RowsPerStatement => 100;
+
+        // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32.
+        private const int MaxParameters = 32_766;
+
+        private protected override string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters)
+        {
+            if (rows.Count * columns.Length > MaxParameters)
+                throw new ArgumentOutOfRangeException(nameof(rows), rows.Count,
+                    $"{rows.Count} rows of {columns.Length} columns exceed SQLite's {MaxParameters} parameters; chunk by {nameof(RowsPerStatement)}.");
+            // VALUES needs at least one row: an empty batch is a query that yields none.
+            if (rows.Count == 0) return "SELECT " + string.Join(", ", columns.Select(_ => "NULL")) + " WHERE 0";
+            var sql = new StringBuilder("VALUES ");
+            for (var r = 0; r < rows.Count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var parameter = $"{name}{r}_{c}";
+                    parameters.Add(parameter, columns[c].Cell(rows[r]));
+                    sql.Append(c == 0 ? "@" : ", @").Append(parameter);
+                }
+                sql.Append(')');
+            }
+            return sql.ToString();
+        }
     }
 }

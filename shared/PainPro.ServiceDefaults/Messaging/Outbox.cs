@@ -13,8 +13,7 @@ internal static class Outbox
 
     public static Task WriteAsync(DbSession session, object message, Type type)
     {
-        if (type.Assembly != Contracts)
-            throw new ArgumentException($"{type.FullName} is not a PainPro contract; only PainPro.Contracts messages travel.");
+        EnsureContract(type);
         return session.ExecuteAsync(
             "INSERT INTO outbox (id, message_type, body, created_at) VALUES (@Id, @Type, @Body, @CreatedAt)",
             new
@@ -26,6 +25,48 @@ internal static class Outbox
                 CreatedAt = session.Clock.GetUtcNow(),
             });
     }
+
+    /// <summary>
+    /// Writes <paramref name="messages"/> with one multi-row INSERT per <see cref="SqlDialect.RowsPerStatement"/> rows;
+    /// their ids ascend in the order given. Returns how many were written.
+    /// </summary>
+    public static async Task<int> WriteAllAsync(DbSession session, IEnumerable<object> messages)
+    {
+        // Everything is checked before anything is written, so a bad message fails the whole call.
+        var serialized = messages.Select((message, index) =>
+        {
+            if (message is null) throw new ArgumentException($"Message {index} is null.", nameof(messages));
+            var type = message.GetType();
+            EnsureContract(type);
+            return (Type: type.FullName!, Body: JsonSerializer.Serialize(message, type, Json));
+        }).ToList();
+
+        // Guid.CreateVersion7 is random below the millisecond, so ids made within one are sorted to keep the given order.
+        var ids = serialized.Select(_ => Guid.CreateVersion7()).Order().ToList();
+        var rows = serialized.Select((m, i) => new OutboxRow(ids[i], m.Type, m.Body)).ToList();
+
+        var createdAt = session.Clock.GetUtcNow();
+        foreach (var chunk in rows.Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = session.Dialect.Rows("messages", chunk,
+                RowColumn.Of<OutboxRow, Guid>("id", m => m.Id),
+                RowColumn.Of<OutboxRow, string>("message_type", m => m.Type),
+                RowColumn.Of<OutboxRow, string>("body", m => m.Body));
+            parameters.Add("createdAt", createdAt);
+            await session.ExecuteAsync(
+                $"WITH {table} INSERT INTO outbox (id, message_type, body, created_at) SELECT id, message_type, body, @createdAt FROM messages",
+                parameters);
+        }
+        return rows.Count;
+    }
+
+    private static void EnsureContract(Type type)
+    {
+        if (type.Assembly != Contracts)
+            throw new ArgumentException($"{type.FullName} is not a PainPro contract; only PainPro.Contracts messages travel.");
+    }
+
+    private sealed record OutboxRow(Guid Id, string Type, string Body);
 
     public static Type ResolveType(string name) =>
         Contracts.GetType(name) ?? throw new InvalidOperationException($"Outbox holds an unknown message type '{name}'.");

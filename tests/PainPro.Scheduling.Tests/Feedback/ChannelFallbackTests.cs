@@ -15,10 +15,10 @@ public class ChannelFallbackTests
 {
     private const string Phone = "+15551230001";
 
-    [Fact]
-    public async Task A_failed_SMS_is_sent_again_by_email_and_the_remaining_surveys_move_to_email()
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_failed_SMS_is_sent_again_by_email_and_the_remaining_surveys_move_to_email(string provider)
     {
-        await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Sqlite);
+        await using var scheduling = await SchedulingHost.StartAsync(provider);
         var enrollment = await RegisterDay3DueNowAsync(scheduling, email: "ana@example.org");
         var day3 = await SentDay3Async(scheduling, enrollment);
 
@@ -75,10 +75,10 @@ public class ChannelFallbackTests
         AssertNoPhoneInLogs(scheduling);
     }
 
-    [Fact]
-    public async Task Opting_out_of_SMS_moves_surveys_to_email_and_opting_back_in_returns_them()
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Opting_out_of_SMS_moves_surveys_to_email_and_opting_back_in_returns_them(string provider)
     {
-        await using var scheduling = await SchedulingHost.StartAsync(TestDatabase.Sqlite);
+        await using var scheduling = await SchedulingHost.StartAsync(provider);
         var withEmail = await scheduling.RegisterAsync(Procedures.Body("EHR-1", scheduling.Now.AddDays(-1), mrn: "111"));
         var phoneOnly = await scheduling.RegisterAsync(Procedures.Body("EHR-2", scheduling.Now.AddDays(-1), mrn: "222", email: null));
 
