@@ -9,6 +9,17 @@ namespace PainPro.ServiceDefaults.Tests;
 
 public class DatabaseTests
 {
+    [Theory]
+    [InlineData("Host=db;Username=u", 64, 2)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0", 0, 5)]
+    [InlineData("Host=db;Username=u;maxautoprepare=10;Auto Prepare Min Usages=3", 10, 3)]
+    public void PostgreSQL_statements_are_auto_prepared_unless_the_connection_string_says_otherwise(string configured, int maxAutoPrepare, int minUsages)
+    {
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnector.PostgresConnectionString(configured, "messaging"));
+
+        Assert.Equal((maxAutoPrepare, minUsages, "messaging"), (csb.MaxAutoPrepare, csb.AutoPrepareMinUsages, csb.SearchPath));
+    }
+
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Guids_and_instants_round_trip_and_compare_in_time_order(string provider)
     {

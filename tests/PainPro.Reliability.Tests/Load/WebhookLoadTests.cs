@@ -74,7 +74,8 @@ public class WebhookLoadTests
             .Count("replies sent", results.Sent.Count)
             .Count("replies per second achieved", (long)Math.Round(results.Sent.Count / elapsed.TotalSeconds))
             .Count("ms p50 (not asserted)", (long)Math.Round(latencies[latencies.Length / 2]))
-            .Count("ms p99 (not asserted)", (long)Math.Round(latencies[(int)(latencies.Length * 0.99)]));
+            .Count("ms p99 (not asserted)", (long)Math.Round(latencies[(int)(latencies.Length * 0.99)]))
+            .Count("MB peak RSS of Ingestion (not asserted)", ingestion.PeakRssBytes() / 1_000_000);
         Assert.True(errors.Count == 0, $"replies answered other than 200: {string.Join(", ", errors.Select(e => $"{e.Value} × {e.Key}"))}");
         entry.Count("errors", 0);
 
