@@ -17,9 +17,10 @@ namespace PainPro.Messaging.Surveys;
 /// <list type="number">
 /// <item>the sender's rate-limit turn is taken first, so a recorded claim is always a send about to leave;</item>
 /// <item>the attempt is recorded (claimed, with the request) and committed BEFORE the provider is called — a
-/// redelivered or duplicated <c>SurveyDue</c> finds the row and sends nothing;</item>
+/// redelivered or duplicated <c>SurveyDue</c> finds the row and sends nothing (the row, unique per survey and
+/// attempt, is the consumer's inbox: no separate inbox record is needed);</item>
 /// <item>the provider is called outside any transaction;</item>
-/// <item>the outcome, the inbox record and <c>SurveySent</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
+/// <item>the outcome and <c>SurveySent</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
 /// </list>
 /// An outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an ambiguous one
 /// (a timeout mid-request) is reported failed rather than risk a double text. A claim whose sender died mid-call
@@ -36,21 +37,18 @@ public sealed class SurveyDispatcher(
     IOptions<PainProOptions> options,
     ILogger<SurveyDispatcher> logger)
 {
-    /// <summary>The inbox name of this consumer (kept stable: changing it would forget what was handled).</summary>
-    public const string InboxConsumer = "SurveyDueConsumer";
-
     private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web);
 
-    public async Task DispatchAsync(SurveyDue due, Guid messageId, CancellationToken ct)
+    public async Task DispatchAsync(SurveyDue due, CancellationToken ct)
     {
         var plan = Plan(due);
-        if (await IsSettledAsync(due, messageId, ct)) return;
+        if (await IsSettledAsync(due, ct)) return;
 
         var turn = plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
-        var claim = await ClaimAsync(due, messageId, plan, ct);
+        var claim = await ClaimAsync(due, plan, ct);
         if (claim is null) return;
 
-        var outcome = await SendAsync(due, messageId, plan, claim, turn, ct);
+        var outcome = await SendAsync(due, plan, claim, turn, ct);
         if (outcome is SendOutcome.Unavailable unavailable)
             throw new ProviderUnavailableException($"Survey {due.SurveyId} attempt {due.Attempt} not sent: {unavailable.Detail}");
     }
@@ -80,7 +78,7 @@ public sealed class SurveyDispatcher(
 
         logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call; sending it again (the first may have arrived)",
             due.SurveyId, due.Attempt);
-        var outcome = await SendAsync(due, messageId: null, plan, new Claim(lapsed.Id, claimId), turn, ct);
+        var outcome = await SendAsync(due, plan, new Claim(lapsed.Id, claimId), turn, ct);
         // No message will be redelivered for a resumed send: an unavailable provider is a failure Scheduling hears of.
         if (outcome is SendOutcome.Unavailable)
             await db.InTransactionAsync(async session =>
@@ -91,7 +89,7 @@ public sealed class SurveyDispatcher(
         return true;
     }
 
-    private async Task<SendOutcome> SendAsync(SurveyDue due, Guid? messageId, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
+    private async Task<SendOutcome> SendAsync(SurveyDue due, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
     {
         using (inFlight.Track(claim.ClaimId))
         {
@@ -99,7 +97,7 @@ public sealed class SurveyDispatcher(
                 ? await smsGateway.SendAsync(new SmsMessage(plan.Recipient, plan.SmsBody!, plan.Link), turn, ct)
                 : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
             // The outcome is recorded even while shutting down: it happened, whatever we do next.
-            await RecordOutcomeAsync(due, messageId, plan, claim, outcome);
+            await RecordOutcomeAsync(due, plan, claim, outcome);
             return outcome;
         }
     }
@@ -128,22 +126,19 @@ public sealed class SurveyDispatcher(
     }
 
     /// <summary>
-    /// A quick read (one statement, no transaction) before waiting for the rate limit: has this message or this attempt
-    /// been handled already? The claim decides for certain; this only spares a duplicate its wait.
+    /// A quick read (no transaction) before waiting for the rate limit: has this attempt been handled already? The
+    /// claim decides for certain; this only spares a duplicate its wait.
     /// </summary>
-    private Task<bool> IsSettledAsync(SurveyDue due, Guid messageId, CancellationToken ct) =>
+    private Task<bool> IsSettledAsync(SurveyDue due, CancellationToken ct) =>
         db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(
-            """
-            SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = @consumer AND message_id = @messageId)
-                OR EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt AND status <> @retry)
-            """,
-            new { consumer = InboxConsumer, messageId, due.SurveyId, due.Attempt, retry = DeliveryStatuses.Retry }), ct);
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt AND status <> @retry)",
+            new { due.SurveyId, due.Attempt, retry = DeliveryStatuses.Retry }), ct);
 
     /// <summary>
     /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt
     /// exists already (sent, failed or in flight elsewhere), or it fails here and now (no contact, opted out, expired).
     /// </summary>
-    private Task<Claim?> ClaimAsync(SurveyDue due, Guid messageId, SendPlan plan, CancellationToken ct) =>
+    private Task<Claim?> ClaimAsync(SurveyDue due, SendPlan plan, CancellationToken ct) =>
         db.InTransactionAsync<Claim?>(async session =>
         {
             var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
@@ -161,7 +156,6 @@ public sealed class SurveyDispatcher(
                     ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, null, failure) is not null
                     : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
                 if (!recorded) return null;
-                await session.TryRecordInboxAsync(InboxConsumer, messageId);
                 await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
                 logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}",
                     due.SurveyId, due.Attempt, plan.Channel, failure);
@@ -186,7 +180,7 @@ public sealed class SurveyDispatcher(
         return null;
     }
 
-    private Task RecordOutcomeAsync(SurveyDue due, Guid? messageId, SendPlan plan, Claim claim, SendOutcome outcome) =>
+    private Task RecordOutcomeAsync(SurveyDue due, SendPlan plan, Claim claim, SendOutcome outcome) =>
         db.InTransactionAsync(async session =>
         {
             var (deliveryId, claimId) = claim;
@@ -237,14 +231,13 @@ public sealed class SurveyDispatcher(
                     break;
 
                 case SendOutcome.Unavailable unavailable:
-                    // Offered for a retry; the inbox stays open so the bus's redelivery of this very message can take it.
+                    // Offered for a retry: the bus's redelivery of this very message takes it again.
                     await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Retry,
                         failureReason: DeliveryFailureReasons.ProviderUnavailable);
                     logger.LogWarning("Survey {SurveyId} attempt {Attempt} deferred, provider unavailable: {Detail}",
                         due.SurveyId, due.Attempt, unavailable.Detail);
                     return;
             }
-            if (messageId is { } handled) await session.TryRecordInboxAsync(InboxConsumer, handled);
         });
 }
 

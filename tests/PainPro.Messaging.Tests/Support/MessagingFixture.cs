@@ -55,8 +55,7 @@ public sealed class MessagingFixture : IAsyncDisposable
             [InstrumentCodes.Vas, InstrumentCodes.Analgesic], channel, new Contact("Ana", phone, email), locale,
             "America/New_York", "tok" + Guid.NewGuid().ToString("N"), Clock.GetUtcNow() + (expiresIn ?? TimeSpan.FromDays(2)), attempt);
 
-    public Task DispatchAsync(SurveyDue due, Guid? messageId = null) =>
-        Dispatcher.DispatchAsync(due, messageId ?? Guid.NewGuid(), CancellationToken.None);
+    public Task DispatchAsync(SurveyDue due) => Dispatcher.DispatchAsync(due, CancellationToken.None);
 
     public Task<IReadOnlyList<T>> PublishedAsync<T>() => Database.OutboxAsync<T>();
 

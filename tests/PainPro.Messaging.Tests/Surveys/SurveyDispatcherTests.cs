@@ -33,15 +33,14 @@ public class SurveyDispatcherTests
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task The_same_SurveyDue_three_times_with_the_same_and_a_fresh_message_id_makes_one_provider_call(string provider)
+    public async Task The_same_SurveyDue_three_times_redelivered_or_republished_makes_one_provider_call(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
         var due = f.Due();
-        var messageId = Guid.NewGuid();
 
-        await f.DispatchAsync(due, messageId);
-        await f.DispatchAsync(due, messageId);
-        await f.DispatchAsync(due with { LinkToken = "another" }, Guid.NewGuid());
+        await f.DispatchAsync(due);
+        await f.DispatchAsync(due);
+        await f.DispatchAsync(due with { LinkToken = "another" });
 
         Assert.Single(f.Sms.Sent);
         Assert.Single(await f.PublishedAsync<SurveySent>());
@@ -131,13 +130,12 @@ public class SurveyDispatcherTests
         await using var f = await MessagingFixture.CreateAsync(provider);
         f.Sms.Then(new SendOutcome.Unavailable("429 four times"));
         var due = f.Due();
-        var messageId = Guid.NewGuid();
 
-        await Assert.ThrowsAsync<ProviderUnavailableException>(() => f.DispatchAsync(due, messageId));
+        await Assert.ThrowsAsync<ProviderUnavailableException>(() => f.DispatchAsync(due));
         Assert.Equal(DeliveryStatuses.Retry, (await f.DeliveryAsync(due.SurveyId)).Status);
         Assert.Empty(await f.PublishedAsync<SurveySent>());
 
-        await f.DispatchAsync(due, messageId);
+        await f.DispatchAsync(due);
 
         Assert.Equal(2, f.Sms.Sent.Count);
         Assert.Single(await f.PublishedAsync<SurveySent>());
