@@ -87,7 +87,8 @@ if (arguments.Runs("cluster"))
             await Section("dispatch", async () =>
             {
                 (report.Dispatch, cohort) = await DispatchBenchmark.RunAsync(cluster, plan.DispatchSurveys, runTag: 2, plan.StatsFlush, log, ct);
-                log.WriteLine($"  {report.Dispatch.SurveysPerSecond:N0} surveys/s, due → provider p99 {report.Dispatch.DueToProvider.P99 / 1000:F2} s");
+                log.WriteLine($"  {report.Dispatch.SurveysPerSecond:N0} surveys/s, due → provider p99 {report.Dispatch.DueToProvider.P99 / 1000:F2} s; " +
+                              $"peak RSS so far: {string.Join(", ", cluster.Services.Select(s => $"{s.Service} {s.PeakRssBytes() / 1024 / 1024:N0} MB"))}");
             }, cluster);
             if (cohort is not null)
                 await Section("replies", async () =>

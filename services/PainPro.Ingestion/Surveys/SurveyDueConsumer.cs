@@ -1,18 +1,18 @@
+using MassTransit;
 using Microsoft.Extensions.Logging;
 using PainPro.Contracts;
 using PainPro.Ingestion.Sms;
 using PainPro.Instruments;
 using PainPro.ServiceDefaults.Data;
-using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Ingestion.Surveys;
 
 /// <summary>
 /// Opens a survey on its first send and refreshes it on each reminder: the phone it may be answered from,
 /// the link token's hash, the locale and the window. A closed survey is not reopened by a late reminder.
+/// The upsert is idempotent (an attempt never goes back), so a repeated message needs no inbox row.
 /// </summary>
-public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger<SurveyDueConsumer> logger)
-    : InboxConsumer<SurveyDue>(db)
+public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger<SurveyDueConsumer> logger) : IConsumer<SurveyDue>
 {
     private const string Upsert = """
         INSERT INTO surveys (id, enrollment_id, patient_id, timepoint, instruments, items, channel, locale, phone,
@@ -31,7 +31,8 @@ public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger
         WHERE surveys.status = 'open' AND surveys.attempt <= excluded.attempt
         """;
 
-    protected override Task HandleAsync(SurveyDue message, DbSession session, CancellationToken ct) => ApplyAsync(message, session);
+    public Task Consume(ConsumeContext<SurveyDue> context) =>
+        db.InTransactionAsync(session => ApplyAsync(context.Message, session), context.CancellationToken);
 
     /// <summary>The effect of one message, inside the caller's transaction.</summary>
     internal async Task ApplyAsync(SurveyDue message, DbSession session)

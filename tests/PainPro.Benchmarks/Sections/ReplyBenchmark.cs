@@ -55,7 +55,8 @@ public static class ReplyBenchmark
             results.Add(step);
             log.WriteLine($"  {rate,5}/s: {step.Replies:N0} replies at {step.AchievedRate:F0}/s, HTTP p50 {step.Http.P50:F1} ms p99 {step.Http.P99:F1} ms, " +
                           $"{step.Errors} errors; reply → alert p50 {step.ReplyToAlert.P50:F0} ms p99 {step.ReplyToAlert.P99:F0} ms, {step.AlertsMissing} missing");
-            log.WriteLine($"         CPU: {step.Cpu.Describe()}; database work per reply: {step.Database.TransactionsPerItem:F1} transactions, {step.Database.RowsWrittenPerItem:F1} row writes");
+            log.WriteLine($"         CPU: {step.Cpu.Describe()}; database work per reply: {step.Database.TransactionsPerItem:F1} transactions, {step.Database.RowsWrittenPerItem:F1} row writes; " +
+                          $"Ingestion peak RSS so far {cluster.Ingestion.PeakRssBytes() / 1024 / 1024:N0} MB");
         }
         return results;
     }
