@@ -19,7 +19,7 @@ public sealed record BenchmarkPlan(
         RawMessages: 50_000, RawRoundTrips: 1_000,
         DispatchSurveys: 20_000,
         ReplyRates: [250, 500, 1_000, 2_000], ReplyStep: TimeSpan.FromSeconds(5),
-        ScaleSizes: [10_000, 100_000, 1_000_000], ScaleDue: 5_000,
+        ScaleSizes: [10_000, 100_000, 1_000_000], ScaleDue: 20_000,
         WarmUpSurveys: 500, ProfileItems: 300, StatsFlush: TimeSpan.FromSeconds(11));
 
     /// <summary>About a minute: what <c>tests/run.sh</c> runs so the harness cannot rot.</summary>
