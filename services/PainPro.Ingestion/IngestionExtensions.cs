@@ -50,13 +50,12 @@ public static class IngestionExtensions
 
     public static WebApplication MapIngestion(this WebApplication app)
     {
-        // Every endpoint here needs the database: while it is unreachable they answer 503 with Retry-After, not 500.
-        var endpoints = app.MapGroup(string.Empty).AddEndpointFilter<DatabaseOutageFilter>();
-        endpoints.MapSmsWebhook();
-        endpoints.MapSurveyForm();
-        endpoints.MapAlertApi();
-        endpoints.MapResponseApi();
-        endpoints.MapOutcomesApi();
+        // While the database is unreachable every endpoint answers 503 with Retry-After (ServiceDefaults), not 500.
+        app.MapSmsWebhook();
+        app.MapSurveyForm();
+        app.MapAlertApi();
+        app.MapResponseApi();
+        app.MapOutcomesApi();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Npgsql;
 using PainPro.Contracts;
 using PainPro.Ingestion.Http;
 using PainPro.Ingestion.Sms;
+using PainPro.ServiceDefaults.Data;
 using PainPro.Instruments;
 using PainPro.Testing;
 
@@ -75,7 +76,7 @@ public sealed class DatabaseOutageTests
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
         var warnings = host.Host.Logs.Lines.Where(l => l.Level >= LogLevel.Warning).ToList();
-        Assert.Contains(warnings, l => l.Category == typeof(DatabaseOutageFilter).FullName && l.Message.Contains("503"));
+        Assert.Contains(warnings, l => l.Category == "PainPro.ServiceDefaults.DatabaseOutageHandler" && l.Message.Contains("503"));
         Assert.DoesNotContain(warnings, l => l.ToString().Contains("5557770001"));
 
         // Back: Twilio's next try of the same text is answered (a pooled connection the cut broke may cost a 503 first).

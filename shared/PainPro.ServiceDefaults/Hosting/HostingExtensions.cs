@@ -56,6 +56,7 @@ public static class HostingExtensions
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
 
         builder.Services.TryAddSingleton<TimeProvider>(_ => options.IsSimulatedClock

@@ -76,7 +76,8 @@ public class WebhookLoadTests
             .Count("ms p50 (not asserted)", (long)Math.Round(latencies[latencies.Length / 2]))
             .Count("ms p99 (not asserted)", (long)Math.Round(latencies[(int)(latencies.Length * 0.99)]))
             .Count("MB peak RSS of Ingestion (not asserted)", ingestion.PeakRssBytes() / 1_000_000);
-        Assert.True(errors.Count == 0, $"replies answered other than 200: {string.Join(", ", errors.Select(e => $"{e.Value} × {e.Key}"))}");
+        Assert.True(errors.Count == 0, $"replies answered other than 200: {string.Join(", ", errors.Select(e => $"{e.Value} × {e.Key}"))}; "
+            + $"Ingestion's last warnings and errors:\n{string.Join('\n', ingestion.Output.Where(l => !l.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)).TakeLast(10))}");
         entry.Count("errors", 0);
 
         // Zero losses, counted by id: every MessageSid stored once, every answer with the value sent, each survey
