@@ -33,8 +33,9 @@ namespace PainPro.Messaging;
    PainPro:Messaging:CareTeam:Phones[]         Optional E.164 numbers also texted about pain alerts.
    PainPro:Messaging:CareTeam:MinimumSeverity  low | medium | high: quieter alerts are not notified. Default low.
    PainPro:Messaging:Delivery:ClaimLease       How long (in real time, whatever the dev clock says) a send may stay
-                                               unconfirmed before its sender is taken for dead and the send is made
-                                               again (once; a second lapse is reported send-interrupted). A claim is
+                                               unconfirmed before its sender is taken for dead and the send is taken
+                                               up again: recorded as sent if Twilio's message list shows the text,
+                                               else sent again (once; a second lapse is reported send-interrupted). A claim is
                                                taken in the rate-limit turn, so it must outlast one send with Twilio's
                                                retries: MaxAttempts × (Timeout + MaxRetryDelay). Default 00:10:00.
    PainPro:Messaging:Delivery:RetryWindow      How long a send deferred by an unavailable provider may wait for a retry

@@ -41,6 +41,10 @@ public sealed class DevSmsGateway(DevOutbox outbox) : ISmsGateway
 {
     public Task<SmsTurn> TakeTurnAsync(CancellationToken ct) => Task.FromResult(new SmsTurn(0));
 
+    // The dev outbox keeps no provider ids to find a text by: an interrupted dev send is simply recorded again.
+    public Task<SendOutcome.Accepted?> FindTakenAsync(SmsMessage message, DateTimeOffset since, CancellationToken ct) =>
+        Task.FromResult<SendOutcome.Accepted?>(null);
+
     public Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct)
     {
         outbox.Record(message.To, Channels.Sms, message.Body, message.Link);

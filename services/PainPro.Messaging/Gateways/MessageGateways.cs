@@ -22,6 +22,13 @@ public interface ISmsGateway
     /// Cancelling <paramref name="ct"/> stops waits (between retries) but never a request in flight.
     /// </summary>
     Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct);
+
+    /// <summary>
+    /// Asks the provider whether it already took this text (same recipient and body) at or after
+    /// <paramref name="since"/> — what a sender that died mid-call never heard. The message as accepted, or null when
+    /// none was found or the provider could not be asked (the caller then sends).
+    /// </summary>
+    Task<SendOutcome.Accepted?> FindTakenAsync(SmsMessage message, DateTimeOffset since, CancellationToken ct);
 }
 
 /// <summary>Proof that the sender's rate limit granted one request: what <see cref="ISmsGateway.SendAsync(SmsMessage, SmsTurn, CancellationToken)"/> spends.</summary>

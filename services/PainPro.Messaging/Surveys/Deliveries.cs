@@ -23,6 +23,8 @@ public sealed record Delivery
     public string? Request { get; init; }
     /// <summary>1 once the attempt was sent again after an interrupted send.</summary>
     public int Resumed { get; init; }
+    /// <summary>The real time the current claim was taken.</summary>
+    public DateTimeOffset? LeaseStartedAt { get; init; }
 }
 
 /// <summary>The SQL of the <c>deliveries</c> table, shared by the dispatcher, the status webhook and the sweeper.</summary>
@@ -46,7 +48,7 @@ public static class Deliveries
     /// </summary>
     public static async Task<IReadOnlyList<Delivery>> FindLapsedClaimsAsync(DbSession session, DateTimeOffset leaseStartedBefore, int limit) =>
         (await session.QueryAsync<Delivery>(
-            $"SELECT {Columns}, request AS Request FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
+            $"SELECT {Columns}, request AS Request, lease_started_at AS LeaseStartedAt FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
             new { leaseStartedBefore, limit })).AsList();
 
     public static async Task<IReadOnlyList<Delivery>> FindUnsettledAsync(DbSession session, string status, DateTimeOffset updatedBefore, int limit) =>

@@ -9,8 +9,9 @@ namespace PainPro.Messaging.Surveys;
 /// <summary>
 /// Settles attempts nobody will finish. A claim older than its lease, not being sent in this process, belongs to a
 /// sender that stopped mid-call (a crash, a SIGKILL): it is sent again, once (<see cref="SurveyDispatcher.ResumeInterruptedAsync"/>).
-/// Since a claim is only taken in the sender's rate-limit turn, right before the call, the only patients who can hear
-/// twice are those whose text the provider took in the instant before the crash. A claim that lapses a second time,
+/// First the provider's message list is asked whether it took the text (then it is recorded as sent, not sent twice);
+/// a claim is only taken in the sender's rate-limit turn, right before the call, so only sends truly in flight are
+/// ever taken up again. A claim that lapses a second time,
 /// or one recorded before requests were kept, is reported failed (<c>send-interrupted</c>) instead.
 /// The lease runs in real time (<see cref="LeaseClock"/>): a dev clock jump must not end it, or sends still in flight
 /// would be swept. An attempt left for retry past the retry window (its message went to the error queue) is reported

@@ -24,8 +24,8 @@ namespace PainPro.Messaging.Surveys;
 /// </list>
 /// An outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an ambiguous one
 /// (a timeout mid-request) is reported failed rather than risk a double text. A claim whose sender died mid-call
-/// (<see cref="StalledDeliverySweeper"/>) is sent again once, by <see cref="ResumeInterruptedAsync"/>: the patient must
-/// get the survey, and only the send truly in flight at the crash can repeat.
+/// (<see cref="StalledDeliverySweeper"/>) is taken up once, by <see cref="ResumeInterruptedAsync"/>: recorded as sent
+/// if the provider's message list shows it took the text, sent again if not — the patient must get the survey, once.
 /// </summary>
 public sealed class SurveyDispatcher(
     MessagingDb db,
@@ -38,6 +38,9 @@ public sealed class SurveyDispatcher(
     ILogger<SurveyDispatcher> logger)
 {
     private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Slack for the provider's clock (and its whole-second timestamps) when looking for a text it took.</summary>
+    private static readonly TimeSpan ProviderClockSkew = TimeSpan.FromMinutes(1);
 
     public async Task DispatchAsync(SurveyDue due, CancellationToken ct)
     {
@@ -54,9 +57,10 @@ public sealed class SurveyDispatcher(
     }
 
     /// <summary>
-    /// Sends again an attempt whose claim lapsed with nobody in this process sending it: its sender died mid-call.
-    /// The text may have arrived, but more likely the sender died before or after the call, and a patient who never
-    /// gets the survey is worse off than one who gets it twice. Done once per attempt; false when there was nothing to do.
+    /// Takes up an attempt whose claim lapsed with nobody in this process sending it: its sender died mid-call. If the
+    /// provider took the text it is recorded as sent; if the provider says it did not, or cannot be asked, it is sent
+    /// again (a patient who never gets the survey is worse off than one who gets it twice). Done once per attempt;
+    /// false when there was nothing to do.
     /// </summary>
     public async Task<bool> ResumeInterruptedAsync(Delivery lapsed, CancellationToken ct)
     {
@@ -76,9 +80,19 @@ public sealed class SurveyDispatcher(
         }, ct);
         if (!resumed) return false;
 
-        logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call; sending it again (the first may have arrived)",
-            due.SurveyId, due.Attempt);
-        var outcome = await SendAsync(due, plan, new Claim(lapsed.Id, claimId), turn, ct);
+        var claim = new Claim(lapsed.Id, claimId);
+        // Did the provider take it before the sender died? Then it is recorded as sent, not sent twice.
+        if (plan.Channel == Channels.Sms && lapsed.LeaseStartedAt is { } claimedAt
+            && await smsGateway.FindTakenAsync(SmsFor(plan), claimedAt - ProviderClockSkew, ct) is { } taken)
+        {
+            logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call after the provider took it as {ProviderMessageId}; recorded, not sent again",
+                due.SurveyId, due.Attempt, taken.ProviderMessageId);
+            await RecordOutcomeAsync(due, plan, claim, taken);
+            return true;
+        }
+
+        logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call; sending it again", due.SurveyId, due.Attempt);
+        var outcome = await SendAsync(due, plan, claim, turn, ct);
         // No message will be redelivered for a resumed send: an unavailable provider is a failure Scheduling hears of.
         if (outcome is SendOutcome.Unavailable)
             await db.InTransactionAsync(async session =>
@@ -94,13 +108,15 @@ public sealed class SurveyDispatcher(
         using (inFlight.Track(claim.ClaimId))
         {
             var outcome = plan.Channel == Channels.Sms
-                ? await smsGateway.SendAsync(new SmsMessage(plan.Recipient, plan.SmsBody!, plan.Link), turn, ct)
+                ? await smsGateway.SendAsync(SmsFor(plan), turn, ct)
                 : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
             // The outcome is recorded even while shutting down: it happened, whatever we do next.
             await RecordOutcomeAsync(due, plan, claim, outcome);
             return outcome;
         }
     }
+
+    private static SmsMessage SmsFor(SendPlan plan) => new(plan.Recipient, plan.SmsBody!, plan.Link);
 
     /// <summary>What to send where, or why it cannot be sent. Pure: no I/O.</summary>
     internal SendPlan Plan(SurveyDue due)

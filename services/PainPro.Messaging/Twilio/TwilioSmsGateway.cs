@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -113,6 +114,51 @@ public sealed class TwilioSmsGateway(
         }
     }
 
+    /// <summary>
+    /// Reads the recipient's most recent messages (<c>GET …/Messages.json?To=…</c>, newest first) for one with the same
+    /// body created at or after <paramref name="since"/>. Any failure to ask is "not found": the caller sends.
+    /// </summary>
+    public async Task<SendOutcome.Accepted?> FindTakenAsync(SmsMessage message, DateTimeOffset since, CancellationToken ct)
+    {
+        var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid;
+        if (accountSid is null) return null;
+        var uri = new Uri($"{Options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json" +
+                          $"?To={Uri.EscapeDataString(message.To)}&PageSize={RecentMessagesToCheck}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        Authorize(request, accountSid);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(Options.Timeout);
+            using var response = await http.SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Twilio answered {Status} to the look-up of a recent message; sending again", (int)response.StatusCode);
+                return null;
+            }
+            var page = await ReadJsonAsync<MessagePage>(response);
+            var taken = page?.Messages?.FirstOrDefault(m =>
+                m.Sid is not null && m.Body == message.Body
+                && DateTimeOffset.TryParse(m.DateCreated, CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) && created >= since);
+            return taken is null ? null : new SendOutcome.Accepted(taken.Sid!, taken.Status ?? "queued");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not look up a recent message at Twilio ({Error}); sending again", ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>How many of a recipient's newest messages a look-up reads: a patient gets a few texts a month.</summary>
+    private const int RecentMessagesToCheck = 20;
+
+    private void Authorize(HttpRequestMessage request, string accountSid)
+    {
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{credentials.TwilioAuthToken}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+    }
+
     private HttpRequestMessage BuildRequest(string accountSid, SmsMessage message)
     {
         var fields = new List<KeyValuePair<string, string>> { new("To", message.To), new("Body", message.Body) };
@@ -123,9 +169,7 @@ public sealed class TwilioSmsGateway(
 
         var uri = new Uri($"{Options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json");
         var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{credentials.TwilioAuthToken}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Authorize(request, accountSid);
         return request;
     }
 
@@ -173,6 +217,14 @@ public sealed class TwilioSmsGateway(
     private sealed record CreatedMessage(
         [property: JsonPropertyName("sid")] string? Sid,
         [property: JsonPropertyName("status")] string? Status);
+
+    private sealed record MessagePage([property: JsonPropertyName("messages")] List<ListedMessage>? Messages);
+
+    private sealed record ListedMessage(
+        [property: JsonPropertyName("sid")] string? Sid,
+        [property: JsonPropertyName("body")] string? Body,
+        [property: JsonPropertyName("status")] string? Status,
+        [property: JsonPropertyName("date_created")] string? DateCreated);
 
     private sealed record ErrorBody(
         [property: JsonPropertyName("code")] int? Code,

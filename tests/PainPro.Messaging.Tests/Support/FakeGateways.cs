@@ -15,6 +15,12 @@ public sealed class FakeSmsGateway : ISmsGateway
     /// <summary>How long a rate-limit turn takes to come (at once by default).</summary>
     public Func<CancellationToken, Task> Turn { get; set; } = _ => Task.CompletedTask;
 
+    /// <summary>What the provider says it already took (null: nothing).</summary>
+    public Func<SmsMessage, DateTimeOffset, SendOutcome.Accepted?> Taken { get; set; } = (_, _) => null;
+
+    public Task<SendOutcome.Accepted?> FindTakenAsync(SmsMessage message, DateTimeOffset since, CancellationToken ct) =>
+        Task.FromResult(Taken(message, since));
+
     /// <summary>Turns asked for so far.</summary>
     public int TurnsTaken => turnsTaken;
     private int turnsTaken;

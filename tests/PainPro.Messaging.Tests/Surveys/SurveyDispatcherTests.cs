@@ -240,6 +240,32 @@ public class SurveyDispatcherTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task A_send_the_provider_took_just_before_the_crash_is_found_and_recorded_not_sent_twice(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        var claimedAt = f.LeaseClock.GetUtcNow();
+        f.Sms.Then(_ => throw new IOException("process killed after Twilio took the text"));
+        var due = f.Due();
+        await Assert.ThrowsAsync<IOException>(() => f.DispatchAsync(due));
+        DateTimeOffset? askedSince = null;
+        f.Sms.Taken = (message, since) =>
+        {
+            askedSince = since;
+            return message.To == "+15551230001" ? new SendOutcome.Accepted("SMtaken", "sent") : null;
+        };
+
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(1, await f.Sweeper().RunDueAsync(CancellationToken.None));
+
+        Assert.Single(f.Sms.Sent); // only the call the crash cut off
+        Assert.Equal("SMtaken", Assert.Single(await f.PublishedAsync<SurveySent>()).ProviderMessageId);
+        Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
+        Assert.InRange(askedSince!.Value, claimedAt - TimeSpan.FromMinutes(2), claimedAt);
+        var delivery = await f.DeliveryAsync(due.SurveyId);
+        Assert.Equal(("SMtaken", DeliveryStatuses.Sent, 1), (delivery.ProviderMessageId, delivery.Status, delivery.Resumed));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task A_send_interrupted_twice_is_reported_failed_and_never_sent_a_third_time(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

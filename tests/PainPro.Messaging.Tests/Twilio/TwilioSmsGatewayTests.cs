@@ -212,4 +212,25 @@ public class TwilioSmsGatewayTests
         Assert.Equal([true, false], twilio.Requests.Select(r => r.Authorized));
         Assert.Equal(Message.Body, twilio.AcceptedMessages.Single().Body);
     }
+
+    [Fact]
+    public async Task A_text_Twilio_took_is_found_by_recipient_body_and_time_and_nothing_else_is()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        var gateway = Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: twilio.AuthToken);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var sent = Assert.IsType<SendOutcome.Accepted>(await gateway.SendAsync(Message, CancellationToken.None));
+
+        var found = await gateway.FindTakenAsync(Message, before, CancellationToken.None);
+        var otherBody = await gateway.FindTakenAsync(Message with { Body = "another text" }, before, CancellationToken.None);
+        var otherNumber = await gateway.FindTakenAsync(Message with { To = "+15559990000" }, before, CancellationToken.None);
+        var tooEarly = await gateway.FindTakenAsync(Message, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        var refused = await Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: "wrong")
+            .FindTakenAsync(Message, before, CancellationToken.None);
+
+        Assert.Equal(sent.ProviderMessageId, found?.ProviderMessageId);
+        Assert.All(new[] { otherBody, otherNumber, tooEarly }, Assert.Null);
+        Assert.Null(refused); // could not ask: the caller sends
+        Assert.Equal(5, twilio.ListRequests);
+    }
 }

@@ -62,6 +62,7 @@ public sealed class TwilioDouble : IAsyncDisposable
         var app = builder.Build();
         var twilio = new TwilioDouble(app, baseUrl, accountSid, authToken);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", (string accountSid, HttpContext context) => twilio.CreateMessageAsync(accountSid, context));
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", (string accountSid, HttpContext context) => twilio.ListMessagesAsync(accountSid, context));
         await app.StartAsync();
         return twilio;
     }
@@ -74,6 +75,12 @@ public sealed class TwilioDouble : IAsyncDisposable
 
     /// <summary>Every message to <paramref name="to"/> gets <paramref name="answer"/> (e.g. 21610 for an opted-out number).</summary>
     public void FailMessagesTo(string to, TwilioAnswer answer) => failingNumbers[to] = answer;
+
+    /// <summary>
+    /// How long an unscripted message takes to be answered once accepted (recorded): a provider under load, and a
+    /// window in which a sender that dies has had its text taken without hearing so.
+    /// </summary>
+    public TimeSpan Latency { get; set; }
 
     /// <summary>
     /// Posts a status callback for an accepted message to the <c>StatusCallback</c> URL it was sent with (or
@@ -136,7 +143,7 @@ public sealed class TwilioDouble : IAsyncDisposable
         else if (fields.TryGetValue("To", out var to) && failingNumbers.TryGetValue(to, out var failing))
             answer = failing;
         else
-            answer = TwilioAnswer.Accept();
+            answer = TwilioAnswer.Accept(Latency);
 
         var sid = answer.StatusCode == StatusCodes.Status201Created ? "SM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : null;
         var record = new TwilioRequest(accountSid, fields, authorized, answer.StatusCode, sid, DateTimeOffset.UtcNow);
@@ -149,6 +156,32 @@ public sealed class TwilioDouble : IAsyncDisposable
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(sid is null ? ErrorJson(answer) : MessageJson(accountSid, sid, fields));
     }
+
+    /// <summary>Twilio's message list: the account's accepted messages, newest first, filtered by <c>To</c>, one page of <c>PageSize</c>.</summary>
+    private async Task ListMessagesAsync(string accountSid, HttpContext context)
+    {
+        lock (gate) listRequests++;
+        if (!IsAuthorized(context.Request, accountSid) || !string.Equals(accountSid, AccountSid, StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsync(ErrorJson(TwilioAnswer.Error(StatusCodes.Status401Unauthorized, 20003, "Authenticate")));
+            return;
+        }
+        var to = context.Request.Query["To"].ToString();
+        var pageSize = int.TryParse(context.Request.Query["PageSize"], out var size) ? Math.Clamp(size, 1, 1000) : 50;
+        var page = AcceptedMessages.Where(m => to.Length == 0 || m.To == to).OrderByDescending(m => m.ReceivedAt).Take(pageSize)
+            .Select(m => JsonSerializer.Deserialize<Dictionary<string, object?>>(MessageJson(accountSid, m.MessageSid!, m.Form, m.ReceivedAt)))
+            .ToList();
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["messages"] = page, ["page"] = 0, ["page_size"] = pageSize, ["next_page_uri"] = null,
+        }));
+    }
+
+    /// <summary>How many times the message list was read.</summary>
+    public int ListRequests { get { lock (gate) return listRequests; } }
+    private int listRequests;
 
     private bool IsAuthorized(HttpRequest request, string accountSid)
     {
@@ -178,9 +211,9 @@ public sealed class TwilioDouble : IAsyncDisposable
         return null;
     }
 
-    private static string MessageJson(string accountSid, string sid, Dictionary<string, string> fields)
+    private static string MessageJson(string accountSid, string sid, IReadOnlyDictionary<string, string> fields, DateTimeOffset? createdAt = null)
     {
-        var now = DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
+        var now = (createdAt ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
         return JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["account_sid"] = accountSid,
