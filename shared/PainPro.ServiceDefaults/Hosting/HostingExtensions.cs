@@ -30,13 +30,14 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         // The levels an appsettings.json would carry, at the lowest precedence: per-request framework chatter
-        // stays at Warning unless someone asks for it.
+        // stays at Warning unless someone asks for it (outgoing requests too: a provider look-up's URL names a phone).
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
             },
         });
 

@@ -230,7 +230,9 @@ public sealed class FaultCluster : IAsyncDisposable
     /// </summary>
     public void AssertNoPatientDetailsLogged(IEnumerable<Patient> cohort)
     {
-        var identifiers = cohort.SelectMany(p => new[] { p.Phone, p.Email, p.GivenName, p.FamilyName, p.Mrn }).OfType<string>().ToHashSet();
+        // Phones also without their "+": a URL would carry it encoded (%2B).
+        var identifiers = cohort.SelectMany(p => new[] { p.Phone, p.Phone.TrimStart('+'), p.Email, p.GivenName, p.FamilyName, p.Mrn })
+            .OfType<string>().ToHashSet();
         var lines = Scheduling.Logs.Lines.Concat(Ingestion.Logs.Lines)
             .Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(l => l.ToString())
             .Concat(Messaging.Output) // JSON console logs at the default minimum, Information
