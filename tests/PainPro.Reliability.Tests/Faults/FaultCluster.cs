@@ -190,7 +190,11 @@ public sealed class FaultCluster : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\n{await DiagnoseAsync()}", ex);
+            // The Messaging process's whole output, for what its last lines do not say.
+            var output = Path.Combine(Reporting.Ledger.Directory, $"messaging-output-{DateTime.UtcNow:HHmmss}.log");
+            System.IO.Directory.CreateDirectory(Reporting.Ledger.Directory);
+            await File.WriteAllLinesAsync(output, Messaging.Output);
+            throw new TimeoutException($"{ex.Message}\n{await DiagnoseAsync()}\nMessaging's whole output: {output}", ex);
         }
         // Time for a late duplicate to show itself, and for any re-send after a failure to go out.
         var settled = await CohortAccount.TakeAsync(this, cohort, replied);
