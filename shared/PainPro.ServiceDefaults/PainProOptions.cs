@@ -58,6 +58,18 @@ public sealed class BusOptions
     public int PrefetchCount { get; set; } = 32;
 
     public int RetryLimit { get; set; } = 5;
+
+    /// <summary>
+    /// How long the outbox relay waits for the broker to confirm a batch before it gives up on it and publishes it
+    /// again. A confirm lost in a broker restart otherwise leaves the publish waiting forever (RabbitMQ.Client 7.x).
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the bus watchdog sends itself a probe through RabbitMQ (not used on the in-memory bus).</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a probe may take to come back before it counts as lost; two lost in a row restart the bus.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed class DevOptions

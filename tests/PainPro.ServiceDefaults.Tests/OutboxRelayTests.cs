@@ -20,7 +20,7 @@ public class OutboxRelayTests
         await using var bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
         var harness = bus.GetRequiredService<ITestHarness>();
         await harness.Start();
-        var relay = new OutboxRelay([test.Db], harness.Bus, new OutboxSignal(),
+        var relay = new OutboxRelay([test.Db], harness.Bus, new OutboxSignal(), new OutboxRelayStatus(TimeProvider.System),
             Options.Create(new PainProOptions { Database = { OutboxBatchSize = 2 } }), NullLogger<OutboxRelay>.Instance);
 
         var enrollments = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
@@ -37,6 +37,51 @@ public class OutboxRelayTests
         Assert.Equal(enrollments.Order(), published.Select(p => p.Context.Message.EnrollmentId).Order());
         var outboxIds = await test.Db.ReadAsync(c => Dapper.SqlMapper.QueryAsync<Guid>(c, "SELECT id FROM outbox WHERE sent_at IS NOT NULL"));
         Assert.Equal(outboxIds.Order(), published.Select(p => p.Context.MessageId!.Value).Order());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_batch_whose_confirms_never_come_back_times_out_stays_unsent_and_goes_out_on_the_next_attempt(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
+        await using var bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        var harness = bus.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var broker = StallingBus.Wrap(harness.Bus);
+        var relay = new OutboxRelay([test.Db], broker, new OutboxSignal(), new OutboxRelayStatus(TimeProvider.System),
+            Options.Create(new PainProOptions { Bus = { PublishTimeout = TimeSpan.FromMilliseconds(300) } }), NullLogger<OutboxRelay>.Instance);
+        var enrollment = Guid.NewGuid();
+        await test.Db.InTransactionAsync(s => s.PublishAsync(new EnrollmentCancelled(enrollment, "procedure cancelled")));
+
+        ((StallingBus)(object)broker).Stalled = true;
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => relay.PublishBatchAsync(test.Db, CancellationToken.None));
+        Assert.Contains("did not confirm 1 messages", timedOut.Message);
+        Assert.Equal(1, await test.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<int>(c, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")));
+
+        ((StallingBus)(object)broker).Stalled = false;
+        Assert.Equal(1, await relay.PublishBatchAsync(test.Db, CancellationToken.None));
+        Assert.Single(harness.Published.Select<EnrollmentCancelled>(), p => p.Context.Message.EnrollmentId == enrollment);
+        Assert.Equal(0, await test.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<int>(c, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")));
+    }
+
+    /// <summary>A bus whose publishes, while stalled, never complete and ignore cancellation — as a lost publisher confirm does.</summary>
+    public class StallingBus : System.Reflection.DispatchProxy
+    {
+        private IBus inner = null!;
+        public bool Stalled { get; set; }
+
+        public static IBus Wrap(IBus inner)
+        {
+            var proxy = Create<IBus, StallingBus>();
+            ((StallingBus)(object)proxy).inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
+        {
+            if (Stalled && method!.Name == nameof(IBus.Publish)) return new TaskCompletionSource().Task;
+            try { return method!.Invoke(inner, args); }
+            catch (System.Reflection.TargetInvocationException ex) { throw ex.InnerException!; }
+        }
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public static class HostingExtensions
         // Form endpoints (the survey form, Portal pages) validate tokens; webhooks opt out with DisableAntiforgery().
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
         var options = app.Services.GetRequiredService<IOptions<PainProOptions>>().Value;

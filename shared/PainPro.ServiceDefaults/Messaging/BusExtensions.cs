@@ -28,8 +28,16 @@ public static partial class BusExtensions
     {
         var options = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
         var consumers = Registry(builder);
+        var rabbitMq = options.Bus.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase);
+        var probes = new BusProbes();
         builder.Services.AddMassTransit(x =>
         {
+            if (rabbitMq)
+                x.AddConsumer<BusProbeConsumer>().Endpoint(e =>
+                {
+                    e.Name = probes.Queue;
+                    e.Temporary = true;
+                });
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var consumer in consumers)
                 x.AddConsumer(consumer.Type).Endpoint(e => e.Name = consumer.Queue);
@@ -58,7 +66,17 @@ public static partial class BusExtensions
                         $"PainPro:Bus:Transport '{options.Bus.Transport}' is not supported; use 'inmemory' or 'rabbitmq'.");
             }
         });
+        builder.Services.AddSingleton<OutboxRelayStatus>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<Health.OutboxHealthCheck>("outbox", tags: ["ready"])
+            .AddCheck<BusWatchdogHealthCheck>("bus-watchdog", tags: ["live"]);
+        if (rabbitMq)
+        {
+            builder.Services.AddSingleton(probes);
+            builder.Services.AddSingleton<BusWatchdog>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BusWatchdog>());
+        }
         return builder;
     }
 

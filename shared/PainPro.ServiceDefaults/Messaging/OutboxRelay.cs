@@ -17,6 +17,7 @@ internal sealed class OutboxRelay(
     IEnumerable<ServiceDatabase> databases,
     IBus bus,
     OutboxSignal signal,
+    OutboxRelayStatus status,
     IOptions<PainProOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -35,7 +36,9 @@ internal sealed class OutboxRelay(
             try
             {
                 var published = await PublishBatchAsync(db, ct);
+                if (failures > 0) logger.LogInformation("Outbox relay for {Schema} is publishing again after {Failures} failed attempts", db.Schema, failures);
                 failures = 0;
+                status.Succeeded(db.Schema);
                 if (published == options.Value.Database.OutboxBatchSize) continue;
                 await wake.WaitAsync(IdlePoll, ct);
             }
@@ -43,6 +46,7 @@ internal sealed class OutboxRelay(
             catch (Exception ex)
             {
                 failures++;
+                status.Failed(db.Schema, ex);
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6))));
                 logger.LogWarning(ex, "Outbox relay for {Schema} could not publish (attempt {Failures}); retrying in {Backoff}",
                     db.Schema, failures, backoff);
@@ -92,13 +96,34 @@ internal sealed class OutboxRelay(
             $"SELECT id AS Id, message_type AS MessageType, body AS Body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
             new { limit = options.Value.Database.OutboxBatchSize }, transaction)).AsList();
 
-    private Task PublishAsync(List<OutboxRow> rows, CancellationToken ct) =>
-        Task.WhenAll(rows.Select(row =>
+    /// <summary>
+    /// Publishes the rows and waits for the broker's confirms, but not forever: a confirm lost when the broker went
+    /// away can leave a publish pending after the connection has recovered. Past the timeout the batch is abandoned
+    /// (its rows stay unsent, their locks are released) and published again with the same MessageIds.
+    /// </summary>
+    private async Task PublishAsync(List<OutboxRow> rows, CancellationToken ct)
+    {
+        var timeout = options.Value.Bus.PublishTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var publishes = Task.WhenAll(rows.Select(row =>
         {
             var type = Outbox.ResolveType(row.MessageType);
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
-            return bus.Publish(message, type, context => context.MessageId = row.Id, ct);
+            return bus.Publish(message, type, context => context.MessageId = row.Id, deadline.Token);
         }));
+        try
+        {
+            await publishes.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Publishes that never return must not surface later as unobserved task exceptions.
+            _ = publishes.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            throw new TimeoutException(
+                $"The broker did not confirm {rows.Count} messages within {timeout.TotalSeconds:0} s; they stay in the outbox and are published again");
+        }
+    }
 
     private async Task MarkSentAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, List<OutboxRow> rows)
     {

@@ -49,6 +49,8 @@ public class BrokerOutageTests
         var account = await cluster.SettleAsync(cohort, repliers, TimeSpan.FromSeconds(240));
         entry.Count("seconds to settle after RabbitMQ returned", (long)Math.Ceiling((DateTime.UtcNow - returned).TotalSeconds));
 
+        entry.Count("outbox batches re-published after a lost confirm", cluster.AbandonedRelayBatches());
+        entry.Count("buses restarted by their watchdog", cluster.BusRestarts());
         account.AssertExactlyOnce(entry);
         cluster.AssertNoPatientDetailsLogged(cohort);
         await cluster.AssertAllReadyAsync(TimeSpan.FromSeconds(30));

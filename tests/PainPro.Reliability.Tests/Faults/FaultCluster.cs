@@ -245,6 +245,19 @@ public sealed class FaultCluster : IAsyncDisposable
         Assert.True(leaks.Count == 0, $"{leaks.Count} log lines name a patient:\n{string.Join("\n", leaks.Take(5))}");
     }
 
+    /// <summary>
+    /// Outbox batches a relay gave up on because the broker never confirmed them (a confirm lost in the outage) and
+    /// published again: each such line is one batch that would otherwise have stalled that relay for good.
+    /// </summary>
+    public int AbandonedRelayBatches() => CountLogLines("did not confirm");
+
+    /// <summary>Times a service's bus watchdog found RabbitMQ reachable but messages not moving, and restarted the bus.</summary>
+    public int BusRestarts() => CountLogLines("restarting the bus");
+
+    private int CountLogLines(string containing) =>
+        Scheduling.Logs.Lines.Concat(Ingestion.Logs.Lines).Select(l => l.ToString()).Concat(Messaging.Output)
+            .Count(line => line.Contains(containing, StringComparison.Ordinal));
+
     /// <summary>Every host answers <c>/health/ready</c>: recovered without a restart.</summary>
     public async Task AssertAllReadyAsync(TimeSpan within)
     {
