@@ -10,7 +10,7 @@ namespace PainPro.ServiceDefaults.Tests;
 public class BusWatchdogTests
 {
     [Fact]
-    public async Task Two_probes_lost_while_the_bus_reports_healthy_restart_the_bus_once()
+    public async Task Two_probes_lost_while_the_broker_is_reachable_restart_the_bus_once()
     {
         var (watchdog, bus, _) = Create();
         bus.Stalled = true;
@@ -29,11 +29,11 @@ public class BusWatchdogTests
     }
 
     [Fact]
-    public async Task A_bus_that_knows_it_is_disconnected_is_left_to_its_own_reconnect()
+    public async Task While_the_broker_is_unreachable_the_bus_is_left_to_its_own_reconnect()
     {
         var (watchdog, bus, _) = Create();
         bus.Stalled = true;
-        bus.Health = BusHealthStatus.Unhealthy;
+        bus.Reachable = false;
 
         for (var i = 0; i < 4; i++) await watchdog.CheckOnceAsync(CancellationToken.None);
 
@@ -64,14 +64,28 @@ public class BusWatchdogTests
     public async Task Relay_timeouts_during_a_broker_outage_do_not_restart_the_bus_when_it_comes_back()
     {
         var (watchdog, bus, relay) = Create();
-        bus.Health = BusHealthStatus.Unhealthy;
+        bus.Reachable = false;
         for (var i = 0; i < 4; i++) relay.Failed("messaging", new TimeoutException("The broker did not confirm 500 messages"));
         await watchdog.CheckOnceAsync(CancellationToken.None);
 
-        bus.Health = BusHealthStatus.Healthy;
+        bus.Reachable = true;
         await watchdog.CheckOnceAsync(CancellationToken.None);
 
         Assert.Equal(0, bus.Stops);
+    }
+
+    [Fact]
+    public async Task The_broker_is_reachable_only_when_its_port_accepts_connections()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        static IBrokerReachability At(int port) =>
+            new TcpBrokerReachability(Options.Create(new PainProOptions { Bus = { RabbitMqUri = $"amqp://guest:guest@127.0.0.1:{port}/" } }));
+
+        Assert.True(await At(port).IsReachableAsync(CancellationToken.None));
+        listener.Stop();
+        Assert.False(await At(port).IsReachableAsync(CancellationToken.None));
     }
 
     private static (BusWatchdog, FakeBus, OutboxRelayStatus) Create()
@@ -80,18 +94,19 @@ public class BusWatchdogTests
         var bus = FakeBus.Create(probes);
         var relay = new OutboxRelayStatus(TimeProvider.System);
         var options = Options.Create(new PainProOptions { Bus = { ProbeTimeout = TimeSpan.FromMilliseconds(200) } });
-        return (new BusWatchdog((IBusControl)(object)bus, probes, relay, options, NullLogger<BusWatchdog>.Instance), bus, relay);
+        return (new BusWatchdog((IBusControl)(object)bus, probes, bus, relay, options, NullLogger<BusWatchdog>.Instance), bus, relay);
     }
 
     /// <summary>
-    /// A bus that reports the health it is told to; while stalled its sends never complete (a lost confirm), otherwise a
-    /// probe sent is consumed at once. A restart (stop, then start) un-stalls it.
+    /// A bus, and its broker's reachability: while stalled its sends never complete (a lost confirm), otherwise a probe
+    /// sent is consumed at once. It reports itself healthy throughout, as a wedged MassTransit bus can. A restart (stop,
+    /// then start) un-stalls it.
     /// </summary>
-    public class FakeBus : DispatchProxy
+    public class FakeBus : DispatchProxy, IBrokerReachability
     {
         private BusProbes probes = null!;
         public bool Stalled { get; set; }
-        public BusHealthStatus Health { get; set; } = BusHealthStatus.Healthy;
+        public bool Reachable { get; set; } = true;
         public int Stops { get; private set; }
         public int Starts { get; private set; }
         public int ProbesSent { get; private set; }
@@ -103,15 +118,14 @@ public class BusWatchdogTests
             return bus;
         }
 
+        public Task<bool> IsReachableAsync(CancellationToken ct) => Task.FromResult(Reachable);
+
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
             switch (method!.Name)
             {
                 case nameof(IBusControl.CheckHealth):
-                    var endpoints = new Dictionary<string, EndpointHealthResult>();
-                    return Health == BusHealthStatus.Healthy
-                        ? BusHealthResult.Healthy("connected", endpoints)
-                        : BusHealthResult.Unhealthy("not connected", new InvalidOperationException("broker unreachable"), endpoints);
+                    return BusHealthResult.Healthy("connected", new Dictionary<string, EndpointHealthResult>());
                 case nameof(IBusControl.StopAsync):
                     Stops++;
                     return Task.CompletedTask;

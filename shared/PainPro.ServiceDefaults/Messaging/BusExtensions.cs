@@ -32,12 +32,7 @@ public static partial class BusExtensions
         var probes = new BusProbes();
         builder.Services.AddMassTransit(x =>
         {
-            if (rabbitMq)
-                x.AddConsumer<BusProbeConsumer>().Endpoint(e =>
-                {
-                    e.Name = probes.Queue;
-                    e.Temporary = true;
-                });
+            if (rabbitMq) x.AddConsumer<BusProbeConsumer>().ExcludeFromConfigureEndpoints();
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var consumer in consumers)
                 x.AddConsumer(consumer.Type).Endpoint(e => e.Name = consumer.Queue);
@@ -58,6 +53,16 @@ public static partial class BusExtensions
                         cfg.PrefetchCount = options.Bus.PrefetchCount;
                         if (options.Bus.QuorumQueues) cfg.SetQuorumQueue();
                         Configure(cfg, options.Bus);
+                        // This process's own probe queue: gone with the process, never shared by replicas.
+                        cfg.ReceiveEndpoint(probes.Queue, e =>
+                        {
+                            e.AutoDelete = true;
+                            e.Durable = false;
+                            e.ConfigureConsumeTopology = false;
+                            e.ConfigureConsumer<BusProbeConsumer>(context);
+                            // Carries durable=false&autodelete=true: a plain queue: address would redeclare it durable and fail.
+                            probes.Address = e.InputAddress;
+                        });
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -74,6 +79,7 @@ public static partial class BusExtensions
         if (rabbitMq)
         {
             builder.Services.AddSingleton(probes);
+            builder.Services.AddSingleton<IBrokerReachability, TcpBrokerReachability>();
             builder.Services.AddSingleton<BusWatchdog>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<BusWatchdog>());
         }

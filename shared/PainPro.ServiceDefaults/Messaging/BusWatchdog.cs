@@ -18,6 +18,9 @@ public sealed class BusProbes
     /// <summary>This process's own probe queue: temporary, so replicas and restarts never share one.</summary>
     public string Queue { get; } = $"bus-probe-{Guid.NewGuid():N}";
 
+    /// <summary>The probe queue's address as the bus configured it (set when the bus is built).</summary>
+    public Uri? Address { get; internal set; }
+
     /// <summary>Sends a probe to this process's queue and waits for it to be consumed; false when it does not come back in time.</summary>
     public async Task<bool> RoundTripAsync(IBus bus, TimeSpan within, CancellationToken ct)
     {
@@ -27,7 +30,7 @@ public sealed class BusProbes
         deadline.CancelAfter(within);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{Queue}")).WaitAsync(deadline.Token);
+            var endpoint = await bus.GetSendEndpoint(Address ?? new Uri($"queue:{Queue}")).WaitAsync(deadline.Token);
             // A send stuck on a lost confirm must not outlive the probe: WaitAsync returns at the deadline either way.
             await endpoint.Send(probe, deadline.Token).WaitAsync(deadline.Token);
             await returned.Task.WaitAsync(deadline.Token);
@@ -59,16 +62,46 @@ public sealed class BusProbeConsumer(BusProbes probes) : IConsumer<BusProbe>
     }
 }
 
+/// <summary>Whether the broker accepts connections at all: the watchdog only judges the bus while it does.</summary>
+public interface IBrokerReachability
+{
+    Task<bool> IsReachableAsync(CancellationToken ct);
+}
+
+/// <summary>A TCP connect to the configured RabbitMQ host and port, bounded to a few seconds.</summary>
+internal sealed class TcpBrokerReachability(IOptions<PainProOptions> options) : IBrokerReachability
+{
+    public async Task<bool> IsReachableAsync(CancellationToken ct)
+    {
+        var uri = new Uri(options.Value.Bus.RabbitMqUri);
+        var port = uri.Port > 0 ? uri.Port : uri.Scheme == "amqps" ? 5671 : 5672;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(uri.Host, port, deadline.Token);
+            return true;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>
-/// Restarts the bus when RabbitMQ is reachable and the bus says it is connected, yet messages stopped moving: a probe
-/// sent to ourselves does not come back, or the outbox relay's batches go unconfirmed again and again. After a broker
-/// restart, MassTransit 8.4 on RabbitMQ.Client 7.x can be left like that — publishes waiting on confirms that never
-/// come, consumers that never resume — with nothing but a restart to cure it. The watchdog does that restart in
-/// process; if even that fails, <c>/health/live</c> fails so the orchestrator restarts the process.
+/// Restarts the bus when RabbitMQ accepts connections yet messages stopped moving: a probe sent to ourselves does not
+/// come back, or the outbox relay's batches go unconfirmed again and again. After a broker restart, or a channel the
+/// broker closed, MassTransit 8.4 on RabbitMQ.Client 7.x can be left like that — publishes waiting on confirms that
+/// never come, consumers that never resume — while its own health check may say anything; only a restart cures it.
+/// The watchdog does that restart in process; if even that fails, <c>/health/live</c> fails so the orchestrator
+/// restarts the process.
 /// </summary>
 public sealed class BusWatchdog(
     IBusControl bus,
     BusProbes probes,
+    IBrokerReachability broker,
     OutboxRelayStatus relay,
     IOptions<PainProOptions> options,
     ILogger<BusWatchdog> logger) : BackgroundService
@@ -107,14 +140,14 @@ public sealed class BusWatchdog(
         }
     }
 
-    /// <summary>One look: probe when the bus says it is healthy; restart it when messages are not moving.</summary>
+    /// <summary>One look: probe while the broker is reachable; restart the bus when messages are not moving.</summary>
     internal async Task CheckOnceAsync(CancellationToken ct)
     {
         var relayTimeouts = relay.Snapshot().Values.Select(e => e.ConsecutiveTimeouts).DefaultIfEmpty(0).Max();
-        if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        if (!await broker.IsReachableAsync(ct))
         {
-            // Connecting or the broker is down: MassTransit's own reconnect loop is at work; a probe would prove nothing,
-            // and relay timeouts while the broker is away are expected — only those while it looks healthy count.
+            // The broker is down: MassTransit's reconnect loop waits for it, a restart would not help, and relay
+            // timeouts now are expected — only those while the broker is reachable count.
             lostProbes = 0;
             relayTimeoutsCounted = relayTimeouts;
             return;
@@ -127,12 +160,14 @@ public sealed class BusWatchdog(
         if (await probes.RoundTripAsync(bus, timeout, ct))
         {
             lostProbes = 0;
+            GaveUp = null;
             if (!relayStuck) return;
         }
         else
         {
             lostProbes++;
-            logger.LogWarning("Bus probe did not come back within {Timeout} though the bus reports healthy ({Lost} in a row)", timeout, lostProbes);
+            logger.LogWarning("Bus probe did not come back within {Timeout} though RabbitMQ accepts connections ({Lost} in a row; bus reports {Health})",
+                timeout, lostProbes, bus.CheckHealth().Status);
             if (lostProbes < LostProbesBeforeRestart && !relayStuck) return;
         }
 
@@ -143,7 +178,8 @@ public sealed class BusWatchdog(
         relayTimeoutsCounted = relayTimeouts;
     }
 
-    private async Task RestartAsync(string why, CancellationToken ct)
+    /// <summary>Stops and starts the bus: new connection, new channels, fresh send-endpoint caches.</summary>
+    public async Task RestartAsync(string why, CancellationToken ct)
     {
         logger.LogWarning("RabbitMQ is reachable but messages stopped moving ({Why}); restarting the bus", why);
         try
@@ -161,6 +197,7 @@ public sealed class BusWatchdog(
             Restarts++;
             lostProbes = 0;
             failedRestarts = 0;
+            GaveUp = null;
             logger.LogWarning("Bus restarted ({Restarts} so far); messages held back go out from the outbox and the queues", Restarts);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
