@@ -31,6 +31,10 @@ public sealed class PortalSystem : IAsyncDisposable
         var configuration = PainProTestHost.Configuration.Embedded(directory);
         configuration["PainPro:Portal:DemoPassword"] = Password;
         configuration["PainPro:Demo:Seed"] = demo ? "true" : "false";
+        // Test patients live in UTC: with the default 09:00–19:00 window a run in the evening would hold every text
+        // until the morning. The window's own behaviour is pinned by the Scheduling tests.
+        configuration["PainPro:Scheduling:SendWindowStart"] = "00:00";
+        configuration["PainPro:Scheduling:SendWindowEnd"] = "24:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
 
         var host = await PainProTestHost.StartAsync("allinone", configuration,
