@@ -90,7 +90,7 @@ public class BusWatchdogTests
 
     private static (BusWatchdog, FakeBus, OutboxRelayStatus) Create()
     {
-        var probes = new BusProbes();
+        var probes = new BusProbes { Address = new Uri("rabbitmq://localhost/bus-probe?durable=false&autodelete=true") };
         var bus = FakeBus.Create(probes);
         var relay = new OutboxRelayStatus(TimeProvider.System);
         var options = Options.Create(new PainProOptions { Bus = { ProbeTimeout = TimeSpan.FromMilliseconds(200) } });

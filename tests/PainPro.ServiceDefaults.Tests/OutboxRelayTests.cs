@@ -18,10 +18,8 @@ public class OutboxRelayTests
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
         await using var bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
-        var harness = bus.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var relay = new OutboxRelay([test.Db], harness.Bus, new OutboxSignal(), new OutboxRelayStatus(TimeProvider.System),
-            Options.Create(new PainProOptions { Database = { OutboxBatchSize = 2 } }), NullLogger<OutboxRelay>.Instance);
+        var harness = await StartHarnessAsync(bus);
+        var relay = Relay(test.Db, harness.Bus, new PainProOptions { Database = { OutboxBatchSize = 2 } });
 
         var enrollments = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
         await test.Db.InTransactionAsync(async s =>
@@ -44,11 +42,9 @@ public class OutboxRelayTests
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
         await using var bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
-        var harness = bus.GetRequiredService<ITestHarness>();
-        await harness.Start();
+        var harness = await StartHarnessAsync(bus);
         var broker = StallingBus.Wrap(harness.Bus);
-        var relay = new OutboxRelay([test.Db], broker, new OutboxSignal(), new OutboxRelayStatus(TimeProvider.System),
-            Options.Create(new PainProOptions { Bus = { PublishTimeout = TimeSpan.FromMilliseconds(300) } }), NullLogger<OutboxRelay>.Instance);
+        var relay = Relay(test.Db, broker, new PainProOptions { Bus = { PublishTimeout = TimeSpan.FromMilliseconds(300) } });
         var enrollment = Guid.NewGuid();
         await test.Db.InTransactionAsync(s => s.PublishAsync(new EnrollmentCancelled(enrollment, "procedure cancelled")));
 
@@ -62,6 +58,16 @@ public class OutboxRelayTests
         Assert.Single(harness.Published.Select<EnrollmentCancelled>(), p => p.Context.Message.EnrollmentId == enrollment);
         Assert.Equal(0, await test.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<int>(c, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")));
     }
+
+    private static async Task<ITestHarness> StartHarnessAsync(IServiceProvider bus)
+    {
+        var harness = bus.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return harness;
+    }
+
+    private static OutboxRelay Relay(ServiceDatabase db, IBus bus, PainProOptions options) =>
+        new([db], bus, new OutboxSignal(), new OutboxRelayStatus(TimeProvider.System), Options.Create(options), NullLogger<OutboxRelay>.Instance);
 
     /// <summary>A bus whose publishes, while stalled, never complete and ignore cancellation — as a lost publisher confirm does.</summary>
     public class StallingBus : System.Reflection.DispatchProxy

@@ -60,7 +60,6 @@ public static partial class BusExtensions
                             e.Durable = false;
                             e.ConfigureConsumeTopology = false;
                             e.ConfigureConsumer<BusProbeConsumer>(context);
-                            // Carries durable=false&autodelete=true: a plain queue: address would redeclare it durable and fail.
                             probes.Address = e.InputAddress;
                         });
                         cfg.ConfigureEndpoints(context);
@@ -73,15 +72,14 @@ public static partial class BusExtensions
         });
         builder.Services.AddSingleton<OutboxRelayStatus>();
         builder.Services.AddHostedService<OutboxRelay>();
-        builder.Services.AddHealthChecks()
-            .AddCheck<Health.OutboxHealthCheck>("outbox", tags: ["ready"])
-            .AddCheck<BusWatchdogHealthCheck>("bus-watchdog", tags: ["live"]);
+        var health = builder.Services.AddHealthChecks().AddCheck<Health.OutboxHealthCheck>("outbox", tags: ["ready"]);
         if (rabbitMq)
         {
             builder.Services.AddSingleton(probes);
             builder.Services.AddSingleton<IBrokerReachability, TcpBrokerReachability>();
             builder.Services.AddSingleton<BusWatchdog>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<BusWatchdog>());
+            health.AddCheck<BusWatchdogHealthCheck>("bus-watchdog", tags: ["live"]);
         }
         return builder;
     }

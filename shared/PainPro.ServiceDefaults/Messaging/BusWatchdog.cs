@@ -18,8 +18,12 @@ public sealed class BusProbes
     /// <summary>This process's own probe queue: temporary, so replicas and restarts never share one.</summary>
     public string Queue { get; } = $"bus-probe-{Guid.NewGuid():N}";
 
-    /// <summary>The probe queue's address as the bus configured it (set when the bus is built).</summary>
-    public Uri? Address { get; internal set; }
+    /// <summary>
+    /// The probe queue's address as the bus configured it (set when the bus is built). It carries
+    /// <c>durable=false&amp;autodelete=true</c>: a plain <c>queue:</c> address would redeclare the queue durable and the
+    /// broker would close the channel.
+    /// </summary>
+    public Uri Address { get; internal set; } = null!;
 
     /// <summary>Sends a probe to this process's queue and waits for it to be consumed; false when it does not come back in time.</summary>
     public async Task<bool> RoundTripAsync(IBus bus, TimeSpan within, CancellationToken ct)
@@ -30,7 +34,7 @@ public sealed class BusProbes
         deadline.CancelAfter(within);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(Address ?? new Uri($"queue:{Queue}")).WaitAsync(deadline.Token);
+            var endpoint = await bus.GetSendEndpoint(Address).WaitAsync(deadline.Token);
             // A send stuck on a lost confirm must not outlive the probe: WaitAsync returns at the deadline either way.
             await endpoint.Send(probe, deadline.Token).WaitAsync(deadline.Token);
             await returned.Task.WaitAsync(deadline.Token);
@@ -211,13 +215,10 @@ public sealed class BusWatchdog(
 }
 
 /// <summary>Liveness: fails only when the watchdog could not bring the bus back, so the orchestrator restarts the process.</summary>
-internal sealed class BusWatchdogHealthCheck(IServiceProvider services) : IHealthCheck
+internal sealed class BusWatchdogHealthCheck(BusWatchdog watchdog) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        var watchdog = services.GetService(typeof(BusWatchdog)) as BusWatchdog;
-        return Task.FromResult(watchdog?.GaveUp is { } why
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(watchdog.GaveUp is { } why
             ? HealthCheckResult.Unhealthy($"The bus cannot be brought back in process: {why}")
-            : HealthCheckResult.Healthy(watchdog is null ? "No watchdog (in-memory bus)" : $"Bus restarts so far: {watchdog.Restarts}"));
-    }
+            : HealthCheckResult.Healthy($"Bus restarts so far: {watchdog.Restarts}"));
 }
