@@ -1,7 +1,7 @@
 namespace PainPro.Contracts;
 
 // One assembly, one definition of each message: MassTransit matches messages by full type name.
-// Commands would be verb-noun; everything on the bus today is an event, so noun-verb past tense.
+// Events are noun-verb past tense; the one command (SendSmsReply) is verb-noun and has one consumer, in Messaging.
 
 public record EnrollmentCreated(
     Guid EnrollmentId,
@@ -78,3 +78,10 @@ public record PatientOptedIn(string Phone, string Keyword, DateTimeOffset At);
 public record ApiKeyIssued(string Name, string Sha256, DateTimeOffset At);
 
 public record ApiKeyRevoked(string Sha256, DateTimeOffset At);
+
+/// <summary>
+/// Command (Ingestion → Messaging): text <c>Body</c> to a patient who wrote to us — the answer a webhook could not give
+/// in its TwiML because the text was handled later (it came before its survey had opened). <c>To</c> is E.164;
+/// <c>ReplyId</c> makes it idempotent.
+/// </summary>
+public record SendSmsReply(Guid ReplyId, string To, string Body, string InReplyToMessageSid, DateTimeOffset RequestedAt);

@@ -7,6 +7,7 @@ using PainPro.Ingestion.Responses;
 using PainPro.Ingestion.Surveys;
 using PainPro.Instruments;
 using PainPro.ServiceDefaults.Data;
+using PainPro.Phones;
 
 namespace PainPro.Ingestion.Sms;
 
@@ -60,7 +61,7 @@ public sealed class SmsInbox(
     /// <summary>Returns the text to answer with.</summary>
     public async Task<string> ReceiveAsync(InboundSms sms, CancellationToken ct)
     {
-        var text = new TextRow(sms.MessageSid, PhoneNumbers.Normalize(sms.From) ?? sms.From, sms.Body, db.Clock.GetUtcNow());
+        var text = new TextRow(sms.MessageSid, PhoneNumber.Normalize(sms.From) ?? sms.From, sms.Body, db.Clock.GetUtcNow());
         try
         {
             // Stored and handled in one transaction: a handled text commits with its effects and its reply.

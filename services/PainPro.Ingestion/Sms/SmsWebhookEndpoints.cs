@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
 using PainPro.ServiceDefaults.Twilio;
+using PainPro.Phones;
 
 namespace PainPro.Ingestion.Sms;
 
@@ -38,7 +39,7 @@ public static class SmsWebhookEndpoints
         var from = form["From"].ToString();
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(sid) || sid.Length > 64) errors["MessageSid"] = ["A Twilio MessageSid is required."];
-        if (PhoneNumbers.Normalize(from) is null) errors["From"] = ["The sender's phone number is required."];
+        if (PhoneNumber.Normalize(from) is null) errors["From"] = ["The sender's phone number is required."];
         if (errors.Count > 0) return Results.ValidationProblem(errors);
 
         var reply = await inbox.ReceiveAsync(new InboundSms(sid.Trim(), from, form["Body"].ToString()), ct);

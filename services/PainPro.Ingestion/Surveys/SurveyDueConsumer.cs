@@ -4,6 +4,7 @@ using PainPro.Contracts;
 using PainPro.Ingestion.Sms;
 using PainPro.Instruments;
 using PainPro.ServiceDefaults.Data;
+using PainPro.Phones;
 
 namespace PainPro.Ingestion.Surveys;
 
@@ -56,7 +57,7 @@ public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger
             Items = SurveyRecord.Join(InstrumentCatalog.ItemsOf(instruments).Select(item => item.Code)),
             message.Channel,
             Locale = string.IsNullOrWhiteSpace(message.Locale) ? InstrumentCatalog.DefaultLocale : message.Locale,
-            Phone = PhoneNumbers.Normalize(message.Contact?.Phone),
+            Phone = PhoneNumber.Normalize(message.Contact?.Phone),
             TokenHash = hasToken ? SurveyLinks.Hash(message.LinkToken) : null,
             TokenProtected = hasToken ? links.Protect(message.LinkToken) : null,
             message.ExpiresAt,

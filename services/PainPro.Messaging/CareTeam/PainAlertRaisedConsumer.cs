@@ -3,6 +3,7 @@ using PainPro.Contracts;
 using PainPro.Messaging.Suppression;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.Phones;
 
 namespace PainPro.Messaging.CareTeam;
 
@@ -26,7 +27,7 @@ public static class CareTeamNotifications
         if (!alert.Escalated && AlertSeverities.Rank(alert.Severity) < AlertSeverities.Rank(careTeam.MinimumSeverity)) return 0;
 
         var recipients = careTeam.Emails.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => (Channel: Channels.Email, Address: e.Trim()))
-            .Concat(careTeam.Phones.Select(PhoneNumbers.Normalize).OfType<string>().Select(p => (Channel: Channels.Sms, Address: p)))
+            .Concat(careTeam.Phones.Select(p => PhoneNumber.Normalize(p)).OfType<string>().Select(p => (Channel: Channels.Sms, Address: p)))
             .Distinct();
         var now = session.Clock.GetUtcNow();
         var queued = 0;

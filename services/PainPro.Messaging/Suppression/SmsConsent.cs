@@ -1,5 +1,5 @@
-using System.Text;
 using PainPro.Contracts;
+using PainPro.Phones;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
@@ -25,28 +25,10 @@ public static class SmsConsent
             new { phone, optedOut, keyword, at });
 }
 
-/// <summary>Phone numbers as stored and compared: E.164 without formatting.</summary>
-public static class PhoneNumbers
-{
-    /// <summary>"+1 (555) 123-0001" → "+15551230001"; null when it cannot be a phone number.</summary>
-    public static string? Normalize(string? phone)
-    {
-        if (string.IsNullOrWhiteSpace(phone)) return null;
-        var digits = new StringBuilder(phone.Length);
-        foreach (var c in phone.Trim())
-        {
-            if (char.IsAsciiDigit(c) || (c == '+' && digits.Length == 0)) digits.Append(c);
-            else if (c is not (' ' or '-' or '(' or ')' or '.')) return null;
-        }
-        var count = digits.Length - (digits.Length > 0 && digits[0] == '+' ? 1 : 0);
-        return count is >= 6 and <= 15 ? digits.ToString() : null;
-    }
-}
-
 public sealed class PatientOptedOutConsumer(MessagingDb db) : InboxConsumer<PatientOptedOut>(db)
 {
     protected override Task HandleAsync(PatientOptedOut message, DbSession session, CancellationToken ct) =>
-        PhoneNumbers.Normalize(message.Phone) is { } phone
+        PhoneNumber.Normalize(message.Phone) is { } phone
             ? SmsConsent.RecordAsync(session, phone, optedOut: true, message.Keyword, message.At)
             : Task.CompletedTask;
 }
@@ -54,7 +36,7 @@ public sealed class PatientOptedOutConsumer(MessagingDb db) : InboxConsumer<Pati
 public sealed class PatientOptedInConsumer(MessagingDb db) : InboxConsumer<PatientOptedIn>(db)
 {
     protected override Task HandleAsync(PatientOptedIn message, DbSession session, CancellationToken ct) =>
-        PhoneNumbers.Normalize(message.Phone) is { } phone
+        PhoneNumber.Normalize(message.Phone) is { } phone
             ? SmsConsent.RecordAsync(session, phone, optedOut: false, message.Keyword, message.At)
             : Task.CompletedTask;
 }

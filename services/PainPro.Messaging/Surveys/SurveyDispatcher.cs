@@ -9,6 +9,7 @@ using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
+using PainPro.Phones;
 
 namespace PainPro.Messaging.Surveys;
 
@@ -128,7 +129,7 @@ public sealed class SurveyDispatcher(
         switch (due.Channel)
         {
             case Channels.Sms:
-                var phone = PhoneNumbers.Normalize(due.Contact.Phone);
+                var phone = PhoneNumber.Normalize(due.Contact.Phone);
                 if (phone is null) return new SendPlan(Channels.Sms, "", locale, link, Failure: DeliveryFailureReasons.NoContact);
                 return new SendPlan(Channels.Sms, phone, locale, link, SmsBody: templates.Sms(locale, kind, due.Contact.GivenName));
             case Channels.Email:

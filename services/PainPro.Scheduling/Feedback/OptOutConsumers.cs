@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PainPro.Contracts;
+using PainPro.Phones;
 using PainPro.Scheduling.Routing;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
@@ -48,5 +49,5 @@ internal static class SmsOptOut
     public static async Task<IReadOnlyList<ChannelRouting.PatientChannelRow>> SetAsync(DbSession session, string phone, bool optedOut) =>
         (await session.QueryAsync<ChannelRouting.PatientChannelRow>(
             $"UPDATE patients SET sms_opted_out = @optedOut, updated_at = @now WHERE phone = @phone RETURNING {ChannelRouting.PatientChannelColumns}",
-            new { optedOut, now = session.Clock.GetUtcNow(), phone = phone.Trim() })).ToList();
+            new { optedOut, now = session.Clock.GetUtcNow(), phone = PhoneNumber.Normalize(phone) ?? phone.Trim() })).ToList();
 }

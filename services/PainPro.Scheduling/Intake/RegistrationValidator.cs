@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using PainPro.Contracts;
+using PainPro.Phones;
 using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.Schedule;
 
@@ -18,9 +19,6 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
     public static readonly TimeSpan PerformedAtTolerance = TimeSpan.FromDays(365);
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
-    private static partial Regex E164();
 
     [GeneratedRegex(@"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", RegexOptions.IgnoreCase)]
     private static partial Regex LocaleTag();
@@ -51,9 +49,12 @@ public sealed partial class RegistrationValidator(ProtocolCatalog protocols, Fac
         var givenName = Required(errors, "patient.givenName", patient.GivenName, maxLength: 100);
         var familyName = Required(errors, "patient.familyName", patient.FamilyName, maxLength: 100);
 
-        var phone = Optional(errors, "patient.phone", patient.Phone, maxLength: 20);
-        if (phone is not null && !E164().IsMatch(phone))
-            errors.Add("patient.phone", $"'{phone}' is not an E.164 phone number: a '+', the country code and the number, digits only (e.g. +15551230001).");
+        var phone = Optional(errors, "patient.phone", patient.Phone, maxLength: 32);
+        if (phone is not null)
+        {
+            if (PhoneNumber.TryParse(phone, out var number)) phone = number.E164;
+            else errors.Add("patient.phone", $"'{phone}' is not a phone number that can take a text: write it with '+' and the country code (e.g. +15551230001; spaces, dots, dashes and brackets are fine).");
+        }
 
         var email = Optional(errors, "patient.email", patient.Email, maxLength: 254);
         if (email is not null && !IsEmail(email))

@@ -35,8 +35,20 @@ public class RegistrationValidatorTests
     }
 
     [Theory]
+    [InlineData("+1 (555) 123-0001")]
+    [InlineData("+1.555.123.0001")]
+    [InlineData(" +15551230001 ")]
+    public void A_phone_written_with_punctuation_is_stored_in_E164(string phone)
+    {
+        var result = Validator().Validate(Example with { Patient = Example.Patient! with { Phone = phone } });
+
+        Assert.Equal("+15551230001", Assert.IsType<Registration>(result.Registration).Phone);
+    }
+
+    [Theory]
     [InlineData("patient.phone", "5551230001")]
-    [InlineData("patient.phone", "+1 555 123 0001")]
+    [InlineData("patient.phone", "+1 555 123")]
+    [InlineData("patient.phone", "+1 555 123 0001 ext. 7")]
     [InlineData("patient.email", "ana@")]
     [InlineData("patient.timeZone", "Mars/Olympus_Mons")]
     [InlineData("procedure.type", "appendectomy")]

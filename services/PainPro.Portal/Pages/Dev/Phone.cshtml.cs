@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using PainPro.Phones;
 using PainPro.Portal.Clients;
 using PainPro.Portal.DevPhone;
 using PainPro.Portal.Web;
@@ -9,7 +9,7 @@ using PainPro.ServiceDefaults;
 namespace PainPro.Portal.Pages.Dev;
 
 /// <summary>Dev only: a patient's phone, to read the texts PainPro sent and answer them through the real webhook.</summary>
-public sealed partial class PhoneModel(PhoneSimulator phone, IOptions<PainProOptions> options, DisplayTime time) : PortalPageModel
+public sealed class PhoneModel(PhoneSimulator phone, IOptions<PainProOptions> options, DisplayTime time) : PortalPageModel
 {
     public const int MaxReplyLength = 1600;
 
@@ -22,26 +22,31 @@ public sealed partial class PhoneModel(PhoneSimulator phone, IOptions<PainProOpt
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!options.Value.Dev.Enabled) return NotFound();
-        if (!string.IsNullOrWhiteSpace(Number)) await LoadAsync(ct);
+        if (PhoneNumber.TryParse(Number, out var number))
+        {
+            Number = number.E164;
+            await LoadAsync(ct);
+        }
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!options.Value.Dev.Enabled) return NotFound();
-        if (!IsPhone(Number)) ModelState.AddModelError(nameof(Number), "Give the number in E.164 form, e.g. +15551230001.");
+        if (PhoneNumber.TryParse(Number, out var number)) Number = number.E164;
+        else ModelState.AddModelError(nameof(Number), "Give the number with '+' and its country code, e.g. +15551230001.");
         if (string.IsNullOrWhiteSpace(Reply)) ModelState.AddModelError(nameof(Reply), "Type the reply.");
         else if (Reply.Length > MaxReplyLength) ModelState.AddModelError(nameof(Reply), $"Keep it to {MaxReplyLength} characters.");
         if (!ModelState.IsValid)
         {
-            if (IsPhone(Number)) await LoadAsync(ct);
+            if (number is not null) await LoadAsync(ct);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
         try
         {
-            await phone.ReplyAsync(Number!.Trim(), Reply!, ct);
+            await phone.ReplyAsync(Number!, Reply!, ct);
         }
         catch (ServiceApiException ex)
         {
@@ -50,14 +55,9 @@ public sealed partial class PhoneModel(PhoneSimulator phone, IOptions<PainProOpt
             Response.StatusCode = StatusCodes.Status502BadGateway;
             return Page();
         }
-        return RedirectToPage(new { number = Number!.Trim() });
+        return RedirectToPage(new { number = Number! });
     }
 
     private Task LoadAsync(CancellationToken ct) =>
-        TryLoadAsync(async () => Messages = await phone.ConversationAsync(Number!.Trim(), ct));
-
-    private static bool IsPhone(string? number) => number is not null && E164().IsMatch(number.Trim());
-
-    [GeneratedRegex(@"^\+[1-9]\d{6,14}$")]
-    private static partial Regex E164();
+        TryLoadAsync(async () => Messages = await phone.ConversationAsync(Number!, ct));
 }
