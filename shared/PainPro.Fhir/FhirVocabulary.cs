@@ -62,7 +62,7 @@ public static class FhirVocabulary
         public const string ConsensusResponseClass = "consensus-response-class";
         public const string PainAlert = "pain-alert";
 
-        /// <summary>An MSTS item's code: <c>msts.pain</c> becomes <c>msts-pain</c>.</summary>
-        public static string Item(string itemCode) => itemCode.Replace('.', '-');
+        /// <summary>An item's code: <c>analgesic</c> is <c>analgesic-change</c>, <c>msts.pain</c> becomes <c>msts-pain</c>.</summary>
+        public static string Item(string itemCode) => itemCode == "analgesic" ? AnalgesicChange : itemCode.Replace('.', '-');
     }
 }

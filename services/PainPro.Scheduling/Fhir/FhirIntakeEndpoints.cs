@@ -26,7 +26,6 @@ public static class FhirIntakeEndpoints
     public static void MapFhirIntake(this IEndpointRouteBuilder app) =>
         app.MapPost(Path, TransactionAsync)
             .RequireAuthorization(PainProAuth.IntegrationPolicy)
-            .Accepts<string>(FhirJson.MediaType)
             .Produces<string>(StatusCodes.Status200OK, FhirJson.MediaType)
             .WithTags("fhir");
 

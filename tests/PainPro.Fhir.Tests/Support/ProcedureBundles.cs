@@ -26,8 +26,10 @@ public static class ProcedureBundles
 
     public static string NewPhone() => "+1555" + Random.Shared.Next(1000000, 9999999);
 
+    /// <summary>A new patient and procedure; the time in whole seconds, as an EHR sends it.</summary>
     public static Spec New(DateTimeOffset performedAt) =>
-        new("FHIR-" + Guid.NewGuid().ToString("N")[..10], NewMrn(), NewPhone(), performedAt);
+        new("FHIR-" + Guid.NewGuid().ToString("N")[..10], NewMrn(), NewPhone(),
+            new DateTimeOffset(performedAt.UtcTicks - performedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero));
 
     public static Bundle Transaction(Spec spec)
     {
