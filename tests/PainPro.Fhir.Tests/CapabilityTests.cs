@@ -59,7 +59,7 @@ public sealed class CapabilityTests(CohortSystem system)
         Assert.Equal(response.Subject.Reference, "Patient/" + (await api.GetAsync($"/fhir/r4/{response.Subject.Reference}")).As<Patient>().Id);
         Assert.Equal(response.PartOf[0].Reference, "Procedure/" + (await api.GetAsync($"/fhir/r4/{response.PartOf[0].Reference}")).As<Procedure>().Id);
         Assert.NotEmpty((await api.GetAsync($"/fhir/r4/{response.Subject.Reference}/$everything")).As<Bundle>().Entry);
-        var transaction = await system.RegisterAsync(ProcedureBundles.New(DateTimeOffset.UtcNow.AddHours(-2)));
+        var transaction = await system.RegisterAsync(ProcedureBundles.New((await system.NowAsync()).AddHours(-2)));
         Assert.Equal(Bundle.BundleType.TransactionResponse, transaction.Type);
 
         // And nothing undeclared answers as if it worked.

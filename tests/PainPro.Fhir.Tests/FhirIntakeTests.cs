@@ -14,7 +14,7 @@ public sealed class FhirIntakeTests(CohortSystem system)
     [Fact]
     public async Task A_transaction_Bundle_enrolls_the_patient_as_the_JSON_request_with_the_same_details_would()
     {
-        var spec = ProcedureBundles.New(DateTimeOffset.UtcNow.AddHours(-3)) with { Language = "es", BodySite = "humerus" };
+        var spec = ProcedureBundles.New((await system.NowAsync()).AddHours(-3)) with { Language = "es", BodySite = "humerus" };
         var response = await system.RegisterAsync(spec);
         Assert.Equal(["200 OK", "201 Created", "201 Created"], response.Entry.Select(e => e.Response!.Status));
         var enrollmentId = Guid.Parse(response.Entry[1].Response!.Location!["Procedure/".Length..]);
@@ -32,9 +32,27 @@ public sealed class FhirIntakeTests(CohortSystem system)
     }
 
     [Fact]
+    public async Task A_sites_own_procedure_and_body_site_codes_are_read_as_the_types_they_are_configured_to_mean()
+    {
+        var bundle = ProcedureBundles.Transaction(ProcedureBundles.New((await system.NowAsync()).AddHours(-3)));
+        var procedure = (Procedure)bundle.Entry[1].Resource!;
+        procedure.Code = new CodeableConcept(CohortSystem.SiteProcedureCodes, "KYPHO-T", "Kyphoplasty, thoracic");
+        procedure.BodySite = [new CodeableConcept(CohortSystem.SiteBodySites, "T-SPINE")];
+        var location = (await system.Api().PostAsync("/fhir/r4", bundle)).As<Bundle>().Entry[1].Response!.Location!;
+
+        var enrollment = await system.Api().Http.GetFromJsonAsync<JsonObject>($"/api/enrollments/{location["Procedure/".Length..]}");
+        Assert.Equal("kyphoplasty", enrollment!["procedure"]!["type"]!.GetValue<string>());
+        Assert.Equal("thoracic-spine", enrollment["procedure"]!["bodySite"]!.GetValue<string>());
+
+        procedure.Code = new CodeableConcept(CohortSystem.SiteProcedureCodes, "UNMAPPED");
+        var refused = await system.Api().PostAsync("/fhir/r4", bundle);
+        Assert.Contains(refused.As<OperationOutcome>().Issue, i => i.Expression.Contains("Procedure.code") && i.Diagnostics!.Contains("'UNMAPPED' is not a known procedure type"));
+    }
+
+    [Fact]
     public async Task The_same_Bundle_twice_gives_the_same_enrollment_and_a_changed_one_409_with_the_JSON_APIs_words()
     {
-        var spec = ProcedureBundles.New(DateTimeOffset.UtcNow.AddHours(-3));
+        var spec = ProcedureBundles.New((await system.NowAsync()).AddHours(-3));
         var first = await system.RegisterAsync(spec);
         var again = await system.RegisterAsync(spec);
         Assert.Equal(first.Entry[1].Response!.Location, again.Entry[1].Response!.Location);
@@ -52,7 +70,7 @@ public sealed class FhirIntakeTests(CohortSystem system)
     [Fact]
     public async Task Invalid_details_get_the_JSON_APIs_messages_at_FHIR_paths()
     {
-        var spec = ProcedureBundles.New(DateTimeOffset.UtcNow.AddDays(-400)) with { Phone = "555-1234", Type = "laser-surgery", TimeZone = "Mars/Olympus" };
+        var spec = ProcedureBundles.New((await system.NowAsync()).AddDays(-400)) with { Phone = "555-1234", Type = "laser-surgery", TimeZone = "Mars/Olympus" };
         var answer = await system.Api().PostAsync("/fhir/r4", ProcedureBundles.Transaction(spec));
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         var issues = answer.As<OperationOutcome>().Issue.Select(i => (Path: i.Expression.Single()!, Message: i.Diagnostics!)).ToList();
@@ -69,7 +87,7 @@ public sealed class FhirIntakeTests(CohortSystem system)
     [Fact]
     public async Task A_Procedure_not_done_or_entered_in_error_cancels_its_enrollment()
     {
-        var spec = ProcedureBundles.New(DateTimeOffset.UtcNow.AddDays(1)) with { Status = EventStatus.Preparation };
+        var spec = ProcedureBundles.New((await system.NowAsync()).AddDays(1)) with { Status = EventStatus.Preparation, BaselineVas = null };
         var created = await system.RegisterAsync(spec);
         var location = created.Entry[1].Response!.Location!;
 
@@ -82,7 +100,7 @@ public sealed class FhirIntakeTests(CohortSystem system)
         // Again, as entered in error: cancelling twice answers like the first time.
         await system.RegisterAsync(spec with { Status = EventStatus.EnteredInError });
 
-        var unknown = await system.Api().PostAsync("/fhir/r4", ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow) with { Status = EventStatus.NotDone }));
+        var unknown = await system.Api().PostAsync("/fhir/r4", ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync()) with { Status = EventStatus.NotDone }));
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         var otherPatient = await system.Api().PostAsync("/fhir/r4", ProcedureBundles.Transaction(spec with { Status = EventStatus.NotDone, Mrn = "000001" }));
         Assert.Equal(HttpStatusCode.Conflict, otherPatient.Status);
@@ -92,19 +110,19 @@ public sealed class FhirIntakeTests(CohortSystem system)
     public async Task What_is_not_a_transaction_of_Patient_and_Procedure_is_refused_and_says_why()
     {
         var api = system.Api();
-        var batch = ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow));
+        var batch = ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync()));
         batch.Type = Bundle.BundleType.Batch;
         await RefusedAsync(api.PostAsync("/fhir/r4", batch), HttpStatusCode.BadRequest, "Bundle.type");
 
-        var extra = ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow));
+        var extra = ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync()));
         extra.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:" + Guid.NewGuid(), Resource = new Organization { Name = "Main clinic" } });
         await RefusedAsync(api.PostAsync("/fhir/r4", extra), HttpStatusCode.BadRequest, "Bundle.entry[3].resource");
 
-        var stranger = ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow));
+        var stranger = ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync()));
         ((Procedure)stranger.Entry[1].Resource!).Subject = new ResourceReference("Patient/someone-else");
         await RefusedAsync(api.PostAsync("/fhir/r4", stranger), HttpStatusCode.BadRequest, "Procedure.subject");
 
-        var onHold = ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow) with { Status = EventStatus.OnHold });
+        var onHold = ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync()) with { Status = EventStatus.OnHold });
         await RefusedAsync(api.PostAsync("/fhir/r4", onHold), HttpStatusCode.BadRequest, "Procedure.status");
 
         await RefusedAsync(api.PostAsync("/fhir/r4", """{"resourceType":"Bundle","type":"transaction","bogus":1}"""), HttpStatusCode.BadRequest, null);

@@ -125,7 +125,7 @@ public sealed class FhirSearchTests(CohortSystem system)
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/fhir/r4/metadata")).Status);
         foreach (var path in new[] { "/fhir/r4/QuestionnaireResponse", "/fhir/r4/Observation", "/fhir/r4/Questionnaire", $"/fhir/r4/Patient/{Guid.NewGuid()}/$everything" })
             Assert.True((await anonymous.GetAsync(path)).Status == HttpStatusCode.Unauthorized, path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/fhir/r4", ProcedureBundles.Transaction(ProcedureBundles.New(DateTimeOffset.UtcNow)))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/fhir/r4", ProcedureBundles.Transaction(ProcedureBundles.New(await system.NowAsync())))).Status);
     }
 
     [Fact]

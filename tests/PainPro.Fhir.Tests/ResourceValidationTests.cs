@@ -49,7 +49,7 @@ public sealed class ResourceValidationTests(CohortSystem system, ITestOutputHelp
         returned.Add((await api.GetAsync("/fhir/r4/QuestionnaireResponse?subject=x")).As<OperationOutcome>());
         returned.Add((await api.GetAsync($"/fhir/r4/Patient/{Guid.NewGuid()}")).As<OperationOutcome>());
         returned.Add((await api.GetAsync("/fhir/r4/Encounter")).As<OperationOutcome>());
-        var conflict = ProcedureBundles.New(DateTimeOffset.UtcNow.AddDays(-1));
+        var conflict = ProcedureBundles.New((await system.NowAsync()).AddDays(-1));
         await system.RegisterAsync(conflict);
         returned.Add((await api.PostAsync("/fhir/r4", ProcedureBundles.Transaction(conflict with { BodySite = "tibia" }))).As<OperationOutcome>());
         returned.Add((await api.PostAsync("/fhir/r4", ProcedureBundles.Transaction(conflict with { ExternalId = "X2", Phone = "555" }))).As<OperationOutcome>());
@@ -114,7 +114,7 @@ public sealed class ResourceValidationTests(CohortSystem system, ITestOutputHelp
     /// <summary>A patient registered by FHIR texts a pain score for day 3 and nothing more; the window closes. Returns the survey id.</summary>
     private async Task<string> LeaveOneSurveyPartAnsweredAsync(List<Resource> returned)
     {
-        var spec = ProcedureBundles.New(DateTimeOffset.UtcNow.AddDays(-3).AddHours(-1)) with { Language = "es" };
+        var spec = ProcedureBundles.New((await system.NowAsync()).AddDays(-3).AddHours(-1)) with { Language = "es" };
         returned.Add(await system.RegisterAsync(spec));
         await system.Host.TextAsync(spec.Phone, "7");
         await system.Host.AdvanceClockAsync("P3D");

@@ -14,7 +14,8 @@ namespace PainPro.Ingestion.Fhir;
 /// while answers keep arriving), reads by id and the Patient <c>$everything</c> export. Every view of patient data is
 /// audited like the JSON API's, one row per enrollment shown.
 /// </summary>
-public sealed class FhirApi(IngestionDb db, ResultResources resources, IOptions<FhirOptions> fhirOptions, IOptions<PainProOptions> painPro)
+public sealed class FhirApi(
+    IngestionDb db, ResultResources resources, IOptions<FhirOptions> fhirOptions, IOptions<PainProOptions> painPro, TimeProvider clock)
 {
     public const string ViewedFhir = "viewed-fhir";
 
@@ -231,7 +232,7 @@ public sealed class FhirApi(IngestionDb db, ResultResources resources, IOptions<
 
     private Bundle Searchset(HttpContext http, PageCursor? next, IEnumerable<Resource> found)
     {
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = DateTimeOffset.UtcNow };
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = clock.GetUtcNow() };
         var path = BaseUrl + http.Request.Path.Value![FhirApiEndpoints.Base.Length..];
         bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = path + http.Request.QueryString });
         if (next is not null)

@@ -15,6 +15,9 @@ public sealed class CohortSystem : IAsyncLifetime
     /// <summary>Enough patients that the fixed seed covers every shape (the tests assert that it does).</summary>
     public const int Patients = 70;
 
+    public const string SiteProcedureCodes = "https://ehr.example/procedure-codes";
+    public const string SiteBodySites = "https://ehr.example/body-sites";
+
     private readonly string directory = Path.Combine(Path.GetTempPath(), "painpro-fhir-tests", Guid.NewGuid().ToString("N"));
 
     public PainProTestHost Host { get; private set; } = null!;
@@ -34,6 +37,13 @@ public sealed class CohortSystem : IAsyncLifetime
         configuration["PainPro:Scheduling:SendWindowStart"] = "00:00";
         configuration["PainPro:Scheduling:SendWindowEnd"] = "24:00";
         configuration["PainPro:Fhir:PageSize"] = "20";
+        // A site's own codes, as an EHR that codes procedures and sites its way would configure them.
+        configuration["PainPro:Fhir:ProcedureCodes:0:System"] = SiteProcedureCodes;
+        configuration["PainPro:Fhir:ProcedureCodes:0:Code"] = "KYPHO-T";
+        configuration["PainPro:Fhir:ProcedureCodes:0:Type"] = "kyphoplasty";
+        configuration["PainPro:Fhir:BodySiteCodes:0:System"] = SiteBodySites;
+        configuration["PainPro:Fhir:BodySiteCodes:0:Code"] = "T-SPINE";
+        configuration["PainPro:Fhir:BodySiteCodes:0:Site"] = "thoracic-spine";
         Host = await PainProTestHost.StartAsync("allinone", configuration,
             add: builder =>
             {
@@ -84,6 +94,14 @@ public static class CohortActions
         }, twiml => !Instruments.InstrumentCatalog.SupportedLocales.Any(l =>
             twiml.Contains(System.Security.SecurityElement.Escape(Instruments.InstrumentTexts.NoOpenSurvey(l).Trim())[..40], StringComparison.Ordinal)),
             $"Ingestion to take the text '{body}'");
+
+    /// <summary>The system's dev clock: tests that moved it leave it ahead of the real time.</summary>
+    public static async Task<DateTimeOffset> NowAsync(this CohortSystem system)
+    {
+        using var client = system.Host.CreateClient();
+        return (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(client, "/dev/clock"))!["now"]!
+            .GetValue<DateTimeOffset>();
+    }
 
     public static async Task AdvanceClockAsync(this PainProTestHost host, string by)
     {
