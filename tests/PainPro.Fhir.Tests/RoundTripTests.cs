@@ -87,6 +87,13 @@ public sealed class RoundTripTests : IAsyncLifetime
         Assert.Equal($"QuestionnaireResponse/{response.Id}", pain.DerivedFrom.Single().Reference);
         Assert.Equal(spec.Mrn, pain.Subject!.Identifier!.Value);
 
+        // The same searches page and filter on PostgreSQL as on SQLite: one Observation per page, by date and update time.
+        var (paged, pages) = await results.SearchAllAsync($"/fhir/r4/Observation?patient.identifier={patient}&date=ge2000-01-01&_count=1");
+        Assert.Equal(["72514-3", "consensus-response-class"], paged.Cast<Observation>().Select(o => o.Code!.Coding[0].Code));
+        Assert.Equal(2, pages.Count);
+        Assert.Single((await results.SearchAllAsync($"/fhir/r4/QuestionnaireResponse?patient.identifier={patient}&_lastUpdated=gt2000-01")).Resources);
+        Assert.Empty((await results.SearchAllAsync($"/fhir/r4/QuestionnaireResponse?patient.identifier={patient}&_lastUpdated=lt2000")).Resources);
+
         // Pain up 2 from the clinic baseline of 6 with analgesics the same: progression, and a pain-progression alert.
         var everything = (await results.GetAsync($"/fhir/r4/{response.Subject!.Reference}/$everything")).As<Bundle>();
         var resources = everything.Entry.Select(e => e.Resource!).ToList();
