@@ -175,10 +175,10 @@ public sealed class FhirApi(
             var enrollments = await FhirQueries.EnrollmentsOfPatientAsync(session, patientId);
             if (enrollments.Count == 0) return NotFound("Patient", id);
             var query = new ResultQuery();
-            query.Where($"s.patient_id = {query.Parameter(patientId)}");
+            query.Where(session.Dialect.InGuids("s.enrollment_id", enrollments.Select(e => e.Id)));
             var surveys = await FhirQueries.ResultsAsync(session, query, "Effective", EverythingLimit);
             var answers = await FhirQueries.AnswersAsync(session, surveys.Select(s => s.Id));
-            var alerts = await FhirQueries.AlertsOfPatientAsync(session, patientId);
+            var alerts = await FhirQueries.AlertsAsync(session, enrollments.Select(e => e.Id));
 
             var everything = new List<Resource> { resources.Patient(patientId, enrollments.Select(e => e.Mrn).LastOrDefault(m => m is not null)) };
             everything.AddRange(enrollments.Select(resources.Procedure));

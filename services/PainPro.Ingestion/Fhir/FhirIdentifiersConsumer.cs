@@ -13,9 +13,8 @@ public sealed class FhirIdentifiersConsumer(IngestionDb db) : InboxConsumer<Enro
 {
     protected override Task HandleAsync(EnrollmentCreated message, DbSession session, CancellationToken ct) =>
         session.ExecuteAsync("""
-            INSERT INTO fhir_identifiers (enrollment_id, patient_id, mrn, external_id)
-            VALUES (@EnrollmentId, @PatientId, @Mrn, @ExternalId)
-            ON CONFLICT (enrollment_id) DO UPDATE SET
-                patient_id = excluded.patient_id, mrn = excluded.mrn, external_id = excluded.external_id
-            """, new { message.EnrollmentId, message.PatientId, message.Mrn, message.ExternalId });
+            INSERT INTO fhir_identifiers (enrollment_id, mrn, external_id)
+            VALUES (@EnrollmentId, @Mrn, @ExternalId)
+            ON CONFLICT (enrollment_id) DO UPDATE SET mrn = excluded.mrn, external_id = excluded.external_id
+            """, new { message.EnrollmentId, message.Mrn, message.ExternalId });
 }

@@ -158,17 +158,17 @@ public static class FhirQueries
     public static async Task<IReadOnlyList<EnrollmentRow>> EnrollmentsOfPatientAsync(DbSession session, Guid patientId) =>
         [.. await session.QueryAsync<EnrollmentRow>($"{EnrollmentColumns} WHERE e.patient_id = @patientId ORDER BY e.performed_at, e.id", new { patientId })];
 
-    public static async Task<IReadOnlyList<AlertRow>> AlertsOfPatientAsync(DbSession session, Guid patientId) =>
+    public static async Task<IReadOnlyList<AlertRow>> AlertsAsync(DbSession session, IEnumerable<Guid> enrollmentIds) =>
         [.. await session.QueryAsync<AlertRow>(
-            """
+            $"""
             SELECT a.id AS Id, a.enrollment_id AS EnrollmentId, a.patient_id AS PatientId, a.survey_id AS SurveyId, a.rules AS Rules,
                    a.severity AS Severity, a.summary AS Summary, a.raised_at AS RaisedAt, a.updated_at AS UpdatedAt,
                    a.acknowledged_at AS AcknowledgedAt, a.acknowledged_by AS AcknowledgedBy, a.resolved_at AS ResolvedAt,
                    a.resolved_by AS ResolvedBy, a.outcome AS Outcome, a.resolution_note AS ResolutionNote, f.mrn AS Mrn
             FROM alerts a LEFT JOIN fhir_identifiers f ON f.enrollment_id = a.enrollment_id
-            WHERE a.patient_id = @patientId
+            WHERE {session.Dialect.InGuids("a.enrollment_id", enrollmentIds)}
             ORDER BY a.raised_at, a.id
-            """, new { patientId })];
+            """)];
 
     /// <summary>Every instrument list a stored survey uses (a configured protocol may use shapes beyond the standard four).</summary>
     public static async Task<IReadOnlyList<string>> InstrumentListsAsync(DbSession session) =>

@@ -3,9 +3,11 @@
 -- carried them have no row, and their resources reference Patient and Procedure by id only.
 CREATE TABLE fhir_identifiers (
     enrollment_id uuid PRIMARY KEY,
-    patient_id    uuid NOT NULL,
     mrn           text NULL,
     external_id   text NULL
 );
 CREATE INDEX ix_fhir_identifiers_mrn ON fhir_identifiers (mrn);
-CREATE INDEX ix_fhir_identifiers_patient ON fhir_identifiers (patient_id);
+
+-- Patient read and $everything find a patient's enrollments, then their surveys (ix_surveys_enrollment) and alerts.
+CREATE INDEX ix_fhir_enrollments_patient ON enrollments (patient_id);
+CREATE INDEX ix_fhir_alerts_enrollment ON alerts (enrollment_id);
