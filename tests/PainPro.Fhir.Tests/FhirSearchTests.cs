@@ -156,6 +156,36 @@ public sealed class FhirSearchTests(CohortSystem system)
     }
 
     [Fact]
+    public async Task Every_view_of_a_patients_results_is_audited_with_who_looked()
+    {
+        var api = system.Api();
+        var (responses, _) = await api.SearchAllAsync("/fhir/r4/QuestionnaireResponse?_count=1");
+        var response = (QuestionnaireResponse)responses[0];
+        var enrollmentId = response.PartOf[0].Reference!["Procedure/".Length..];
+        var before = await ViewsAsync(enrollmentId);
+
+        await api.GetAsync($"/fhir/r4/QuestionnaireResponse/{response.Id}");
+        await api.GetAsync($"/fhir/r4/{response.Subject!.Reference}/$everything");
+
+        var after = await ViewsAsync(enrollmentId);
+        Assert.Equal(["Patient $everything", "QuestionnaireResponse read"], after.Skip(before.Count).Select(v => v.Detail).Order());
+        Assert.All(after, v => Assert.Equal("dev", v.Actor)); // the dev API key's name
+    }
+
+    private async Task<List<(string Actor, string Detail)>> ViewsAsync(string enrollmentId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={system.IngestionDatabase};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT actor, detail FROM audit_log WHERE action = 'viewed-fhir' AND enrollment_id = $id ORDER BY at, id";
+        command.Parameters.AddWithValue("$id", enrollmentId);
+        var views = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) views.Add((reader.GetString(0), reader.GetString(1)));
+        return views;
+    }
+
+    [Fact]
     public async Task A_resource_read_by_id_is_the_one_the_search_returned()
     {
         var api = system.Api();

@@ -24,6 +24,9 @@ public sealed class CohortSystem : IAsyncLifetime
 
     public FhirHttp Api() => new(Host.CreateClient());
 
+    /// <summary>Ingestion's SQLite file, for what no API shows (the audit log).</summary>
+    public string IngestionDatabase => Path.Combine(directory, "ingestion.db");
+
     public FhirHttp Anonymous() => new(Host.CreateClient(withApiKey: false));
 
     public async Task InitializeAsync()
