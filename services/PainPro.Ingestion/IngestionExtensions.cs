@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PainPro.Ingestion.Alerts;
 using PainPro.Ingestion.Enrollments;
+using PainPro.Ingestion.Fhir;
 using PainPro.Ingestion.Http;
 using PainPro.Ingestion.Outcomes;
 using PainPro.Ingestion.Responses;
@@ -45,6 +46,7 @@ public static class IngestionExtensions
         builder.AddConsumer<EnrollmentRescheduledConsumer>(ServiceName);
         builder.AddConsumer<SurveyDueConsumer>(ServiceName);
         builder.AddConsumer<SurveyExpiredConsumer>(ServiceName);
+        builder.AddFhirApi();
         return builder;
     }
 
@@ -56,6 +58,7 @@ public static class IngestionExtensions
         app.MapAlertApi();
         app.MapResponseApi();
         app.MapOutcomesApi();
+        app.MapFhirApi();
         return app;
     }
 }

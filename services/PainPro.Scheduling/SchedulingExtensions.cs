@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PainPro.Scheduling.Dispatch;
 using PainPro.Scheduling.Enrollments;
 using PainPro.Scheduling.Feedback;
+using PainPro.Scheduling.Fhir;
 using PainPro.Scheduling.Intake;
 using PainPro.Scheduling.Patients;
 using PainPro.Scheduling.Protocols;
@@ -33,6 +34,7 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<EnrollmentRegistrar>();
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<EnrollmentChanges>();
+        builder.AddFhirIntake();
 
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
         builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
@@ -50,6 +52,7 @@ public static class SchedulingExtensions
         app.MapIntake();
         app.MapEnrollments();
         app.MapPatients();
+        app.MapFhirIntake();
         return app;
     }
 }

@@ -13,7 +13,9 @@ public record EnrollmentCreated(
     string? Surgeon,
     int? BaselineVas,
     DateTimeOffset? BaselineRecordedAt,
-    string? MrnLast4 = null);
+    string? MrnLast4 = null,
+    string? Mrn = null,
+    string? ExternalId = null);
 
 public record EnrollmentCancelled(Guid EnrollmentId, string Reason);
 

@@ -23,6 +23,9 @@ public sealed class IngressTests
     [InlineData("/api/alerts/0190b2a4-7c1e-7000-8000-000000000001/acknowledge", "ingestion")]
     [InlineData("/api/surveys/0190b2a4-7c1e-7000-8000-000000000001", "ingestion")]
     [InlineData("/api/outcomes/summary", "ingestion")]
+    [InlineData("/fhir/r4", "scheduling")]
+    [InlineData("/fhir/r4/metadata", "ingestion")]
+    [InlineData("/fhir/r4/Patient/0190b2a4-7c1e-7000-8000-000000000001/$everything", "ingestion")]
     public async Task Public_path_is_routed_to_the_service_that_serves_it(string path, string component)
     {
         var manifests = await HelmChart.RenderAsync(HelmChart.Production);

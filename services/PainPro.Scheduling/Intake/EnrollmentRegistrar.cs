@@ -16,7 +16,12 @@ public enum RegistrationResult
     Conflict,
 }
 
-public sealed record RegistrationOutcome(RegistrationResult Result, Guid EnrollmentId, Guid PatientId);
+public sealed record RegistrationOutcome(RegistrationResult Result, Guid EnrollmentId, Guid PatientId)
+{
+    /// <summary>Why a <see cref="RegistrationResult.Conflict"/> was refused, and what to do instead (every intake path says the same).</summary>
+    public string ConflictDetail(string externalId) =>
+        $"externalId '{externalId}' is already registered (enrollment {EnrollmentId}) with different details. Use PATCH /api/enrollments/{EnrollmentId} to change the procedure time, or a new externalId for a new procedure.";
+}
 
 /// <summary>Another transaction registered one of the same external ids between our check and our insert; run again.</summary>
 public sealed class ConcurrentRegistrationException()
@@ -31,6 +36,13 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols)
 {
     public async Task<RegistrationOutcome> RegisterAsync(DbSession session, Registration registration) =>
         (await RegisterAsync(session, [registration]))[0];
+
+    /// <summary>One registration in its own transaction. Lost a race with the same external id: the winner is committed, so it answers as a repeat.</summary>
+    public async Task<RegistrationOutcome> RegisterAsync(SchedulingDb db, Registration registration, CancellationToken ct)
+    {
+        try { return await db.InTransactionAsync(session => RegisterAsync(session, registration), ct); }
+        catch (ConcurrentRegistrationException) { return await db.InTransactionAsync(session => RegisterAsync(session, registration), ct); }
+    }
 
     /// <summary>Registers each in order; a later row repeating an earlier external id is its duplicate (or conflict).</summary>
     public async Task<IReadOnlyList<RegistrationOutcome>> RegisterAsync(DbSession session, IReadOnlyList<Registration> registrations)
@@ -64,7 +76,7 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols)
                 var r = f.Registration;
                 await session.PublishAsync(new EnrollmentCreated(
                     f.EnrollmentId, patientIds[r.Mrn], r.ProcedureType, r.BodySite, r.PerformedAt, r.Facility, r.Surgeon,
-                    r.BaselineVas, r.BaselineRecordedAt, r.MrnLast4));
+                    r.BaselineVas, r.BaselineRecordedAt, r.MrnLast4, r.Mrn, r.ExternalId));
             }
             // A returning patient may be opted out, failed or have new contact details, and one registered twice in this
             // batch may have changed preference in between: put all their open surveys right. Any other new patient's

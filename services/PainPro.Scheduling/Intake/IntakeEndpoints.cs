@@ -56,18 +56,11 @@ public static class IntakeEndpoints
         var validation = validator.Validate(body);
         if (validation.Registration is not { } registration) return Results.ValidationProblem(validation.Errors!);
 
-        RegistrationOutcome outcome;
-        try { outcome = await db.InTransactionAsync(session => registrar.RegisterAsync(session, registration), ct); }
-        catch (ConcurrentRegistrationException)
-        {
-            // Lost a race with the same external id: the winner is committed now, so this run answers as a repeat.
-            outcome = await db.InTransactionAsync(session => registrar.RegisterAsync(session, registration), ct);
-        }
-
+        var outcome = await registrar.RegisterAsync(db, registration, ct);
         if (outcome.Result == RegistrationResult.Conflict)
             return Results.Problem(
                 title: "External id already registered",
-                detail: $"externalId '{registration.ExternalId}' is already registered (enrollment {outcome.EnrollmentId}) with different details. Use PATCH /api/enrollments/{outcome.EnrollmentId} to change the procedure time, or a new externalId for a new procedure.",
+                detail: outcome.ConflictDetail(registration.ExternalId),
                 statusCode: StatusCodes.Status409Conflict);
 
         var view = await db.ReadAsync(c => EnrollmentQueries.GetAsync(c, outcome.EnrollmentId), ct);

@@ -164,7 +164,7 @@ public static class HostingExtensions
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         var path = ctx.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/dev"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/dev"))
         {
             ctx.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -1,0 +1,1 @@
+global using Task = System.Threading.Tasks.Task;
