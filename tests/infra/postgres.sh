@@ -7,6 +7,13 @@
 #   postgres.sh status    exit 0 when it accepts connections
 set -euo pipefail
 
+# The servers started here outlive this script: they must not inherit its open files (a caller's lock file, a
+# pipe a CI runner waits on), or they would hold them for as long as they run.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
+done
+
 PORT=5432
 ROLE=painpro
 

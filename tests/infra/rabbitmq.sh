@@ -9,6 +9,13 @@
 #   rabbitmq.sh shutdown   stop the whole node
 set -euo pipefail
 
+# The servers started here outlive this script: they must not inherit its open files (a caller's lock file, a
+# pipe a CI runner waits on), or they would hold them for as long as they run.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
+done
+
 HOST=127.0.0.1
 PORT=5672
 ENV_FILE=/etc/rabbitmq/rabbitmq-env.conf
