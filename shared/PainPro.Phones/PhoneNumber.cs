@@ -11,7 +11,8 @@ namespace PainPro.Phones;
 /// Parsed with libphonenumber and accepted when it is a <em>possible</em> number (right length for its country).
 /// <c>IsValidNumber</c> is deliberately not asked: it refuses the reserved 555 numbers used in tests and demos, and
 /// a number's validity changes as numbering plans do; the provider has the last word. A number with an extension
-/// cannot receive a text and is refused.
+/// cannot receive a text and is refused, and so is anything but digits, a plus sign and the usual
+/// punctuation between groups.
 /// </remarks>
 public sealed record PhoneNumber
 {
@@ -34,9 +35,12 @@ public sealed record PhoneNumber
     {
         number = null;
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxInputLength) return false;
+        var written = text.Trim();
+        if (written.StartsWith("tel:", StringComparison.OrdinalIgnoreCase)) written = written[4..];
+        if (!IsWrittenLikeAPhoneNumber(written)) return false;
         try
         {
-            var parsed = Util.Parse(text.Trim(), string.IsNullOrWhiteSpace(defaultRegion) ? "ZZ" : defaultRegion.Trim().ToUpperInvariant());
+            var parsed = Util.Parse(written, string.IsNullOrWhiteSpace(defaultRegion) ? "ZZ" : defaultRegion.Trim().ToUpperInvariant());
             if (parsed.HasExtension || !Util.IsPossibleNumber(parsed)) return false;
             number = new PhoneNumber(Util.Format(parsed, PhoneNumberFormat.E164));
             return true;
@@ -45,6 +49,19 @@ public sealed record PhoneNumber
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Digits (any script), a plus sign and the punctuation people put between groups — nothing else. libphonenumber
+    /// reads letters as a vanity number ("1-800-FLOWERS") and a trailing "x" as an empty extension; a patient's
+    /// phone is neither, and a typo must be refused, not dialled.
+    /// </summary>
+    private static bool IsWrittenLikeAPhoneNumber(string written)
+    {
+        foreach (var c in written)
+            if (!(char.IsDigit(c) || char.IsWhiteSpace(c) || c is '+' or '＋' or '-' or '.' or '(' or ')' or '/'))
+                return false;
+        return true;
     }
 
     /// <inheritdoc cref="TryParse(string?, string?, out PhoneNumber?)"/>

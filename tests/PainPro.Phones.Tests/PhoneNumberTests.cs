@@ -50,6 +50,9 @@ public class PhoneNumberTests
     [InlineData("+3361234567890123", null)]     // too long
     [InlineData("+1 555 123 0001 ext. 5", null)] // an extension cannot take a text
     [InlineData("+15551230001x7", null)]
+    [InlineData("+15551230001x", null)]         // a typo, not an empty extension
+    [InlineData("+1-800-FLOWERS", null)]        // vanity letters are not a patient's phone
+    [InlineData("+1555123000l", null)]          // a letter l for a one
     [InlineData("+15551230001; DROP TABLE patients", null)]
     public void What_cannot_take_a_text_is_refused(string? text, string? region)
     {
