@@ -34,7 +34,7 @@ public sealed class SmsConversationTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_reply_after_the_enrollment_was_cancelled_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
+    public async Task A_reply_after_the_enrollment_was_cancelled_waits_then_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         var enrollment = Fixtures.Enrollment(baselineVas: 6);
@@ -44,14 +44,17 @@ public sealed class SmsConversationTests
 
         await h.ApplyAsync(new EnrollmentCancelled(enrollment.EnrollmentId, "procedure cancelled"));
         var reply = await h.TextAsync("+15551230001", "9");
+        await h.PassTheHoldAsync();
 
-        Assert.Equal(InstrumentTexts.NoOpenSurvey("en"), reply);
+        Assert.Null(reply);
+        var late = Assert.Single(await h.OutboxAsync<SendSmsReply>());
+        Assert.Equal(("+15551230001", InstrumentTexts.NoOpenSurvey("en")), (late.To, late.Body));
         Assert.Null((await h.SurveyAsync(due.SurveyId))!.Vas);
         Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once(string provider)
+    public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once_and_a_later_text_is_thanked_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         var enrollment = Fixtures.Enrollment(baselineVas: 8);
@@ -64,7 +67,8 @@ public sealed class SmsConversationTests
         var afterwards = await h.TextAsync("+15551230001", "2");
 
         Assert.Equal(InstrumentTexts.Thanks("es"), reply);
-        Assert.Equal(InstrumentTexts.NoOpenSurvey("es"), afterwards);
+        Assert.Equal(InstrumentTexts.Thanks("es"), afterwards); // nothing left to ask: the 2 answers nothing
+        Assert.Equal(2, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
         var completed = Assert.Single(await h.OutboxAsync<SurveyCompleted>());
         Assert.Equal((due.SurveyId, 3, AnalgesicChanges.Less, (int?)null), (completed.SurveyId, completed.Vas, completed.AnalgesicChange, completed.MstsTotal));
         var survey = await h.SurveyAsync(due.SurveyId);

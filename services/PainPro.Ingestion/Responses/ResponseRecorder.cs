@@ -16,43 +16,56 @@ public static class ResponseSources
 
 public sealed record Answer(string Item, int Value);
 
+/// <summary>An item whose current answer changed from <paramref name="From"/> to <paramref name="To"/>.</summary>
+public sealed record AnswerRevision(string Item, int From, int To);
+
 /// <summary>What recording answers left behind.</summary>
 /// <param name="Answers">Every current answer of the survey, by item code.</param>
-/// <param name="Changed">How many answers were new or replaced an earlier value.</param>
+/// <param name="Changed">How many answers became current: new, or revising an earlier value.</param>
 /// <param name="Completed">This call answered the last item and published <see cref="SurveyCompleted"/>.</param>
-public sealed record RecordedAnswers(IReadOnlyDictionary<string, int> Answers, int Changed, bool Completed);
+/// <param name="Revisions">The items whose current answer this call replaced, with both values.</param>
+public sealed record RecordedAnswers(IReadOnlyDictionary<string, int> Answers, int Changed, bool Completed, IReadOnlyList<AnswerRevision> Revisions)
+{
+    public static RecordedAnswers Unchanged(IReadOnlyDictionary<string, int> answers) => new(answers, 0, false, []);
+}
 
 /// <summary>
-/// The one path every answer takes, whatever the channel (text, form, staff): store or replace the answers
-/// (replacements audited), keep the survey's scores current, run the alert rules, and publish
-/// <see cref="SurveyCompleted"/> once when the last item is answered. Runs inside the caller's transaction.
+/// The one path every answer takes, whatever the channel (text, form, staff): store it as a new version of its item,
+/// keep the survey's scores on the current versions, run the alert rules (re-run them over the alert's evidence when
+/// an answer was revised), and publish <see cref="SurveyCompleted"/> once when the last item is answered. Runs inside
+/// the caller's transaction, after the caller locked the survey row, so answers to one survey are recorded one call
+/// after another.
 /// </summary>
+/// <remarks>
+/// Versions: an answer equal to the item's current one stores nothing (the same answer twice is not a revision);
+/// a different one is inserted and the current one gets <c>superseded_at</c>. An answer given <em>before</em> the
+/// current one (a text held until its survey opened, handled after a later form answer) is kept as an earlier,
+/// already superseded version: the latest answer the patient gave stays the one scored.
+/// </remarks>
 public sealed class ResponseRecorder(AlertBook alerts)
 {
-    private const string InsertResponse = """
-        INSERT INTO responses (survey_id, item, enrollment_id, value, source, answered_at, entered_by)
-        VALUES (@SurveyId, @Item, @EnrollmentId, @Value, @Source, @Now, @EnteredBy)
+    private const string InsertVersion = """
+        INSERT INTO responses (id, survey_id, item, enrollment_id, value, source, answered_at, entered_by, superseded_at)
+        VALUES (@Id, @SurveyId, @Item, @EnrollmentId, @Value, @Source, @AnsweredAt, @EnteredBy, @SupersededAt)
         """;
 
-    private const string ReplaceResponse = """
-        UPDATE responses SET value = @Value, source = @Source, answered_at = @Now, entered_by = @EnteredBy
-        WHERE survey_id = @SurveyId AND item = @Item
+    private const string Supersede = """
+        UPDATE responses SET superseded_at = @AnsweredAt
+        WHERE survey_id = @SurveyId AND item = @Item AND superseded_at IS NULL
         """;
 
-    private const string AuditChange = """
-        INSERT INTO response_changes (id, survey_id, item, old_value, new_value, source, changed_by, changed_at)
-        VALUES (@Id, @SurveyId, @Item, @OldValue, @Value, @Source, @EnteredBy, @Now)
+    private const string SelectCurrent = """
+        SELECT item AS Item, value AS Value, answered_at AS AnsweredAt FROM responses
+        WHERE survey_id = @surveyId AND superseded_at IS NULL
         """;
 
     /// <summary>
     /// Records <paramref name="answers"/> for <paramref name="survey"/>. The caller has checked each item belongs
     /// to the survey and each value is in range; this checks again and throws, because a bad answer here is a bug.
     /// </summary>
-    /// <param name="currentAnswers">
-    /// The survey's answers as the caller already read them in this transaction, after locking the survey; read here when not given.
-    /// </param>
+    /// <param name="answeredAt">When the patient gave the answers (a text's arrival); now when not given.</param>
     public async Task<RecordedAnswers> RecordAsync(DbSession session, SurveyRecord survey, IReadOnlyList<Answer> answers,
-        string source, string? enteredBy, IReadOnlyDictionary<string, int>? currentAnswers = null)
+        string source, string? enteredBy, DateTimeOffset? answeredAt = null)
     {
         var items = survey.ItemDefinitions.ToDictionary(item => item.Code);
         foreach (var answer in answers)
@@ -62,32 +75,61 @@ public sealed class ResponseRecorder(AlertBook alerts)
         }
 
         var now = session.Clock.GetUtcNow();
-        var current = currentAnswers is null ? await CurrentAnswersAsync(session, survey.Id) : new Dictionary<string, int>(currentAnswers);
+        var at = answeredAt is { } given && given < now ? given : now;
+        var stored = (await session.QueryAsync<CurrentAnswer>(SelectCurrent, new { surveyId = survey.Id })).ToDictionary(a => a.Item);
+        var current = stored.ToDictionary(a => a.Key, a => a.Value.Value);
         var changed = 0;
+        var revisions = new List<AnswerRevision>();
         foreach (var answer in answers)
         {
-            var row = new { SurveyId = survey.Id, answer.Item, survey.EnrollmentId, answer.Value, Source = source, Now = now, EnteredBy = enteredBy };
-            if (!current.TryGetValue(answer.Item, out var old))
+            var row = new
             {
-                await session.ExecuteAsync(InsertResponse, row);
-            }
-            else if (old != answer.Value)
+                Id = Guid.CreateVersion7(), SurveyId = survey.Id, answer.Item, survey.EnrollmentId, answer.Value, Source = source,
+                AnsweredAt = at, EnteredBy = enteredBy, SupersededAt = (DateTimeOffset?)null,
+            };
+            if (!stored.TryGetValue(answer.Item, out var previous))
             {
-                await session.ExecuteAsync(ReplaceResponse, row);
-                await session.ExecuteAsync(AuditChange, new { Id = Guid.CreateVersion7(), row.SurveyId, row.Item, OldValue = old, row.Value, row.Source, row.EnteredBy, row.Now });
+                await session.ExecuteAsync(InsertVersion, row);
             }
-            else continue;
+            else if (previous.Value == answer.Value)
+            {
+                continue;
+            }
+            else if (previous.AnsweredAt > at)
+            {
+                // Given before the current answer: on record as an earlier version, never current.
+                await session.ExecuteAsync(InsertVersion, row with { SupersededAt = previous.AnsweredAt });
+                continue;
+            }
+            else
+            {
+                await session.ExecuteAsync(Supersede, row);
+                await session.ExecuteAsync(InsertVersion, row);
+                revisions.Add(new AnswerRevision(answer.Item, previous.Value, answer.Value));
+            }
             current[answer.Item] = answer.Value;
+            stored[answer.Item] = new CurrentAnswer { Item = answer.Item, Value = answer.Value, AnsweredAt = at };
             changed++;
         }
-        if (changed == 0) return new RecordedAnswers(current, 0, false);
+        if (changed == 0) return RecordedAnswers.Unchanged(current);
 
         // A follow-up's consensus class needs the baseline and its alert rules the whole trajectory: one read serves both.
+        // A revised baseline moves every follow-up's findings, so it is re-read after the new baseline is written.
         var history = survey.IsFollowUp ? await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId) : null;
         var scores = await UpdateScoresAsync(session, survey, current, history?.Baseline);
         if (history is not null)
-            await alerts.EvaluateAsync(session, survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, scores.ConsensusClass,
-                history.With(new SurveyScores(survey.Id, survey.Timepoint, scores.Vas, scores.AnalgesicChange, scores.Msts?.Total)));
+        {
+            history = history.With(new SurveyScores(survey.Id, survey.Timepoint, scores.Vas, scores.AnalgesicChange, scores.Msts?.Total));
+            if (revisions.Count == 0)
+                await alerts.EvaluateAsync(session, survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, scores.ConsensusClass, history);
+            else
+                await alerts.ReviseAsync(session, survey, scores.ConsensusClass, history, new AnswerChange(survey.Timepoint, revisions, source, enteredBy));
+        }
+        else if (revisions.Count > 0)
+        {
+            await alerts.ReviseAsync(session, survey, scores.ConsensusClass, await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId),
+                new AnswerChange(survey.Timepoint, revisions, source, enteredBy));
+        }
 
         var completed = false;
         if (items.Keys.All(current.ContainsKey))
@@ -99,23 +141,23 @@ public sealed class ResponseRecorder(AlertBook alerts)
                 await session.PublishAsync(new SurveyCompleted(survey.Id, survey.EnrollmentId, survey.Timepoint, now,
                     scores.Vas, scores.AnalgesicChange, scores.Msts?.Total, scores.Msts?.Percent));
         }
-        return new RecordedAnswers(current, changed, completed);
+        return new RecordedAnswers(current, changed, completed, revisions);
     }
 
+    /// <summary>The survey's current answers, by item.</summary>
     public static async Task<Dictionary<string, int>> CurrentAnswersAsync(DbSession session, Guid surveyId) =>
-        (await session.QueryAsync<ItemValue>(
-            "SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @surveyId", new { surveyId }))
-        .ToDictionary(r => r.Item, r => r.Value);
+        (await session.QueryAsync<CurrentAnswer>(SelectCurrent, new { surveyId })).ToDictionary(r => r.Item, r => r.Value);
 
-    private sealed record ItemValue
+    private sealed record CurrentAnswer
     {
         public string Item { get; init; } = "";
         public int Value { get; init; }
+        public DateTimeOffset AnsweredAt { get; init; }
     }
 
     private sealed record Scores(int? Vas, string? AnalgesicChange, MstsScore? Msts, string? ConsensusClass);
 
-    /// <summary>Keeps the survey's scores beside its answers, and a surveyed baseline on the enrollment.</summary>
+    /// <summary>Keeps the survey's scores beside its current answers, and a surveyed baseline on the enrollment.</summary>
     /// <param name="baseline">The enrollment's baseline, for a follow-up survey's consensus class.</param>
     private static async Task<Scores> UpdateScoresAsync(DbSession session, SurveyRecord survey, Dictionary<string, int> answers, int? baseline)
     {
