@@ -196,6 +196,33 @@ public sealed class SmsConversationTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_texts_racing_for_one_survey_answer_one_item_each_the_second_seeing_the_first(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var surveys = new List<(SurveyDue Due, string Phone)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var enrollment = Fixtures.Enrollment(baselineVas: 6);
+            await h.ApplyAsync(enrollment);
+            var phone = $"+1555444{i:D4}";
+            var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: phone);
+            await h.ApplyAsync(due);
+            surveys.Add((due, phone));
+        }
+
+        // "2" and "3" both answer either item: read against a stale survey, the second would revise VAS instead.
+        await Task.WhenAll(surveys.SelectMany(s => new[] { "2", "3" }.Select(body => Task.Run(() => h.TextAsync(s.Phone, body)))));
+
+        foreach (var (due, _) in surveys)
+        {
+            var versions = await h.VersionsAsync(due.SurveyId);
+            Assert.Equal(["analgesic", "vas"], versions.Select(v => v.Item).Order());
+            Assert.All(versions, v => Assert.Null(v.SupersededAt));
+            Assert.Equal("completed", (await h.SurveyAsync(due.SurveyId))!.Status);
+        }
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Msts_is_left_to_the_web_form_whose_link_closes_the_text_conversation(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

@@ -64,8 +64,12 @@ public sealed class ResponseRecorder(AlertBook alerts)
     /// to the survey and each value is in range; this checks again and throws, because a bad answer here is a bug.
     /// </summary>
     /// <param name="answeredAt">When the patient gave the answers (a text's arrival); now when not given.</param>
+    /// <param name="currentAnswers">
+    /// The survey's current answers as the caller already read them in this transaction, after locking the survey; read
+    /// here when not given. (A text's turn has them from the lock: the common answer then costs no extra read.)
+    /// </param>
     public async Task<RecordedAnswers> RecordAsync(DbSession session, SurveyRecord survey, IReadOnlyList<Answer> answers,
-        string source, string? enteredBy, DateTimeOffset? answeredAt = null)
+        string source, string? enteredBy, DateTimeOffset? answeredAt = null, IReadOnlyDictionary<string, int>? currentAnswers = null)
     {
         var items = survey.ItemDefinitions.ToDictionary(item => item.Code);
         foreach (var answer in answers)
@@ -76,8 +80,10 @@ public sealed class ResponseRecorder(AlertBook alerts)
 
         var now = session.Clock.GetUtcNow();
         var at = answeredAt is { } given && given < now ? given : now;
-        var stored = (await session.QueryAsync<CurrentAnswer>(SelectCurrent, new { surveyId = survey.Id })).ToDictionary(a => a.Item);
-        var current = stored.ToDictionary(a => a.Key, a => a.Value.Value);
+        var stored = currentAnswers is null
+            ? (await session.QueryAsync<CurrentAnswer>(SelectCurrent, new { surveyId = survey.Id })).ToDictionary(a => a.Item)
+            : null;
+        var current = stored?.ToDictionary(a => a.Key, a => a.Value.Value) ?? new Dictionary<string, int>(currentAnswers!);
         var changed = 0;
         var revisions = new List<AnswerRevision>();
         foreach (var answer in answers)
@@ -87,28 +93,28 @@ public sealed class ResponseRecorder(AlertBook alerts)
                 Id = Guid.CreateVersion7(), SurveyId = survey.Id, answer.Item, survey.EnrollmentId, answer.Value, Source = source,
                 AnsweredAt = at, EnteredBy = enteredBy, SupersededAt = (DateTimeOffset?)null,
             };
-            if (!stored.TryGetValue(answer.Item, out var previous))
+            if (!current.TryGetValue(answer.Item, out var previous))
             {
                 await session.ExecuteAsync(InsertVersion, row);
             }
-            else if (previous.Value == answer.Value)
+            else if (previous == answer.Value)
             {
                 continue;
             }
-            else if (previous.AnsweredAt > at)
+            else if (await AnsweredAtAsync(session, survey.Id, answer.Item, stored) is var previousAt && previousAt > at)
             {
                 // Given before the current answer: on record as an earlier version, never current.
-                await session.ExecuteAsync(InsertVersion, row with { SupersededAt = previous.AnsweredAt });
+                await session.ExecuteAsync(InsertVersion, row with { SupersededAt = (DateTimeOffset?)previousAt });
                 continue;
             }
             else
             {
                 await session.ExecuteAsync(Supersede, row);
                 await session.ExecuteAsync(InsertVersion, row);
-                revisions.Add(new AnswerRevision(answer.Item, previous.Value, answer.Value));
+                revisions.Add(new AnswerRevision(answer.Item, previous, answer.Value));
             }
             current[answer.Item] = answer.Value;
-            stored[answer.Item] = new CurrentAnswer { Item = answer.Item, Value = answer.Value, AnsweredAt = at };
+            if (stored is not null) stored[answer.Item] = new CurrentAnswer { Item = answer.Item, Value = answer.Value, AnsweredAt = at };
             changed++;
         }
         if (changed == 0) return RecordedAnswers.Unchanged(current);
@@ -143,6 +149,13 @@ public sealed class ResponseRecorder(AlertBook alerts)
         }
         return new RecordedAnswers(current, changed, completed, revisions);
     }
+
+    /// <summary>When the item's current answer was given: from <paramref name="known"/> when read already, else read now.</summary>
+    private static async Task<DateTimeOffset> AnsweredAtAsync(DbSession session, Guid surveyId, string item, Dictionary<string, CurrentAnswer>? known) =>
+        known is not null && known.TryGetValue(item, out var answer)
+            ? answer.AnsweredAt
+            : await session.ExecuteScalarAsync<DateTimeOffset>(
+                "SELECT answered_at FROM responses WHERE survey_id = @surveyId AND item = @item AND superseded_at IS NULL", new { surveyId, item });
 
     /// <summary>The survey's current answers, by item.</summary>
     public static async Task<Dictionary<string, int>> CurrentAnswersAsync(DbSession session, Guid surveyId) =>

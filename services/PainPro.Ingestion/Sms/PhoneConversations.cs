@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,21 +66,26 @@ public sealed class PhoneConversations(
     IOptionsMonitor<IngestionOptions> options,
     ILogger<PhoneConversations> logger)
 {
+    /// <summary>The newest survey the phone may answer by text (open, or completed with its window still open).</summary>
+    private const string NewestSurvey = """
+        SELECT id FROM surveys WHERE phone = @phone AND status IN ('open', 'completed') AND expires_at > @now
+        ORDER BY opened_at DESC, id DESC LIMIT 1
+        """;
+
     /// <summary>
-    /// The newest survey the phone may answer by text (open, or completed with its window still open: a reply may revise
-    /// a form's answer), locked for this transaction, with its current answers and the items answered by text so far
-    /// (<c>item=value,…</c> and <c>item,…</c>, read after the lock). Two texts racing for one survey are handled one
-    /// after another, the second seeing the first one's answer.
+    /// Two statements, one round trip: lock the phone's newest survey for this transaction (a reply may revise a form's
+    /// answer, so a completed survey in its window counts), then read its answers, every version with its source. The
+    /// answers must be read by a statement of their own: under PostgreSQL's READ COMMITTED a statement that waited for
+    /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
+    /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
     /// </summary>
     private static readonly string LockNewestSurvey = $"""
         UPDATE surveys SET last_activity_at = @now
-        WHERE id = (SELECT id FROM surveys WHERE phone = @phone AND status IN ('open', 'completed') AND expires_at > @now
-                    ORDER BY opened_at DESC, id DESC LIMIT 1)
-          AND status IN ('open', 'completed')
-        RETURNING {SurveyRecord.Columns},
-                  (SELECT string_agg(r.item || '=' || r.value, ',') FROM responses r
-                   WHERE r.survey_id = surveys.id AND r.superseded_at IS NULL) AS Answers,
-                  (SELECT string_agg(r.item, ',') FROM responses r WHERE r.survey_id = surveys.id AND r.source = 'sms') AS TextAnswered
+        WHERE id = ({NewestSurvey}) AND status IN ('open', 'completed')
+        RETURNING {SurveyRecord.Columns};
+        SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
+               CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
+        FROM responses WHERE survey_id = ({NewestSurvey});
         """;
 
     private const string Finish = """
@@ -92,15 +96,36 @@ public sealed class PhoneConversations(
 
     public async Task<SurveyConversation?> LockSurveyAsync(DbSession session, string phone)
     {
-        var locked = (await session.Connection.QueryAsync<SurveyRecord, string?, string?, (SurveyRecord Survey, string? Answers, string? TextAnswered)>(
-            LockNewestSurvey, (survey, answers, text) => (survey, answers, text), new { phone, now = session.Clock.GetUtcNow() },
-            session.Transaction, splitOn: "Answers,TextAnswered")).SingleOrDefault();
-        if (locked.Survey is null) return null;
-        var answers = (locked.Answers ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('='))
-            .ToDictionary(pair => pair[0], pair => int.Parse(pair[1], CultureInfo.InvariantCulture));
-        return new SurveyConversation(locked.Survey, answers, [.. (locked.TextAnswered ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)]);
+        List<AnswerRow> answers;
+        SurveyRecord? survey;
+        await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey, new { phone, now = session.Clock.GetUtcNow() },
+            session.Transaction))
+        {
+            survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
+            answers = [.. await results.ReadAsync<AnswerRow>()];
+        }
+        if (survey is null) return null;
+        if (answers.Any(a => a.SurveyId != survey.Id))
+        {
+            // A newer survey for the phone committed between the two statements: read the locked one's answers.
+            answers = [.. await session.QueryAsync<AnswerRow>("""
+                SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
+                       CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
+                FROM responses WHERE survey_id = @Id
+                """, new { survey.Id })];
+        }
+        return new SurveyConversation(survey,
+            answers.Where(a => a.IsCurrent == 1).ToDictionary(a => a.Item, a => a.Value),
+            [.. answers.Where(a => a.Source == ResponseSources.Sms).Select(a => a.Item)]);
+    }
+
+    private sealed record AnswerRow
+    {
+        public Guid SurveyId { get; init; }
+        public string Item { get; init; } = "";
+        public int Value { get; init; }
+        public string Source { get; init; } = "";
+        public int IsCurrent { get; init; }
     }
 
     public static async Task<string> LastKnownLocaleAsync(DbSession session, string phone) =>
@@ -117,7 +142,7 @@ public sealed class PhoneConversations(
         {
             case SmsOutcome.Answered:
                 var recorded = await recorder.RecordAsync(session, survey!.Survey, [new Answer(turn.Item!, turn.Value!.Value)],
-                    ResponseSources.Sms, enteredBy: null, answeredAt: receivedAt);
+                    ResponseSources.Sms, enteredBy: null, answeredAt: receivedAt, currentAnswers: survey.Answers);
                 survey.Answers = new Dictionary<string, int>(recorded.Answers);
                 survey.TextAnswered.Add(turn.Item!);
                 break;

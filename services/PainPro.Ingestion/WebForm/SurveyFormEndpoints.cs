@@ -73,7 +73,7 @@ public static class SurveyFormEndpoints
             if (open == 0) return (bool?)null;
 
             var before = await ResponseRecorder.CurrentAnswersAsync(session, survey.Id);
-            var recorded = await recorder.RecordAsync(session, survey, answers, ResponseSources.Web, enteredBy: null);
+            var recorded = await recorder.RecordAsync(session, survey, answers, ResponseSources.Web, enteredBy: null, currentAnswers: before);
             var changedItems = answers.Where(a => before.TryGetValue(a.Item, out var old) && old != a.Value).Select(a => a.Item).ToList();
             if (changedItems.Count > 0)
                 await AuditLog.RecordAsync(session, "patient", via: "web-form", AuditLog.ResubmittedForm, survey.EnrollmentId, survey.Id,
