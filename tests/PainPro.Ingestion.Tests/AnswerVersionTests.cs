@@ -150,6 +150,29 @@ public sealed class AnswerVersionTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_revised_surveyed_baseline_judges_the_follow_up_alert_again(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: null);
+        await h.ApplyAsync(enrollment);
+        var baseline = Fixtures.SurveyDue(enrollment, Timepoints.Baseline, [InstrumentCodes.Vas], phone: Phone);
+        await h.ApplyAsync(baseline);
+        await h.AnswerAsync(baseline.SurveyId, ResponseSources.Web, new Answer(ItemCodes.Vas, 3));
+        var day3 = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: Phone);
+        await h.ApplyAsync(day3);
+        await h.AnswerAsync(day3.SurveyId, ResponseSources.Web, new Answer(ItemCodes.Vas, 6), new Answer(ItemCodes.Analgesic, 2));
+        Assert.Equal(["pain-progression", "no-relief"], Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId)).Rules);
+        Assert.Equal("progression", (await h.SurveyAsync(day3.SurveyId))!.ConsensusClass);
+
+        // The nurse learns the pain before the procedure was 8, not 3: day 3's 6 is a 2-point response.
+        await h.AnswerAsync(baseline.SurveyId, ResponseSources.Staff, new Answer(ItemCodes.Vas, 8));
+
+        var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
+        Assert.Equal((AlertStatuses.Resolved, "nurse.jo (staff) revised baseline pain 3 → 8; no rule fires"), (alert.Status, alert.ResolutionNote));
+        Assert.Equal("partial", (await h.SurveyAsync(day3.SurveyId))!.ConsensusClass);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_survey_completed_after_a_revision_publishes_the_latest_values(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

@@ -120,25 +120,38 @@ public sealed class ResponseRecorder(AlertBook alerts)
         if (changed == 0) return RecordedAnswers.Unchanged(current);
 
         // A follow-up's consensus class needs the baseline and its alert rules the whole trajectory: one read serves both.
-        // A revised baseline moves every follow-up's findings, so it is re-read after the new baseline is written.
-        var history = survey.IsFollowUp ? await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId) : null;
-        var scores = await UpdateScoresAsync(session, survey, current, history?.Baseline);
-        if (history is not null)
+        var change = revisions.Count > 0 ? new AnswerChange(survey.Timepoint, revisions, source, enteredBy) : null;
+        if (survey.IsFollowUp)
         {
+            var history = await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
+            var scores = await UpdateScoresAsync(session, survey, current, history.Baseline);
             history = history.With(new SurveyScores(survey.Id, survey.Timepoint, scores.Vas, scores.AnalgesicChange, scores.Msts?.Total));
-            if (revisions.Count == 0)
+            if (change is null)
                 await alerts.EvaluateAsync(session, survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, scores.ConsensusClass, history);
             else
-                await alerts.ReviseAsync(session, survey, scores.ConsensusClass, history, new AnswerChange(survey.Timepoint, revisions, source, enteredBy));
-        }
-        else if (revisions.Count > 0)
-        {
-            await alerts.ReviseAsync(session, survey, scores.ConsensusClass, await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId),
-                new AnswerChange(survey.Timepoint, revisions, source, enteredBy));
+                await alerts.ReviseAsync(session, survey, scores.ConsensusClass, history, change);
+            return await CompleteAsync(session, survey, items.Keys, current, changed, revisions, scores);
         }
 
+        var baselineScores = await UpdateScoresAsync(session, survey, current, baseline: null);
+        if (baselineScores.BaselineMoved)
+        {
+            // The enrollment's baseline moved (a surveyed one, answered late or revised): every follow-up is measured
+            // against it, so their consensus classes are derived again and, for a revision, the alert judged again.
+            var history = await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
+            await RescoreFollowUpsAsync(session, history);
+            if (change is not null) await alerts.ReviseAsync(session, survey, baselineScores.ConsensusClass, history, change);
+        }
+        return await CompleteAsync(session, survey, items.Keys, current, changed, revisions, baselineScores);
+    }
+
+    /// <summary>Marks the survey completed and publishes <see cref="SurveyCompleted"/> the first time every item has an answer.</summary>
+    private static async Task<RecordedAnswers> CompleteAsync(DbSession session, SurveyRecord survey, IEnumerable<string> items,
+        Dictionary<string, int> current, int changed, List<AnswerRevision> revisions, Scores scores)
+    {
+        var now = session.Clock.GetUtcNow();
         var completed = false;
-        if (items.Keys.All(current.ContainsKey))
+        if (items.All(current.ContainsKey))
         {
             completed = await session.ExecuteAsync(
                 "UPDATE surveys SET status = 'completed', completed_at = @now WHERE id = @id AND completed_at IS NULL",
@@ -168,7 +181,18 @@ public sealed class ResponseRecorder(AlertBook alerts)
         public DateTimeOffset AnsweredAt { get; init; }
     }
 
-    private sealed record Scores(int? Vas, string? AnalgesicChange, MstsScore? Msts, string? ConsensusClass);
+    /// <param name="BaselineMoved">A baseline survey's VAS became the enrollment's baseline.</param>
+    private sealed record Scores(int? Vas, string? AnalgesicChange, MstsScore? Msts, string? ConsensusClass, bool BaselineMoved = false);
+
+    /// <summary>Every follow-up's consensus class against the enrollment's baseline as <paramref name="history"/> has it.</summary>
+    private static async Task RescoreFollowUpsAsync(DbSession session, EnrollmentHistory history)
+    {
+        foreach (var followUp in history.Surveys.Where(s => s.Timepoint != Timepoints.Baseline && s.Vas is not null))
+        {
+            var consensus = history.Baseline is { } b ? Scoring.Consensus(b, followUp.Vas!.Value, followUp.AnalgesicChange)?.ToCode() : null;
+            await session.ExecuteAsync("UPDATE surveys SET consensus_class = @consensus WHERE id = @SurveyId", new { consensus, followUp.SurveyId });
+        }
+    }
 
     /// <summary>Keeps the survey's scores beside its current answers, and a surveyed baseline on the enrollment.</summary>
     /// <param name="baseline">The enrollment's baseline, for a follow-up survey's consensus class.</param>
@@ -179,6 +203,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
         var msts = survey.MstsInstrument is { } instrument ? Scoring.Msts(answers, instrument) : null;
 
         string? consensus = null;
+        var baselineMoved = false;
         if (survey.IsFollowUp && vas is { } vasValue)
         {
             if (baseline is { } b) consensus = Scoring.Consensus(b, vasValue, analgesic)?.ToCode();
@@ -186,16 +211,16 @@ public sealed class ResponseRecorder(AlertBook alerts)
         else if (!survey.IsFollowUp && vas is not null)
         {
             // A surveyed baseline stands in for a clinic one, never over it.
-            await session.ExecuteAsync("""
+            baselineMoved = await session.ExecuteAsync("""
                 UPDATE enrollments SET baseline_vas = @vas, baseline_recorded_at = @now, baseline_source = @source
                 WHERE id = @id AND (baseline_source IS NULL OR baseline_source = @source)
-                """, new { vas, now = session.Clock.GetUtcNow(), source = BaselineSources.Survey, id = survey.EnrollmentId });
+                """, new { vas, now = session.Clock.GetUtcNow(), source = BaselineSources.Survey, id = survey.EnrollmentId }) == 1;
         }
 
         await session.ExecuteAsync("""
             UPDATE surveys SET vas = @vas, analgesic_change = @analgesic, msts_total = @msts, consensus_class = @consensus
             WHERE id = @id
             """, new { vas, analgesic, msts = msts?.Total, consensus, id = survey.Id });
-        return new Scores(vas, analgesic, msts, consensus);
+        return new Scores(vas, analgesic, msts, consensus, baselineMoved);
     }
 }
