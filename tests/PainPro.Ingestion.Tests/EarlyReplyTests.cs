@@ -165,6 +165,28 @@ public sealed class EarlyReplyTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_next_text_of_a_number_handles_its_waiting_texts_before_itself(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        await h.ApplyAsync(enrollment);
+        var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: Phone);
+        await h.ApplyAsync(due);
+        await h.Db.InTransactionAsync(s => s.ExecuteAsync("""
+            INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries, outcome, hold_until)
+            VALUES ('SM-raced', @Phone, '7', @now, 1, 'Waiting', @hold)
+            """, new { Phone, now = h.Clock.GetUtcNow(), hold = h.Clock.GetUtcNow().AddMinutes(5) }));
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var reply = await h.TextAsync(Phone, "1");
+
+        Assert.Equal(InstrumentTexts.Thanks("en"), reply); // "1" answered the analgesic item: the waiting "7" went first
+        Assert.Equal([("vas", 7), ("analgesic", 1)], (await h.VersionsAsync(due.SurveyId)).Select(v => (v.Item, v.Value)));
+        var late = Assert.Single(await h.OutboxAsync<SendSmsReply>());
+        Assert.Equal(("SM-raced", InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), (late.InReplyToMessageSid, late.Body));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_late_reply_to_a_number_that_opted_out_meanwhile_is_recorded_but_not_texted(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

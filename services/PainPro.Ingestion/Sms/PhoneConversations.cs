@@ -52,6 +52,9 @@ public sealed class SurveyConversation(SurveyRecord survey, Dictionary<string, i
 
     /// <summary>Items that have had an answer by text (any version): the conversation has asked them.</summary>
     public HashSet<string> TextAnswered { get; } = textAnswered;
+
+    /// <summary>Texts from the phone were waiting for a survey when it was locked.</summary>
+    public bool TextsWaiting { get; init; }
 }
 
 /// <summary>
@@ -73,8 +76,9 @@ public sealed class PhoneConversations(
         """;
 
     /// <summary>
-    /// Two statements, one round trip: lock the phone's newest survey for this transaction (a reply may revise a form's
-    /// answer, so a completed survey in its window counts), then read its answers, every version with its source. The
+    /// Three statements, one round trip: lock the phone's newest survey for this transaction (a reply may revise a form's
+    /// answer, so a completed survey in its window counts), then read its answers, every version with its source, and
+    /// count the phone's texts waiting for a survey (almost always none: then they need no second look). The
     /// answers must be read by a statement of their own: under PostgreSQL's READ COMMITTED a statement that waited for
     /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
     /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
@@ -86,7 +90,11 @@ public sealed class PhoneConversations(
         SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
                CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
         FROM responses WHERE survey_id = ({NewestSurvey});
+        {CountWaiting};
         """;
+
+    private const string CountWaiting =
+        "SELECT COUNT(*) FROM inbound_sms WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL";
 
     private const string Finish = """
         UPDATE inbound_sms SET reply = @Reply, outcome = @Outcome, survey_id = @SurveyId, handled_at = @Now, reply_via = @Via,
@@ -98,11 +106,13 @@ public sealed class PhoneConversations(
     {
         List<AnswerRow> answers;
         SurveyRecord? survey;
+        long waiting;
         await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey, new { phone, now = session.Clock.GetUtcNow() },
             session.Transaction))
         {
             survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
             answers = [.. await results.ReadAsync<AnswerRow>()];
+            waiting = await results.ReadSingleAsync<long>();
         }
         if (survey is null) return null;
         if (answers.Any(a => a.SurveyId != survey.Id))
@@ -116,7 +126,10 @@ public sealed class PhoneConversations(
         }
         return new SurveyConversation(survey,
             answers.Where(a => a.IsCurrent == 1).ToDictionary(a => a.Item, a => a.Value),
-            [.. answers.Where(a => a.Source == ResponseSources.Sms).Select(a => a.Item)]);
+            [.. answers.Where(a => a.Source == ResponseSources.Sms).Select(a => a.Item)])
+        {
+            TextsWaiting = waiting > 0,
+        };
     }
 
     private sealed record AnswerRow
@@ -176,7 +189,8 @@ public sealed class PhoneConversations(
     {
         var now = session.Clock.GetUtcNow();
         var lockRows = session.Dialect.SupportsConcurrentWriters ? " FOR UPDATE" : "";
-        var waiting = (await session.QueryAsync<StoredText>($"""
+        // A text with its survey open, and nothing waiting when the survey was locked, is the common case: no second look.
+        var waiting = survey is { TextsWaiting: false } && current is not null ? [] : (await session.QueryAsync<StoredText>($"""
             SELECT {StoredText.Columns} FROM inbound_sms
             WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL AND (@open OR hold_until <= @now)
             ORDER BY received_at, message_sid{lockRows}
