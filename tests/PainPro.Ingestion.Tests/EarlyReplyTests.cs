@@ -151,11 +151,7 @@ public sealed class EarlyReplyTests
         await h.ApplyAsync(enrollment);
         var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: Phone);
         await h.ApplyAsync(due);
-        // A text whose webhook saw no survey and committed just after the survey's transaction looked for waiting texts.
-        await h.Db.InTransactionAsync(s => s.ExecuteAsync("""
-            INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries, outcome, hold_until)
-            VALUES ('SM-raced', @Phone, '4', @now, 1, 'Waiting', @hold)
-            """, new { Phone, now = h.Clock.GetUtcNow(), hold = h.Clock.GetUtcNow().AddMinutes(5) }));
+        await WaitingTextRacedAsync(h, "4");
 
         var released = await h.EarlyReplies.RunDueAsync(CancellationToken.None);
 
@@ -172,10 +168,7 @@ public sealed class EarlyReplyTests
         await h.ApplyAsync(enrollment);
         var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: Phone);
         await h.ApplyAsync(due);
-        await h.Db.InTransactionAsync(s => s.ExecuteAsync("""
-            INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries, outcome, hold_until)
-            VALUES ('SM-raced', @Phone, '7', @now, 1, 'Waiting', @hold)
-            """, new { Phone, now = h.Clock.GetUtcNow(), hold = h.Clock.GetUtcNow().AddMinutes(5) }));
+        await WaitingTextRacedAsync(h, "7");
         h.Clock.Advance(TimeSpan.FromSeconds(2));
 
         var reply = await h.TextAsync(Phone, "1");
@@ -239,6 +232,16 @@ public sealed class EarlyReplyTests
         }
         Assert.Equal(2 * numbers, await h.CountAsync("responses"));
     }
+
+    /// <summary>
+    /// A text "SM-raced" whose webhook saw no survey and committed just after the survey's transaction looked for
+    /// waiting texts: it waits although its survey is open.
+    /// </summary>
+    private static Task WaitingTextRacedAsync(IngestionHarness h, string body) =>
+        h.Db.InTransactionAsync(s => s.ExecuteAsync("""
+            INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries, outcome, hold_until)
+            VALUES ('SM-raced', @Phone, @body, @now, 1, 'Waiting', @hold)
+            """, new { Phone, body, now = h.Clock.GetUtcNow(), hold = h.Clock.GetUtcNow().AddMinutes(5) }));
 
     private static async Task<TextRow> TextRowAsync(IngestionHarness h, string messageSid) =>
         await h.Db.ReadAsync(c => c.QuerySingleAsync<TextRow>("""
