@@ -28,6 +28,8 @@ public static class IngestionExtensions
             .BindConfiguration(IngestionOptions.Section)
             .Validate(o => Durations.TryParse(o.Alerts.EscalateAfter, out _),
                 "PainPro:Ingestion:Alerts:EscalateAfter must be a positive duration such as PT4H.")
+            .Validate(o => Durations.TryParse(o.Sms.EarlyReplyHold, out _),
+                "PainPro:Ingestion:Sms:EarlyReplyHold must be a positive duration such as PT5M.")
             .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
                 "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
             .ValidateOnStart();
@@ -36,7 +38,10 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddSingleton<AlertBook>();
         builder.Services.AddSingleton<ResponseRecorder>();
+        builder.Services.AddSingleton<PhoneConversations>();
         builder.Services.AddSingleton<SmsInbox>();
+        builder.Services.AddSingleton<EarlyReplies>();
+        builder.Services.AddSingleton<IDueWork>(services => services.GetRequiredService<EarlyReplies>());
         builder.Services.AddSingleton<SurveyLinkGuard>();
         builder.Services.AddSingleton<OutcomesSummary>();
         builder.Services.AddSingleton<IDueWork, AlertEscalation>();

@@ -48,6 +48,16 @@ public sealed class SmsOptions
     /// analgesic change, then points to the web form for MSTS.
     /// </summary>
     public bool AskMstsByText { get; set; }
+
+    /// <summary>
+    /// How long a text from a number with no open survey waits for one to open (ISO 8601, <c>PT5M</c>, or <c>hh:mm:ss</c>).
+    /// The wait covers Ingestion receiving its <c>SurveyDue</c> after Messaging sent the text (no order between the two):
+    /// milliseconds normally, seconds under a dispatch burst, a minute or two over a rolling restart or a broker
+    /// reconnect. Past it the patient is told no questionnaire is waiting, a few minutes late at worst.
+    /// </summary>
+    public string EarlyReplyHold { get; set; } = "PT5M";
+
+    public TimeSpan EarlyReplyHoldTime => Durations.Parse(EarlyReplyHold);
 }
 
 public sealed class SurveyLinkOptions

@@ -16,7 +16,9 @@ public enum ReplyKind
 
 /// <param name="Kind">What the text is.</param>
 /// <param name="Value">The answer, only when <see cref="Kind"/> is <see cref="ReplyKind.Answer"/>.</param>
-/// <param name="Keyword">The carrier keyword in upper case ("STOP", "START", "HELP" …), only for OptOut, OptIn and Help.</param>
+/// <param name="Keyword">
+/// The keyword in upper case without accents ("STOP", "START", "HELP", "PARAR" …), only for OptOut, OptIn and Help.
+/// </param>
 public sealed record ReplyParse(ReplyKind Kind, int? Value, string? Keyword)
 {
     public static ReplyParse NotAnAnswer { get; } = new(ReplyKind.NotAnAnswer, null, null);
@@ -29,16 +31,18 @@ public sealed record ReplyParse(ReplyKind Kind, int? Value, string? Keyword)
 /// only when it names exactly one value, in range, and nothing else in it could change what that value means.
 /// </summary>
 /// <remarks>
-/// <para><b>Carrier keywords</b> come first, for every item and with no item at all. The whole message must be one
-/// word (case-insensitive; surrounding whitespace and one trailing punctuation mark tolerated):
-/// STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT → <see cref="ReplyKind.OptOut"/>;
-/// START, YES, UNSTOP → <see cref="ReplyKind.OptIn"/>; HELP, INFO → <see cref="ReplyKind.Help"/>.
-/// "stop the pain is 7" is not a keyword.</para>
+/// <para><b>Keywords</b> come first, for every item and with no item at all. The whole message must be one word
+/// (case- and accent-insensitive; surrounding whitespace, one leading ¡ or ¿ and one trailing punctuation mark tolerated).
+/// For everyone, the carriers' English keywords: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT → <see cref="ReplyKind.OptOut"/>;
+/// START, YES, UNSTOP → <see cref="ReplyKind.OptIn"/>; HELP, INFO → <see cref="ReplyKind.Help"/>. For a patient whose
+/// locale is Spanish, also PARAR, BAJA → <see cref="ReplyKind.OptOut"/>; COMENZAR → <see cref="ReplyKind.OptIn"/>;
+/// AYUDA → <see cref="ReplyKind.Help"/>. "stop the pain is 7" is not a keyword.</para>
 /// <para><b>Answers.</b> The text is compared without case, accents or invisible format characters ("SÉIS" = "seis"),
-/// compatibility forms folded (full-width digits). It is split into words, numbers and the slash; these characters only separate:
-/// whitespace <c>, ; : = ( ) " ' . ! ¡</c>. Any other character — <c>- + ? # &lt; &gt; %</c>, emoji, other
-/// scripts' digits — makes the message not an answer, as does a decimal ("7.5", "7,5") or a body over
-/// <see cref="MaxAnswerLength"/> characters. The message is an answer when it has:</para>
+/// compatibility forms folded (full-width digits), a keycap emoji read as its digit ("7️⃣" is 7). It is split into words,
+/// numbers and the slash; these only separate: whitespace, <c>, ; : = ( ) " ' . ! ¡</c> and emoji ("8 😭", "😭 9", "7!!"
+/// are 8, 9 and 7). Emoji that read as a sign rather than a feeling — ➕ ➖ ➗ ✖️ ❌ ❎ ❓ ❔ 🚫 ⛔ — and any other character
+/// — <c>- + ? # &lt; &gt; %</c>, other scripts' digits — make the message not an answer, as does a decimal ("7.5", "7,5")
+/// or a body over <see cref="MaxAnswerLength"/> characters. The message is an answer when it has:</para>
 /// <list type="bullet">
 /// <item>exactly one number: one or two ASCII digits ("7", "07"; "100" is refused) or a number word 0–10 in English or Spanish
 /// ("seven", "siete", "uno"/"una"); optionally followed by the item's maximum as a denominator
@@ -58,7 +62,7 @@ public static class ReplyParser
     /// <summary>Longer messages are never read as answers (a single SMS segment is 160 characters).</summary>
     public const int MaxAnswerLength = 160;
 
-    private static readonly FrozenDictionary<string, ReplyKind> Keywords = new Dictionary<string, ReplyKind>
+    private static readonly FrozenDictionary<string, ReplyKind> CarrierKeywords = new Dictionary<string, ReplyKind>
     {
         ["STOP"] = ReplyKind.OptOut,
         ["STOPALL"] = ReplyKind.OptOut,
@@ -72,6 +76,18 @@ public static class ReplyParser
         ["HELP"] = ReplyKind.Help,
         ["INFO"] = ReplyKind.Help,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Keywords a Spanish-speaking patient may use besides the carriers' English ones (DESIGN §5).</summary>
+    private static readonly FrozenDictionary<string, ReplyKind> SpanishKeywords = new Dictionary<string, ReplyKind>
+    {
+        ["PARAR"] = ReplyKind.OptOut,
+        ["BAJA"] = ReplyKind.OptOut,
+        ["COMENZAR"] = ReplyKind.OptIn,
+        ["AYUDA"] = ReplyKind.Help,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The longest keyword; longer words are not looked up.</summary>
+    private const int MaxKeywordLength = 11;
 
     private static readonly SearchValues<char> AsciiLetters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -117,17 +133,19 @@ public static class ReplyParser
     }.Concat(MedicineWords).ToFrozenSet();
 
     /// <summary>Parses a text message sent in reply to <paramref name="item"/>. Never throws for any body.</summary>
-    public static ReplyParse Parse(string? body, ItemDefinition item)
+    /// <param name="locale">The patient's locale: Spanish adds its keywords to the carriers' English ones.</param>
+    public static ReplyParse Parse(string? body, ItemDefinition item, string? locale = null)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return ParseKeyword(body)
+        return ParseKeyword(body, locale)
             ?? (ParseAnswer(body, item) is { } value ? ReplyParse.Answer(value) : ReplyParse.NotAnAnswer);
     }
 
-    /// <summary>Parses a text message when no item is waiting for an answer: only the carrier keywords mean anything.</summary>
-    public static ReplyParse Parse(string? body) => ParseKeyword(body) ?? ReplyParse.NotAnAnswer;
+    /// <summary>Parses a text message when no item is waiting for an answer: only keywords mean anything.</summary>
+    /// <param name="locale">The patient's locale: Spanish adds its keywords to the carriers' English ones.</param>
+    public static ReplyParse Parse(string? body, string? locale = null) => ParseKeyword(body, locale) ?? ReplyParse.NotAnAnswer;
 
-    private static ReplyParse? ParseKeyword(string? body)
+    private static ReplyParse? ParseKeyword(string? body, string? locale)
     {
         var word = body.AsSpan().Trim();
         if (word.Length > 0 && char.IsPunctuation(word[^1]))
@@ -135,15 +153,53 @@ public static class ReplyParser
             word = word[..^1].TrimEnd();
         }
 
-        if (word.IsEmpty || word.ContainsAnyExcept(AsciiLetters))
+        if (word.Length > 0 && word[0] is '¡' or '¿')
+        {
+            word = word[1..].TrimStart();
+        }
+
+        if (word.IsEmpty || word.Length > MaxKeywordLength * 2)
+        {
+            return null; // a keyword with an accent on every letter is at most twice as long decomposed
+        }
+
+        var folded = word.ContainsAnyExcept(AsciiLetters) ? WithoutAccents(word) : word.ToString();
+        if (folded is null || folded.Length > MaxKeywordLength || folded.AsSpan().ContainsAnyExcept(AsciiLetters))
         {
             return null;
         }
 
-        var lookup = Keywords.GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(word, out var kind)
-            ? new ReplyParse(kind, null, word.ToString().ToUpperInvariant())
-            : null;
+        if (CarrierKeywords.TryGetValue(folded, out var kind)
+            || (InstrumentCatalog.ResolveLocale(locale) == "es" && SpanishKeywords.TryGetValue(folded, out kind)))
+        {
+            return new ReplyParse(kind, null, folded.ToUpperInvariant());
+        }
+
+        return null;
+    }
+
+    /// <summary>The word with its accents removed ("BÁJA" → "BAJA"); null when it holds anything but letters and accents.</summary>
+    private static string? WithoutAccents(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsLetter(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                return null; // also keeps Normalize away from surrogates and noncharacters, on which it throws
+            }
+        }
+
+        var decomposed = word.ToString().Normalize(NormalizationForm.FormD);
+        var bare = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                bare.Append(c);
+            }
+        }
+
+        return bare.ToString();
     }
 
     private static int? ParseAnswer(string? body, ItemDefinition item)
@@ -251,26 +307,60 @@ public static class ReplyParser
     }
 
     /// <summary>
+    /// Emoji that read as a sign, not a feeling: a plus, minus, times or divide, a cross, a question mark, a
+    /// prohibition, the keycap ten. Next to a number they change what it says ("➖7", "7❓"), so they refuse it.
+    /// </summary>
+    private static readonly FrozenSet<int> SignEmoji = new[]
+    {
+        0x2795, 0x2796, 0x2797, 0x2716, 0x274C, 0x274E, 0x2753, 0x2754, 0x1F6AB, 0x26D4, 0x1F51F,
+    }.ToFrozenSet();
+
+    /// <summary>COMBINING ENCLOSING KEYCAP: "7️⃣" is the digit 7 drawn on a key.</summary>
+    private const char Keycap = '\u20E3';
+
+    /// <summary>
     /// Lower case, accents and format characters removed, compatibility forms folded (full-width and superscript
-    /// digits), typographic apostrophes made plain. Null when the text holds surrogates (emoji and other astral symbols) or unassigned
-    /// code points: never an answer, and <see cref="string.Normalize()"/> would throw on a lone surrogate.
+    /// digits), typographic apostrophes made plain, emoji turned into spaces and keycaps into their digit. Null when the
+    /// text holds a lone surrogate, an unassigned code point, a sign emoji or any other astral character (other scripts'
+    /// letters and digits): never an answer, and <see cref="string.Normalize()"/> would throw on a lone surrogate.
     /// </summary>
     private static string? Fold(string body)
     {
-        foreach (var c in body)
+        var visible = new StringBuilder(body.Length);
+        for (var i = 0; i < body.Length; i += char.IsHighSurrogate(body[i]) ? 2 : 1)
         {
-            if (char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.OtherNotAssigned)
+            if (Rune.DecodeFromUtf16(body.AsSpan(i), out var rune, out _) != OperationStatus.Done)
+            {
+                return null; // a lone surrogate
+            }
+
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category == UnicodeCategory.OtherNotAssigned || SignEmoji.Contains(rune.Value))
             {
                 return null;
             }
+
+            if (IsEmoji(rune, category))
+            {
+                visible.Append(' '); // "8😭" is "8 "
+            }
+            else if (rune.IsBmp)
+            {
+                visible.Append((char)rune.Value);
+            }
+            else if (category is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark))
+            {
+                return null; // tag characters of flag sequences and variation selectors are dropped; nothing else astral is read
+            }
         }
 
-        var decomposed = body.Normalize(NormalizationForm.FormKD);
+        var decomposed = visible.ToString().Normalize(NormalizationForm.FormKD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
-            // Accents, and the invisible format characters phones slip in (zero-width space, byte-order mark).
-            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.Format)
+            // Accents, the invisible format characters phones slip in (zero-width space and joiner, byte-order mark),
+            // emoji variation selectors, and the keycap around a digit.
+            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.Format || c == Keycap)
             {
                 continue;
             }
@@ -280,6 +370,10 @@ public static class ReplyParser
 
         return folded.ToString();
     }
+
+    /// <summary>A pictograph or other symbol (category So), or an emoji skin-tone modifier: it says how the patient feels, never a number.</summary>
+    private static bool IsEmoji(Rune rune, UnicodeCategory category) =>
+        category == UnicodeCategory.OtherSymbol || rune.Value is >= 0x1F3FB and <= 0x1F3FF;
 
     private readonly record struct Token(string Text)
     {

@@ -32,11 +32,13 @@ internal sealed class IngestionHarness : IAsyncDisposable
         links = new SurveyLinks(new EphemeralDataProtectionProvider(), Options.Create(new PainProOptions { PublicBaseUrl = "https://painpro.example" }));
         Alerts = new AlertBook(monitor);
         Recorder = new ResponseRecorder(Alerts);
-        Sms = new SmsInbox(Db, Recorder, links, monitor, NullLogger<SmsInbox>.Instance);
+        Conversations = new PhoneConversations(Recorder, links, monitor, NullLogger<PhoneConversations>.Instance);
+        Sms = new SmsInbox(Db, Conversations, monitor, NullLogger<SmsInbox>.Instance);
+        EarlyReplies = new EarlyReplies(Db, Conversations, NullLogger<EarlyReplies>.Instance);
         EnrollmentConsumer = new EnrollmentCreatedConsumer(Db);
         CancellationConsumer = new EnrollmentCancelledConsumer(Db);
         RescheduleConsumer = new EnrollmentRescheduledConsumer(Db);
-        SurveyDueConsumer = new SurveyDueConsumer(Db, links, NullLogger<SurveyDueConsumer>.Instance);
+        SurveyDueConsumer = new SurveyDueConsumer(Db, links, EarlyReplies, NullLogger<SurveyDueConsumer>.Instance);
         SurveyExpiredConsumer = new SurveyExpiredConsumer(Db, Alerts);
         Escalation = new AlertEscalation(Db, monitor, NullLogger<AlertEscalation>.Instance);
     }
@@ -45,7 +47,9 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public SimulatedClock Clock { get; }
     public AlertBook Alerts { get; }
     public ResponseRecorder Recorder { get; }
+    public PhoneConversations Conversations { get; }
     public SmsInbox Sms { get; }
+    public EarlyReplies EarlyReplies { get; }
     public EnrollmentCreatedConsumer EnrollmentConsumer { get; }
     public EnrollmentCancelledConsumer CancellationConsumer { get; }
     public EnrollmentRescheduledConsumer RescheduleConsumer { get; }
@@ -62,7 +66,8 @@ internal sealed class IngestionHarness : IAsyncDisposable
 
     /// <summary>Another inbox on this database whose answers go through <paramref name="alerts"/> (e.g. one that fails).</summary>
     public SmsInbox SmsInboxWith(AlertBook alerts) =>
-        new(Db, new ResponseRecorder(alerts), links, monitor, NullLogger<SmsInbox>.Instance);
+        new(Db, new PhoneConversations(new ResponseRecorder(alerts), links, monitor, NullLogger<PhoneConversations>.Instance), monitor,
+            NullLogger<SmsInbox>.Instance);
 
     public Task ApplyAsync(EnrollmentCreated message) => Db.InTransactionAsync(s => EnrollmentConsumer.ApplyAsync(message, s));
 
@@ -74,18 +79,37 @@ internal sealed class IngestionHarness : IAsyncDisposable
 
     public Task ApplyAsync(SurveyExpired message) => Db.InTransactionAsync(s => SurveyExpiredConsumer.ApplyAsync(message, s));
 
-    /// <summary>A text from <paramref name="from"/>; returns the reply text.</summary>
-    public Task<string> TextAsync(string from, string body, string? messageSid = null) =>
+    /// <summary>A text from <paramref name="from"/>; returns the reply text, null when the text waits for its survey.</summary>
+    public Task<string?> TextAsync(string from, string body, string? messageSid = null) =>
         Sms.ReceiveAsync(new InboundSms(messageSid ?? "SM" + Guid.NewGuid().ToString("N"), from, body), CancellationToken.None);
 
-    /// <summary>Records answers the way the web form and staff entry do.</summary>
+    /// <summary>Moves the clock past the early-reply hold and runs the due work that answers texts still waiting.</summary>
+    public async Task<int> PassTheHoldAsync()
+    {
+        Clock.Advance(monitor.CurrentValue.Sms.EarlyReplyHoldTime + TimeSpan.FromSeconds(1));
+        return await EarlyReplies.RunDueAsync(CancellationToken.None);
+    }
+
+    /// <summary>Records answers the way the web form and staff entry do: the survey row locked first, then the answers.</summary>
     public Task<RecordedAnswers> AnswerAsync(Guid surveyId, string source, params Answer[] answers) =>
+        AnswerAsync(surveyId, source, answeredAt: null, answers);
+
+    /// <inheritdoc cref="AnswerAsync(Guid, string, Answer[])"/>
+    public Task<RecordedAnswers> AnswerAsync(Guid surveyId, string source, DateTimeOffset? answeredAt, params Answer[] answers) =>
         Db.InTransactionAsync(async session =>
         {
+            await session.ExecuteAsync("UPDATE surveys SET last_activity_at = @now WHERE id = @surveyId", new { now = Clock.GetUtcNow(), surveyId });
             var survey = await session.QuerySingleOrDefaultAsync<SurveyRecord>(
                 $"SELECT {SurveyRecord.Columns} FROM surveys WHERE id = @surveyId", new { surveyId });
-            return await Recorder.RecordAsync(session, survey!, answers, source, source == ResponseSources.Staff ? "nurse.jo" : null);
+            return await Recorder.RecordAsync(session, survey!, answers, source, source == ResponseSources.Staff ? "nurse.jo" : null, answeredAt);
         });
+
+    /// <summary>Every stored version of the survey's answers, in the order they were given.</summary>
+    public Task<IReadOnlyList<AnswerVersionRow>> VersionsAsync(Guid surveyId) => Db.ReadAsync(async c =>
+        (IReadOnlyList<AnswerVersionRow>)(await c.QueryAsync<AnswerVersionRow>("""
+            SELECT item AS Item, value AS Value, source AS Source, answered_at AS AnsweredAt, superseded_at AS SupersededAt
+            FROM responses WHERE survey_id = @surveyId ORDER BY answered_at, id
+            """, new { surveyId })).ToList());
 
     public Task<IReadOnlyList<T>> OutboxAsync<T>() => database.OutboxAsync<T>();
 
@@ -96,7 +120,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
 
     public Task<IReadOnlyList<AlertEvent>> HistoryAsync(Guid alertId) => Db.ReadAsync(async c =>
         (IReadOnlyList<AlertEvent>)(await c.QueryAsync<AlertEvent>(
-            "SELECT alert_id AS AlertId, at AS At, actor AS Actor, action AS Action, severity AS Severity, rules AS Rules, summary AS Summary FROM alert_events WHERE alert_id = @alertId ORDER BY at, id",
+            "SELECT alert_id AS AlertId, at AS At, actor AS Actor, action AS Action, survey_id AS SurveyId, severity AS Severity, rules AS Rules, summary AS Summary, outcome AS Outcome, note AS Note FROM alert_events WHERE alert_id = @alertId ORDER BY at, id",
             new { alertId })).ToList());
 
     public Task<SurveyRecord?> SurveyAsync(Guid surveyId) => Db.ReadAsync(c =>
@@ -106,6 +130,16 @@ internal sealed class IngestionHarness : IAsyncDisposable
         Db.ReadAsync(c => c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {sqlFromWhere}", param));
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
+}
+
+/// <summary>One stored version of an answer.</summary>
+internal sealed record AnswerVersionRow
+{
+    public string Item { get; init; } = "";
+    public int Value { get; init; }
+    public string Source { get; init; } = "";
+    public DateTimeOffset AnsweredAt { get; init; }
+    public DateTimeOffset? SupersededAt { get; init; }
 }
 
 internal sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>

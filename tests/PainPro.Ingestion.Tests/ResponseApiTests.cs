@@ -52,6 +52,42 @@ public sealed class ResponseApiTests(IngestionHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Text_answers_a_nurse_revises_stay_listed_with_supersededAt_and_the_alert_is_resolved_by_the_system()
+    {
+        var phone = Fixtures.NewPhone();
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        var survey = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: phone);
+        await Host.OpenSurveyAsync(enrollment, survey);
+        (await Host.TextAsync(phone, "9")).Dispose();
+        (await Host.TextAsync(phone, "3")).Dispose();
+        using var portal = Host.Host.CreateClient();
+        portal.DefaultRequestHeaders.Add(StaffActor.ActingUserHeader, "nurse.jo");
+
+        using var entered = await portal.PostAsJsonAsync($"/api/surveys/{survey.SurveyId}/responses",
+            new { answers = new[] { new { item = "vas", value = 2 }, new { item = "analgesic", value = 2 } } });
+        var responses = await portal.GetFromJsonAsync<JsonElement>($"/api/enrollments/{enrollment.EnrollmentId}/responses");
+        var alert = (await portal.GetFromJsonAsync<JsonElement>($"/api/alerts?enrollmentId={enrollment.EnrollmentId}"))[0];
+        var detail = await portal.GetFromJsonAsync<JsonElement>($"/api/alerts/{alert.GetProperty("alertId").GetGuid()}");
+
+        Assert.Equal(HttpStatusCode.OK, entered.StatusCode);
+        Assert.Equal(
+            [("vas", 9, "sms", true), ("analgesic", 3, "sms", true), ("analgesic", 2, "staff", false), ("vas", 2, "staff", false)],
+            responses.EnumerateArray().Select(r => (r.GetProperty("item").GetString(), r.GetProperty("value").GetInt32(),
+                r.GetProperty("source").GetString(), r.GetProperty("supersededAt").ValueKind == JsonValueKind.String)));
+        Assert.All(responses.EnumerateArray().Where(r => r.GetProperty("supersededAt").ValueKind == JsonValueKind.String),
+            r => Assert.True(r.GetProperty("supersededAt").GetDateTimeOffset() >= r.GetProperty("answeredAt").GetDateTimeOffset()));
+        Assert.Equal(2, (await entered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("responses").GetArrayLength()); // current only
+        Assert.Equal(("resolved", "system", "answer-revised"),
+            (alert.GetProperty("status").GetString(), alert.GetProperty("resolvedBy").GetString(), alert.GetProperty("outcome").GetString()));
+        Assert.Equal(JsonValueKind.String, alert.GetProperty("answerChangedAt").ValueKind);
+        var last = detail.GetProperty("history").EnumerateArray().Last();
+        Assert.Equal(("resolved", "system", "nurse.jo (staff) revised day-3 pain 9 → 2, pain medicine more → same; no rule fires"),
+            (last.GetProperty("action").GetString(), last.GetProperty("actor").GetString(), last.GetProperty("note").GetString()));
+        Assert.Equal(1, await Host.CountAsync("audit_log WHERE survey_id = @SurveyId AND action = @action AND actor = 'nurse.jo'",
+            new { survey.SurveyId, action = AuditLog.EnteredResponses }));
+    }
+
+    [Fact]
     public async Task Staff_entry_refuses_anonymous_clients_unknown_items_and_unknown_surveys()
     {
         var enrollment = Fixtures.Enrollment();

@@ -34,7 +34,7 @@ public sealed class SmsConversationTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_reply_after_the_enrollment_was_cancelled_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
+    public async Task A_reply_after_the_enrollment_was_cancelled_waits_then_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         var enrollment = Fixtures.Enrollment(baselineVas: 6);
@@ -44,14 +44,17 @@ public sealed class SmsConversationTests
 
         await h.ApplyAsync(new EnrollmentCancelled(enrollment.EnrollmentId, "procedure cancelled"));
         var reply = await h.TextAsync("+15551230001", "9");
+        await h.PassTheHoldAsync();
 
-        Assert.Equal(InstrumentTexts.NoOpenSurvey("en"), reply);
+        Assert.Null(reply);
+        var late = Assert.Single(await h.OutboxAsync<SendSmsReply>());
+        Assert.Equal(("+15551230001", InstrumentTexts.NoOpenSurvey("en")), (late.To, late.Body));
         Assert.Null((await h.SurveyAsync(due.SurveyId))!.Vas);
         Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once(string provider)
+    public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once_and_a_later_text_is_thanked_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         var enrollment = Fixtures.Enrollment(baselineVas: 8);
@@ -64,7 +67,8 @@ public sealed class SmsConversationTests
         var afterwards = await h.TextAsync("+15551230001", "2");
 
         Assert.Equal(InstrumentTexts.Thanks("es"), reply);
-        Assert.Equal(InstrumentTexts.NoOpenSurvey("es"), afterwards);
+        Assert.Equal(InstrumentTexts.Thanks("es"), afterwards); // nothing left to ask: the 2 answers nothing
+        Assert.Equal(2, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
         var completed = Assert.Single(await h.OutboxAsync<SurveyCompleted>());
         Assert.Equal((due.SurveyId, 3, AnalgesicChanges.Less, (int?)null), (completed.SurveyId, completed.Vas, completed.AnalgesicChange, completed.MstsTotal));
         var survey = await h.SurveyAsync(due.SurveyId);
@@ -189,6 +193,33 @@ public sealed class SmsConversationTests
         Assert.Equal(1, await h.CountAsync("inbound_sms"));
         Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Single(await h.OutboxAsync<PainAlertRaised>());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_texts_racing_for_one_survey_answer_one_item_each_the_second_seeing_the_first(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        var surveys = new List<(SurveyDue Due, string Phone)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var enrollment = Fixtures.Enrollment(baselineVas: 6);
+            await h.ApplyAsync(enrollment);
+            var phone = $"+1555444{i:D4}";
+            var due = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: phone);
+            await h.ApplyAsync(due);
+            surveys.Add((due, phone));
+        }
+
+        // "2" and "3" both answer either item: read against a stale survey, the second would revise VAS instead.
+        await Task.WhenAll(surveys.SelectMany(s => new[] { "2", "3" }.Select(body => Task.Run(() => h.TextAsync(s.Phone, body)))));
+
+        foreach (var (due, _) in surveys)
+        {
+            var versions = await h.VersionsAsync(due.SurveyId);
+            Assert.Equal(["analgesic", "vas"], versions.Select(v => v.Item).Order());
+            Assert.All(versions, v => Assert.Null(v.SupersededAt));
+            Assert.Equal("completed", (await h.SurveyAsync(due.SurveyId))!.Status);
+        }
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -46,7 +46,16 @@ public sealed class SmsReplyTableTests
         { "", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
         { "   ", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
         { "😀", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7 😣", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "7 😣", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
+        { "8 😭", ItemCodes.Vas, "en", SmsOutcome.Answered, 8 },
+        { "😭 9", ItemCodes.Vas, "en", SmsOutcome.Answered, 9 },
+        { "7!!", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
+        { "😭 siete 😭", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
+        { "7 or 8 😭", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "7😭8", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "7.5 😭", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "7 ❓", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "less 💊", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
         { "<b>7</b>", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
         { "<script>alert(1)</script>", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
         { "7'; DROP TABLE responses; --", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
@@ -64,6 +73,19 @@ public sealed class SmsReplyTableTests
         { "yes", ItemCodes.Vas, "es", SmsOutcome.OptedIn, null },
         { "HELP", ItemCodes.Vas, "en", SmsOutcome.Help, null },
         { "info", ItemCodes.Vas, "es", SmsOutcome.Help, null },
+        // Spanish keywords, for Spanish-speaking patients only.
+        { "AYUDA", ItemCodes.Vas, "es", SmsOutcome.Help, null },
+        { "ayúda", ItemCodes.Analgesic, "es-MX", SmsOutcome.Help, null },
+        { "PARAR", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
+        { "Baja", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
+        { "¡Bája!", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
+        { "comenzar", ItemCodes.Vas, "es", SmsOutcome.OptedIn, null },
+        { "COMENZÁR", ItemCodes.Analgesic, "es", SmsOutcome.OptedIn, null },
+        { "AYUDA", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "baja", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "PARAR", ItemCodes.Analgesic, "en", SmsOutcome.NotAnAnswer, null },
+        { "comenzar", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
+        { "quiero parar", ItemCodes.Vas, "es", SmsOutcome.NotAnAnswer, null },
         { "1", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
         { "less", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
         { "about the same", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 2 },
@@ -106,12 +128,33 @@ public sealed class SmsReplyTableTests
     }
 
     [Fact]
-    public void A_text_when_no_survey_is_open_gets_the_polite_note_unless_it_is_a_keyword()
+    public void A_text_when_no_survey_is_open_gets_the_polite_note_unless_it_is_a_keyword_in_the_patients_language()
     {
         Assert.Equal(SmsOutcome.NoOpenSurvey, SmsConversation.Next("7", survey: null, "es").Outcome);
         Assert.Equal(InstrumentTexts.NoOpenSurvey("es"), SmsConversation.Next("7", survey: null, "es").Reply);
         Assert.Equal(SmsOutcome.OptedOut, SmsConversation.Next("STOP", survey: null, "en").Outcome);
         Assert.Equal(SmsOutcome.Help, SmsConversation.Next("help", survey: null, "en").Outcome);
+        Assert.Equal((SmsOutcome.Help, InstrumentTexts.Help("es")), Turn(SmsConversation.Next("AYUDA", survey: null, "es")));
+        Assert.Equal((SmsOutcome.OptedOut, InstrumentTexts.OptedOut("es")), Turn(SmsConversation.Next("parar", survey: null, "es")));
+        Assert.Equal((SmsOutcome.NoOpenSurvey, InstrumentTexts.NoOpenSurvey("en")), Turn(SmsConversation.Next("AYUDA", survey: null, "en")));
+        Assert.True(SmsConversation.IsKeyword("Baja", "es"));
+        Assert.False(SmsConversation.IsKeyword("Baja", "en"));
+
+        static (SmsOutcome, string) Turn(SmsTurn turn) => (turn.Outcome, turn.Reply);
+    }
+
+    [Fact]
+    public void When_every_item_is_answered_a_reply_that_is_no_answer_is_thanked_and_an_answer_revises()
+    {
+        // The form answered everything; the text the patient replies to still asked VAS.
+        var survey = new SmsSurveyState("en", [InstrumentCatalog.Vas, InstrumentCatalog.Analgesic], FormItemsRemain: false, FormLink: null,
+            AllAnswered: true);
+
+        var chat = SmsConversation.Next("thanks!", survey, "en");
+        var revision = SmsConversation.Next("3", survey, "en");
+
+        Assert.Equal((SmsOutcome.NothingToAsk, InstrumentTexts.Thanks("en")), (chat.Outcome, chat.Reply));
+        Assert.Equal((SmsOutcome.Answered, ItemCodes.Vas, 3), (revision.Outcome, revision.Item, revision.Value!.Value));
     }
 
     [Fact]

@@ -37,6 +37,24 @@ public sealed class SmsWebhookTests
         Assert.Equal("cementoplasty", alert.GetProperty("procedureType").GetString());
     }
 
+    [Theory]
+    [InlineData("+1 (555) 123-0001", "+15551230001")]   // Scheduling kept the number as typed at intake; Twilio sends E.164
+    [InlineData("+15551230001", "+1 555-123-0001")]     // a From in another format (a proxy, a test tool)
+    [InlineData("+1.555.123.0001", "tel:+1-555-123-0001")]
+    public async Task A_Twilio_From_in_another_format_matches_the_surveys_phone(string surveyPhone, string from)
+    {
+        await using var host = await IngestionHost.StartAsync();
+        var enrollment = Fixtures.Enrollment(baselineVas: 6);
+        var survey = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, phone: surveyPhone);
+        await host.OpenSurveyAsync(enrollment, survey);
+
+        using var response = await host.TextAsync(from, "4");
+
+        Assert.Equal(TwiML.Reply(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, await host.CountAsync("responses WHERE survey_id = @SurveyId AND item = 'vas' AND value = 4", new { survey.SurveyId }));
+        Assert.Equal(1, await host.CountAsync("inbound_sms WHERE from_phone = '+15551230001'"));
+    }
+
     [Fact]
     public async Task A_text_with_a_forged_or_missing_signature_gets_403_and_is_stored_nowhere()
     {

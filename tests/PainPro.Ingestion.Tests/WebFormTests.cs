@@ -80,7 +80,7 @@ public sealed partial class WebFormTests(IngestionHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Resubmitting_inside_the_window_replaces_the_answers_and_is_audited()
+    public async Task Resubmitting_inside_the_window_revises_the_answers_keeping_the_first_ones_and_is_audited()
     {
         var (_, survey) = await OpenAsync(Fixtures.VasAndAnalgesic);
         using var browser = Browser();
@@ -90,8 +90,10 @@ public sealed partial class WebFormTests(IngestionHostFixture fixture) : IClassF
 
         Assert.Contains(InstrumentTexts.WebForm("en").UpdatedTitle, await response.Content.ReadAsStringAsync());
         Assert.Equal(4, await Host.Db.ReadAsync(c => c.ExecuteScalarAsync<int>(
-            "SELECT value FROM responses WHERE survey_id = @SurveyId AND item = 'vas'", new { survey.SurveyId })));
-        Assert.Equal(1, await Host.CountAsync("response_changes WHERE survey_id = @SurveyId AND old_value = 6 AND new_value = 4", new { survey.SurveyId }));
+            "SELECT value FROM responses WHERE survey_id = @SurveyId AND item = 'vas' AND superseded_at IS NULL", new { survey.SurveyId })));
+        Assert.Equal(1, await Host.CountAsync("responses WHERE survey_id = @SurveyId AND item = 'vas' AND value = 6 AND superseded_at IS NOT NULL",
+            new { survey.SurveyId }));
+        Assert.Equal(1, await Host.CountAsync("responses WHERE survey_id = @SurveyId AND item = 'analgesic'", new { survey.SurveyId }));
         Assert.Equal(1, await Host.CountAsync("audit_log WHERE survey_id = @SurveyId AND action = 'resubmitted-form'", new { survey.SurveyId }));
         Assert.Equal(1, await Host.CountAsync("outbox WHERE message_type = @type AND body LIKE @id",
             new { type = typeof(SurveyCompleted).FullName, id = $"%{survey.SurveyId}%" }));

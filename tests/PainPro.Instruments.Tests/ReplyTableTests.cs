@@ -80,10 +80,37 @@ public class ReplyTableTests
         { Vas, "   ", NotAnAnswer },
         { Vas, null, NotAnAnswer },
 
-        // Emoji, markup, injection and a very long body.
-        { Vas, "\U0001F623", NotAnAnswer },
-        { Vas, "7 \U0001F44D", NotAnAnswer },
+        // Emoji and exclamation marks around one number only separate: a person reads "8 😭" as 8 without a doubt.
+        { Vas, "8 \U0001F62D", Answer(8) },             // 8 😭
+        { Vas, "\U0001F62D 9", Answer(9) },             // 😭 9
+        { Vas, "8\U0001F62D\U0001F62D", Answer(8) },     // no space, two emoji
+        { Vas, "7!!", Answer(7) },
+        { Vas, "7 \U0001F44D", Answer(7) },             // 7 👍
+        { Vas, "7 \U0001F44D\U0001F3FD", Answer(7) },    // 7 👍🏽 (with a skin tone)
+        { Vas, "\u2764\uFE0F 3", Answer(3) },           // ❤️ 3
+        { Vas, "pain 6 \U0001F915", Answer(6) },        // pain 6 🤕
+        { Vas, "\U0001F1EA\U0001F1F8 siete", Answer(7) }, // 🇪🇸 siete
+        { Vas, "\U0001F622 5 \U0001F622", Answer(5) },   // 😢 5 😢
+        { Vas, "7\uFE0F\u20E3", Answer(7) },             // 7️⃣, the keycap emoji
+        { Vas, "1\uFE0F\u20E30\uFE0F\u20E3", Answer(10) }, // 1️⃣0️⃣
+        { Vas, "7\u20E0", NotAnAnswer },                 // 7 in a prohibition circle: "not 7"
+        { Vas, "\U0001F623", NotAnAnswer },             // a feeling, but no number
         { Vas, "\u263A", NotAnAnswer },
+        { Vas, "7 or 8 \U0001F62D", NotAnAnswer },
+        { Vas, "7\U0001F62D8", NotAnAnswer },            // an emoji between digits makes two numbers, never 78
+        { Vas, "78 \U0001F62D", NotAnAnswer },
+        { Vas, "7.5 \U0001F62D", NotAnAnswer },
+        { Vas, "\U0001F62D 11", NotAnAnswer },
+        { Vas, "7 \u2753", NotAnAnswer },                // 7 ❓: a question, like "7?"
+        { Vas, "\u2796 7", NotAnAnswer },                // ➖ 7
+        { Vas, "\u2795 7", NotAnAnswer },                // ➕ 7
+        { Vas, "7 \u274C", NotAnAnswer },                // 7 ❌
+        { Vas, "\U0001F6AB 7", NotAnAnswer },            // 🚫 7
+        { Vas, "7 \U0001F51F", NotAnAnswer },            // 7 🔟: two numbers
+        { Vas, "\U0001D7D5", NotAnAnswer },              // mathematical bold 7: astral characters other than emoji are not read
+        { Vas, "7?!", NotAnAnswer },
+
+        // Markup, injection and a very long body.
         { Vas, "7\uFFFE", NotAnAnswer },
         { Vas, "7\0", NotAnAnswer },
         { Vas, "\uD83D", NotAnAnswer }, // half an emoji
@@ -140,6 +167,8 @@ public class ReplyTableTests
         { Analgesic, "2 pills", NotAnAnswer },
         { Analgesic, "pain 7", NotAnAnswer },
         { Analgesic, "STOP", OptOut("STOP") },
+        { Analgesic, "less \U0001F60A", Answer(1) },
+        { Analgesic, "\U0001F48A more", Answer(3) },      // 💊 more
 
         // MSTS: 0–5.
         { ItemCodes.MstsPain, "4", Answer(4) },
@@ -158,6 +187,51 @@ public class ReplyTableTests
         var parse = ReplyParser.Parse(body, InstrumentCatalog.Item(itemCode));
 
         Assert.Equal(expected, parse);
+    }
+
+    public static TheoryData<string?, string?, ReplyParse> Keywords => new()
+    {
+        // body, locale, parse. The carriers' English keywords work whatever the locale.
+        { "STOP", "es", OptOut("STOP") },
+        { "help", "es-MX", Help("HELP") },
+        { "start", null, OptIn("START") },
+
+        // Spanish keywords for a Spanish-speaking patient: one word, any case, accents optional.
+        { "AYUDA", "es", Help("AYUDA") },
+        { "ayuda", "es-MX", Help("AYUDA") },
+        { "Ayúda", "es", Help("AYUDA") },
+        { "¡Ayuda!", "es", Help("AYUDA") },
+        { "¿ayuda?", "es", Help("AYUDA") },
+        { " PARAR ", "es", OptOut("PARAR") },
+        { "parar.", "es", OptOut("PARAR") },
+        { "Párar", "es", OptOut("PARAR") },
+        { "BAJA", "es", OptOut("BAJA") },
+        { "baja", "es_US", OptOut("BAJA") },
+        { "Bajá!", "es", OptOut("BAJA") },
+        { "COMENZAR", "es", OptIn("COMENZAR") },
+        { "comenzar", "es", OptIn("COMENZAR") },
+        { "Comenzár", "es", OptIn("COMENZAR") },
+
+        // Not keywords: in a sentence, twice marked, or for a patient who does not speak Spanish.
+        { "ayuda por favor", "es", NotAnAnswer },
+        { "quiero parar", "es", NotAnAnswer },
+        { "BAJA!!", "es", NotAnAnswer },
+        { "¡¡BAJA", "es", NotAnAnswer },
+        { "BAJA", "en", NotAnAnswer },
+        { "parar", null, NotAnAnswer },
+        { "AYUDA", "fr", NotAnAnswer },
+        { "COMENZAR", "en-US", NotAnAnswer },
+        { "B4JA", "es", NotAnAnswer },
+        { "BA\U0001F62DJA", "es", NotAnAnswer },
+    };
+
+    [Theory]
+    [MemberData(nameof(Keywords))]
+    public void Keywords_are_read_for_the_patients_language(string? body, string? locale, ReplyParse expected)
+    {
+        Assert.Equal(expected, ReplyParser.Parse(body, locale));
+        // Whatever item is being asked, a keyword is a keyword, and a non-keyword here is not a VAS answer either.
+        Assert.Equal(expected, ReplyParser.Parse(body, InstrumentCatalog.Vas, locale));
     }
 
     [Theory]

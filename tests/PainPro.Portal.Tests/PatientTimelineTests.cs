@@ -9,8 +9,12 @@ public sealed class PatientTimelineTests
 {
     private static readonly DateTimeOffset At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private static ResponseView Answer(string timepoint, string item, int value, int minutes = 0, string source = "sms") =>
-        new() { Timepoint = timepoint, Item = item, Value = value, Source = source, AnsweredAt = At.AddMinutes(minutes) };
+    private static ResponseView Answer(string timepoint, string item, int value, int minutes = 0, string source = "sms", int? supersededAfter = null) =>
+        new()
+        {
+            Timepoint = timepoint, Item = item, Value = value, Source = source, AnsweredAt = At.AddMinutes(minutes),
+            SupersededAt = supersededAfter is { } m ? At.AddMinutes(m) : null,
+        };
 
     private static EnrollmentDetail Enrollment(int? clinicBaseline) => new()
     {
@@ -51,6 +55,33 @@ public sealed class PatientTimelineTests
 
         var answer = Assert.Single(timeline.Entries.Single(e => e.Timepoint == "day3").Answers);
         Assert.Equal((4, "4/10", "web"), (answer.Value, answer.Display, answer.Source));
+    }
+
+    [Fact]
+    public void A_revised_answer_keeps_its_earlier_versions_beside_the_current_one_which_is_scored()
+    {
+        var timeline = PatientTimeline.Build(Enrollment(6),
+        [
+            Answer("day3", "vas", 9, 0, supersededAfter: 30), Answer("day3", "analgesic", 3, 1, supersededAfter: 30),
+            Answer("day3", "vas", 1, 30, "web"), Answer("day3", "analgesic", 1, 30, "web"),
+        ]);
+
+        var day3 = timeline.Entries.Single(e => e.Timepoint == "day3");
+        var vas = day3.Answers.Single(a => a.Item == "vas");
+        Assert.Equal((1, "web", true), (vas.Value, vas.Source, vas.Changed));
+        var earlier = Assert.Single(vas.Earlier);
+        Assert.Equal(("9/10", "sms", At), (earlier.Display, earlier.Source, earlier.AnsweredAt));
+        Assert.Equal((1, "less", ConsensusClass.Partial), (day3.Vas!.Value, day3.AnalgesicChange, day3.Consensus!.Value));
+    }
+
+    [Fact]
+    public void An_earlier_answer_handled_late_is_not_taken_for_the_current_one()
+    {
+        // A text that waited for its survey is stored after the form's answer but given before it: Ingestion marks it superseded.
+        var timeline = PatientTimeline.Build(Enrollment(6), [Answer("day3", "vas", 2, 10, "web"), Answer("day3", "vas", 9, 0, supersededAfter: 10)]);
+
+        var vas = Assert.Single(timeline.Entries.Single(e => e.Timepoint == "day3").Answers);
+        Assert.Equal((2, "9/10"), (vas.Value, Assert.Single(vas.Earlier).Display));
     }
 
     [Fact]

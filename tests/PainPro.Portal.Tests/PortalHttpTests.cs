@@ -118,6 +118,37 @@ public sealed class PortalHttpTests(PortalSystemFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_revised_answer_shows_as_answer_changed_on_the_alert_and_both_versions_on_the_timeline()
+    {
+        var patient = await SystemData.RegisterAsync(App, baselineVas: 6, performedAgo: TimeSpan.FromDays(3) + TimeSpan.FromHours(1));
+        await SystemData.AnswerTextsAsync(App, patient, "9", "3");
+        var alert = await SystemData.OpenAlertAsync(App, patient);
+        using var api = App.Host.CreateClient();
+        api.DefaultRequestHeaders.Add("X-PainPro-Acting-User", "nurse");
+        var surveyId = (await api.GetFromJsonAsync<List<ResponseView>>($"/api/enrollments/{patient.EnrollmentId}/responses", ServiceApiClient.Json))!
+            .First().SurveyId;
+        // The nurse calls the patient: the pain is 5, not 9.
+        (await api.PostAsJsonAsync($"/api/surveys/{surveyId}/responses", new { answers = new[] { new { item = "vas", value = 5 } } }))
+            .EnsureSuccessStatusCode();
+        using var nurse = new StaffClient(App.BaseUrl);
+        await nurse.SignInAsync("nurse");
+
+        var page = WebUtility.HtmlDecode(await nurse.Http.GetStringAsync($"/alerts/{alert.AlertId}"));
+        var record = WebUtility.HtmlDecode(await nurse.Http.GetStringAsync($"/patients/{patient.PatientId}"));
+
+        Assert.Contains("Answer changed", page);
+        Assert.Contains("nurse (staff) revised day-3 pain 9 → 5; now no-relief, analgesic-escalation (medium)", page);
+        Assert.Contains("Answer revised", page); // the history line
+        Assert.Contains("Medium", page);
+        foreach (var html in new[] { page, record })
+        {
+            Assert.Contains("Earlier answers", html);
+            Assert.Contains("5/10", html);
+            Assert.Contains("9/10 · SMS", html);
+        }
+    }
+
+    [Fact]
     public async Task The_phone_simulator_replies_through_the_signed_webhook_and_shows_the_answer()
     {
         var patient = await SystemData.RegisterAsync(App, baselineVas: 7, performedAgo: TimeSpan.FromDays(3) + TimeSpan.FromHours(1));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
+using PainPro.Ingestion.Surveys;
 using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Ingestion.Alerts;
@@ -13,6 +14,14 @@ public sealed record AlertEvidence(Guid EnrollmentId, Guid PatientId, Guid Surve
 /// in severity are published as <see cref="PainAlertRaised"/>, so the care team hears of worse news and
 /// nothing else. An acknowledged alert that gets worse (higher severity or a new rule) is open again.
 /// </summary>
+/// <remarks>
+/// A <em>revised</em> answer is different: what the alert said may no longer hold. <see cref="ReviseAsync"/> runs the
+/// rules again on every survey whose evidence the alert holds, with the current answers, and the alert follows: its
+/// rules, severity (which may fall) and summary are what fires now, or, when nothing fires any more, it is resolved by
+/// "system" (outcome <see cref="AlertOutcomes.AnswerRevised"/>) and <see cref="AlertResolved"/> is published. Either
+/// way the history says who revised what ("patient revised day-3 pain 9 → 1 on the web form; no rule fires"). The
+/// care team is told again only when the severity rises, as for any evidence.
+/// </remarks>
 public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 {
     private const string Insert = """
@@ -23,10 +32,15 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         ON CONFLICT (enrollment_id) WHERE status <> 'resolved' DO NOTHING
         """;
 
+    /// <summary>
+    /// The alert after new evidence or a revision. <c>high_since</c> starts when it becomes high and clears when it no
+    /// longer is (escalation counts from it); <c>answer_changed_at</c> moves only for a revision.
+    /// </summary>
     private const string Update = """
         UPDATE alerts SET survey_id = @SurveyId, timepoint = @Timepoint, rules = @Rules, severity = @Severity,
                           summary = @Summary, consensus_class = @ConsensusClass, status = @Status, updated_at = @Now,
-                          high_since = COALESCE(high_since, @HighSince)
+                          high_since = CASE WHEN @Severity = 'high' THEN COALESCE(high_since, @Now) ELSE NULL END,
+                          answer_changed_at = COALESCE(@AnswerChangedAt, answer_changed_at)
         WHERE id = @Id
         """;
 
@@ -87,22 +101,125 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         if (!rose && !newRules && finding.Summary == active.Summary && evidence.SurveyId == active.SurveyId) return;
 
         var reopen = active.Status == AlertStatuses.Acknowledged && (rose || newRules);
-        await session.ExecuteAsync(Update, new
-        {
-            active.Id,
-            evidence.SurveyId,
-            evidence.Timepoint,
-            Rules = string.Join(',', rules),
-            Severity = severity,
-            finding.Summary,
-            evidence.ConsensusClass,
-            Status = reopen ? AlertStatuses.Open : active.Status,
-            Now = now,
-            HighSince = severity == AlertSeverities.High ? now : (DateTimeOffset?)null,
-        });
+        await UpdateAsync(session, active, evidence.SurveyId, evidence.Timepoint, rules, severity, finding.Summary, evidence.ConsensusClass,
+            reopen, now, revised: false);
         await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Updated, now,
             evidence.SurveyId, severity, rules, finding.Summary));
         if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, finding.Summary, now, escalated: false, active.MrnLast4);
+    }
+
+    /// <summary>
+    /// An answer of <paramref name="survey"/> was revised: re-runs the rules over the unresolved alert's evidence with
+    /// the current answers and updates or resolves it. <paramref name="history"/> is the enrollment as this
+    /// transaction sees it, the revised scores (and a revised surveyed baseline) included.
+    /// </summary>
+    public async Task ReviseAsync(DbSession session, SurveyRecord survey, string? consensusClass, EnrollmentHistory history, AnswerChange change)
+    {
+        var thresholds = options.CurrentValue.Alerts;
+        var trajectory = history.Trajectory;
+        var finding = survey.IsFollowUp ? AlertRules.Evaluate(trajectory, survey.Timepoint, thresholds) : null;
+        var active = await FindUnresolvedAsync(session, survey.EnrollmentId);
+        if (active is null)
+        {
+            // Nothing to revise: if the revised answers fire, that is news like any answer.
+            if (finding is not null)
+                await ApplyAsync(session, new AlertEvidence(survey.EnrollmentId, survey.PatientId, survey.Id, survey.Timepoint, consensusClass, finding), history);
+            return;
+        }
+
+        // Every survey the alert holds evidence of is judged again: a revised day 3 also moves month 1's rebound, a
+        // revised surveyed baseline every follow-up. The revised survey comes last, as the newest evidence.
+        var evidence = await EvidenceSurveysAsync(session, active.Id);
+
+        var surveys = (await session.QueryAsync<EvidenceSurvey>("""
+            SELECT s.id AS Id, s.timepoint AS Timepoint, s.status AS Status, s.consensus_class AS ConsensusClass,
+                   CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END AS Answered
+            FROM surveys s WHERE s.enrollment_id = @EnrollmentId
+            """, new { survey.EnrollmentId })).ToDictionary(s => s.Id);
+        var findings = new List<(EvidenceSurvey Survey, AlertFinding Finding)>();
+        foreach (var id in evidence.Where(id => id != survey.Id).Append(survey.Id))
+        {
+            if (!surveys.TryGetValue(id, out var source)) continue;
+            var found = id == survey.Id ? finding : FindingOf(source, trajectory, thresholds);
+            if (found is not null) findings.Add((id == survey.Id ? source with { ConsensusClass = consensusClass } : source, found));
+        }
+
+        var now = session.Clock.GetUtcNow();
+        if (findings.Count == 0)
+        {
+            var line = change.Describe(consequence: "no rule fires");
+            var resolved = await session.ExecuteAsync("""
+                UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = @by, outcome = @outcome,
+                                  resolution_note = @line, updated_at = @now, answer_changed_at = @now
+                WHERE id = @Id AND status <> 'resolved'
+                """, new { now, by = AlertEvent.SystemActor, outcome = AlertOutcomes.AnswerRevised, line, active.Id });
+            if (resolved == 0) return;
+            await AlertHistory.RecordAsync(session, new AlertEvent
+            {
+                AlertId = active.Id, At = now, Action = AlertActions.Resolved, SurveyId = survey.Id, Outcome = AlertOutcomes.AnswerRevised, Note = line,
+            });
+            await session.PublishAsync(new AlertResolved(active.Id, AlertEvent.SystemActor, now, AlertOutcomes.AnswerRevised, line));
+            return;
+        }
+
+        // The latest evidence speaks for the alert: the revised survey if it still fires, else the last one that does.
+        var (latest, latestFinding) = findings[^1];
+        var rules = AlertRules.Ordered(findings.SelectMany(f => f.Finding.Rules));
+        var severity = AlertRules.HighestSeverity(rules);
+        if (finding is null && !evidence.Contains(survey.Id)
+            && rules.SequenceEqual(active.Rules) && severity == active.Severity && latestFinding.Summary == active.Summary)
+            return; // a revision the alert does not rest on and that changes nothing in it
+
+        var rose = AlertSeverities.Rank(severity) > AlertSeverities.Rank(active.Severity);
+        var reopen = active.Status == AlertStatuses.Acknowledged && (rose || rules.Except(active.Rules).Any());
+        var note = change.Describe(consequence: $"now {string.Join(", ", rules)} ({severity})");
+        await UpdateAsync(session, active, latest.Id, latest.Timepoint, rules, severity, latestFinding.Summary, latest.ConsensusClass,
+            reopen, now, revised: true);
+        await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Revised, now,
+            latest.Id, severity, rules, latestFinding.Summary) with { Note = note });
+        if (rose)
+            await PublishRaisedAsync(session, active.Id,
+                new AlertEvidence(survey.EnrollmentId, survey.PatientId, latest.Id, latest.Timepoint, latest.ConsensusClass, latestFinding),
+                rules, severity, latestFinding.Summary, now, escalated: false, active.MrnLast4);
+    }
+
+    private static Task UpdateAsync(DbSession session, AlertRecord active, Guid surveyId, string timepoint, IReadOnlyList<string> rules,
+        string severity, string summary, string? consensusClass, bool reopen, DateTimeOffset now, bool revised) =>
+        session.ExecuteAsync(Update, new
+        {
+            active.Id,
+            SurveyId = surveyId,
+            Timepoint = timepoint,
+            Rules = string.Join(',', rules),
+            Severity = severity,
+            Summary = summary,
+            ConsensusClass = consensusClass,
+            Status = reopen ? AlertStatuses.Open : active.Status,
+            Now = now,
+            AnswerChangedAt = revised ? now : (DateTimeOffset?)null,
+        });
+
+    /// <summary>What the rules find on a survey now: its answers', or no-response when it expired unanswered.</summary>
+    private static AlertFinding? FindingOf(EvidenceSurvey survey, Trajectory trajectory, AlertThresholds thresholds) =>
+        survey.Answered == 0 && survey.Status == SurveyStatuses.Expired ? AlertRules.NoAnswer(survey.Timepoint)
+        : survey.Timepoint == Timepoints.Baseline ? null
+        : AlertRules.Evaluate(trajectory, survey.Timepoint, thresholds);
+
+    /// <summary>The surveys whose evidence raised or updated the alert, the most recent evidence last.</summary>
+    private static async Task<IReadOnlyList<Guid>> EvidenceSurveysAsync(DbSession session, Guid alertId) =>
+        [.. await session.QueryAsync<Guid>("""
+            SELECT survey_id FROM alert_events
+            WHERE alert_id = @alertId AND survey_id IS NOT NULL AND action IN ('raised', 'updated', 'reopened', 'revised')
+            GROUP BY survey_id ORDER BY MAX(at), survey_id
+            """, new { alertId })];
+
+    private sealed record EvidenceSurvey
+    {
+        public Guid Id { get; init; }
+        public string Timepoint { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? ConsensusClass { get; init; }
+        public int Answered { get; init; }
     }
 
     public static Task<AlertRecord?> FindUnresolvedAsync(DbSession session, Guid enrollmentId) =>

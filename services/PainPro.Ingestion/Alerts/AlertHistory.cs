@@ -7,12 +7,22 @@ public static class AlertActions
 {
     public const string Raised = "raised";
     public const string Updated = "updated";
+
+    /// <summary>An answer behind the alert was revised and the rules ran again over its evidence.</summary>
+    public const string Revised = "revised";
     public const string Reopened = "reopened";
     public const string Escalated = "escalated";
     public const string Acknowledged = "acknowledged";
     public const string Resolved = "resolved";
     public const string Note = "note";
     public const string Call = "call";
+}
+
+/// <summary>Outcomes of resolutions nobody typed.</summary>
+public static class AlertOutcomes
+{
+    /// <summary>The answers behind the alert were revised and no rule fires on them any more.</summary>
+    public const string AnswerRevised = "answer-revised";
 }
 
 /// <summary>One line of an alert's history: evidence (actor "system") or a staff action.</summary>

@@ -19,7 +19,7 @@ public sealed record AlertRecord
         a.consensus_class AS ConsensusClass, a.status AS Status, a.raised_at AS RaisedAt, a.updated_at AS UpdatedAt,
         a.high_since AS HighSince, a.escalated_at AS EscalatedAt, a.acknowledged_at AS AcknowledgedAt,
         a.acknowledged_by AS AcknowledgedBy, a.resolved_at AS ResolvedAt, a.resolved_by AS ResolvedBy,
-        a.outcome AS Outcome, a.resolution_note AS ResolutionNote,
+        a.outcome AS Outcome, a.resolution_note AS ResolutionNote, a.answer_changed_at AS AnswerChangedAt,
         e.procedure_type AS ProcedureType, e.body_site AS BodySite, e.facility AS Facility, e.mrn_last4 AS MrnLast4
         """;
 
@@ -46,6 +46,7 @@ public sealed record AlertRecord
     public string? ResolvedBy { get; init; }
     public string? Outcome { get; init; }
     public string? ResolutionNote { get; init; }
+    public DateTimeOffset? AnswerChangedAt { get; init; }
     public string? ProcedureType { get; init; }
     public string? BodySite { get; init; }
     public string? Facility { get; init; }

@@ -1,6 +1,9 @@
 namespace PainPro.Ingestion.Alerts;
 
-/// <summary>An alert as the API shows it (DESIGN §9, extended compatibly for the Portal's worklist).</summary>
+/// <summary>
+/// An alert as the API shows it (DESIGN §9, extended compatibly for the Portal's worklist). <c>AnswerChangedAt</c>:
+/// when an answer behind it was last revised (null if never).
+/// </summary>
 public sealed record AlertView(
     Guid AlertId,
     Guid EnrollmentId,
@@ -25,12 +28,14 @@ public sealed record AlertView(
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy,
     string? Outcome,
-    string? Note)
+    string? Note,
+    DateTimeOffset? AnswerChangedAt)
 {
     public static AlertView Of(AlertRecord a) => new(
         a.Id, a.EnrollmentId, a.PatientId, a.SurveyId, a.Rules, a.Severity, a.Summary, a.Status, a.RaisedAt, a.UpdatedAt,
         a.Timepoint, a.ConsensusClass, a.ProcedureType, a.BodySite, a.Facility, a.MrnLast4, a.EscalatedAt is not null,
-        a.EscalatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy, a.Outcome, a.ResolutionNote);
+        a.EscalatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy, a.Outcome, a.ResolutionNote,
+        a.AnswerChangedAt);
 }
 
 /// <summary>One line of an alert's history as the API shows it.</summary>

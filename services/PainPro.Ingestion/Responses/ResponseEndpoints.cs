@@ -9,7 +9,10 @@ using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Ingestion.Responses;
 
-/// <summary>One stored answer (DESIGN §9), with who entered it when staff did.</summary>
+/// <summary>
+/// One stored answer (DESIGN §9), with who entered it when staff did. <c>SupersededAt</c> is null for the item's current
+/// answer and, on an earlier version, when a later answer replaced it.
+/// </summary>
 public sealed record ResponseView
 {
     public Guid SurveyId { get; init; }
@@ -19,10 +22,11 @@ public sealed record ResponseView
     public string Source { get; init; } = "";
     public DateTimeOffset AnsweredAt { get; init; }
     public string? EnteredBy { get; init; }
+    public DateTimeOffset? SupersededAt { get; init; }
 
     internal const string Select = """
         SELECT r.survey_id AS SurveyId, s.timepoint AS Timepoint, r.item AS Item, r.value AS Value, r.source AS Source,
-               r.answered_at AS AnsweredAt, r.entered_by AS EnteredBy
+               r.answered_at AS AnsweredAt, r.entered_by AS EnteredBy, r.superseded_at AS SupersededAt
         FROM responses r JOIN surveys s ON s.id = r.survey_id
         """;
 }
@@ -31,11 +35,12 @@ public sealed record StaffAnswer(string? Item, int? Value);
 
 public sealed record StaffResponsesRequest(IReadOnlyList<StaffAnswer>? Answers);
 
-/// <summary>The survey after staff entered answers.</summary>
+/// <summary>The survey after staff entered answers: its current answers.</summary>
 public sealed record StaffResponsesResult(Guid SurveyId, string Status, bool Completed, IReadOnlyList<ResponseView> Responses);
 
 /// <summary>
-/// <c>GET /api/enrollments/{id}/responses</c> (every answer of an enrollment; the view is audited) and
+/// <c>GET /api/enrollments/{id}/responses</c> (every answer of an enrollment, each version of a revised one, in the order
+/// given; the view is audited) and
 /// <c>POST /api/surveys/{id}/responses</c> (answers a nurse collected by phone, marked <c>staff</c> with her name;
 /// allowed after the window closed, since that is when a nurse calls a patient who did not answer).
 /// </summary>
@@ -61,7 +66,7 @@ public static class ResponseEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such enrollment.",
                     detail: $"Ingestion has no enrollment {id}.");
             var responses = await session.QueryAsync<ResponseView>(
-                $"{ResponseView.Select} WHERE r.enrollment_id = @id ORDER BY r.answered_at, r.survey_id, r.item", new { id });
+                $"{ResponseView.Select} WHERE r.enrollment_id = @id ORDER BY r.answered_at, r.survey_id, r.item, r.id", new { id });
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedResponses, enrollmentId: id);
             return Results.Ok(responses.ToList());
         }, ct);
@@ -91,7 +96,7 @@ public static class ResponseEndpoints
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.EnteredResponses, survey.EnrollmentId, survey.Id,
                 detail: string.Join(",", answers.Select(a => $"{a.Item}={a.Value}")));
             var responses = await session.QueryAsync<ResponseView>(
-                $"{ResponseView.Select} WHERE r.survey_id = @id ORDER BY r.item", new { id });
+                $"{ResponseView.Select} WHERE r.survey_id = @id AND r.superseded_at IS NULL ORDER BY r.item", new { id });
             var status = await session.ExecuteScalarAsync<string>("SELECT status FROM surveys WHERE id = @id", new { id });
             return Results.Ok(new StaffResponsesResult(id, status, recorded.Completed, responses.ToList()));
         }, ct);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -18,10 +16,18 @@ public sealed record InboundSms(string MessageSid, string From, string Body);
 /// Stores each inbound text (unique on MessageSid) and handles it once. A repeat of a MessageSid, even a concurrent
 /// one, gets the reply stored for the first delivery and changes nothing.
 /// </summary>
+/// <remarks>
+/// <para>Early replies (DESIGN §7): Messaging sends a survey and Ingestion opens it from the same <see cref="SurveyDue"/>,
+/// in no order, so a text from a number with no open survey may answer a survey being opened this very moment. A
+/// keyword is answered at once; any other such text is stored as waiting and answered with an empty TwiML. When a
+/// survey opens for the number (<see cref="SurveyDueConsumer"/>), the next text from it arrives, or
+/// <see cref="EarlyReplies"/> finds one open, the waiting texts are handled in the order they came and their replies
+/// texted through <see cref="SendSmsReply"/>; a text still waiting after <see cref="SmsOptions.EarlyReplyHold"/> gets
+/// the usual "no questionnaire waiting" the same way.</para>
+/// </remarks>
 public sealed class SmsInbox(
     IngestionDb db,
-    ResponseRecorder recorder,
-    SurveyLinks links,
+    PhoneConversations conversations,
     IOptionsMonitor<IngestionOptions> options,
     ILogger<SmsInbox> logger)
 {
@@ -30,11 +36,11 @@ public sealed class SmsInbox(
     /// the transaction ends, so concurrent deliveries of one MessageSid are handled one after another, and the later
     /// ones read the reply the first one stored.
     /// </summary>
-    private const string Claim = """
+    private static readonly string Claim = $"""
         INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries)
         VALUES (@MessageSid, @From, @Body, @Now, 1)
         ON CONFLICT (message_sid) DO UPDATE SET deliveries = inbound_sms.deliveries + 1
-        RETURNING from_phone AS FromPhone, body AS Body, reply AS Reply
+        RETURNING {StoredText.Columns}
         """;
 
     /// <summary>The text alone, unhandled (no reply): what is kept when handling it failed.</summary>
@@ -44,22 +50,8 @@ public sealed class SmsInbox(
         ON CONFLICT (message_sid) DO NOTHING
         """;
 
-    /// <summary>
-    /// The newest open survey the phone may answer, locked for this transaction, with its answers so far
-    /// (<c>item=value,…</c>, read after the lock): with two open, the newest wins; two texts racing for one survey
-    /// are handled one after another, the second seeing the first one's answer. One round trip for what every text needs.
-    /// </summary>
-    private static readonly string LockNewestOpenSurvey = $"""
-        UPDATE surveys SET last_activity_at = @now
-        WHERE id = (SELECT id FROM surveys WHERE phone = @phone AND status = 'open' AND expires_at > @now
-                    ORDER BY opened_at DESC, id DESC LIMIT 1)
-          AND status = 'open'
-        RETURNING {SurveyRecord.Columns},
-                  (SELECT string_agg(r.item || '=' || r.value, ',') FROM responses r WHERE r.survey_id = surveys.id) AS Answers
-        """;
-
-    /// <summary>Returns the text to answer with.</summary>
-    public async Task<string> ReceiveAsync(InboundSms sms, CancellationToken ct)
+    /// <summary>Returns the text to answer with in the webhook's TwiML; null for none (the text waits for its survey).</summary>
+    public async Task<string?> ReceiveAsync(InboundSms sms, CancellationToken ct)
     {
         var text = new TextRow(sms.MessageSid, PhoneNumber.Normalize(sms.From) ?? sms.From, sms.Body, db.Clock.GetUtcNow());
         try
@@ -76,24 +68,46 @@ public sealed class SmsInbox(
         }
     }
 
-    private async Task<string> ClaimAndHandleAsync(DbSession session, TextRow text)
+    private async Task<string?> ClaimAndHandleAsync(DbSession session, TextRow text)
     {
         var messageSid = text.MessageSid;
-        var stored = await session.QuerySingleOrDefaultAsync<StoredSms>(Claim, text)
+        var stored = await session.QuerySingleOrDefaultAsync<StoredText>(Claim, text)
             ?? throw new InvalidOperationException($"Inbound text {messageSid} could not be stored.");
-        if (stored.Reply is not null)
+        if (stored.HandledAt is not null)
         {
             logger.LogDebug("Text {MessageSid} was delivered again; answering as before", messageSid);
-            return stored.Reply;
+            // A reply texted separately (the text waited for its survey) is not given a second time.
+            return stored.ReplyVia is null or ReplyVia.TwiML ? stored.Reply : null;
+        }
+        if (stored.IsWaiting)
+        {
+            // Still waiting: whatever releases it (a survey opening, the hold passing) texts its reply.
+            return null;
         }
 
-        var (turn, surveyId) = await HandleAsync(session, stored.FromPhone, stored.Body);
-        await session.ExecuteAsync("""
-            UPDATE inbound_sms SET reply = @Reply, outcome = @Outcome, survey_id = @surveyId, handled_at = @now
-            WHERE message_sid = @messageSid
-            """, new { turn.Reply, Outcome = turn.Outcome.ToString(), surveyId, now = session.Clock.GetUtcNow(), messageSid });
-        logger.LogDebug("Text {MessageSid} for survey {SurveyId}: {Outcome} {Item}", messageSid, surveyId, turn.Outcome, turn.Item);
-        return turn.Reply;
+        var phone = stored.FromPhone;
+        var survey = await conversations.LockSurveyAsync(session, phone);
+        if (survey is not null)
+        {
+            var (reply, _) = await conversations.HandleInOrderAsync(session, phone, survey, current: stored);
+            logger.LogDebug("Text {MessageSid} for survey {SurveyId} answered", messageSid, survey.Survey.Id);
+            return reply;
+        }
+
+        var locale = await PhoneConversations.LastKnownLocaleAsync(session, phone);
+        if (SmsConversation.IsKeyword(stored.Body, locale))
+        {
+            var turn = await conversations.TakeTurnAsync(session, null, phone, stored.Body, stored.ReceivedAt, locale);
+            await PhoneConversations.FinishAsync(session, messageSid, turn, surveyId: null, ReplyVia.TwiML);
+            logger.LogDebug("Text {MessageSid} is the keyword {Keyword}", messageSid, turn.Keyword);
+            return turn.Reply;
+        }
+
+        var holdUntil = stored.ReceivedAt + options.CurrentValue.Sms.EarlyReplyHoldTime;
+        await session.ExecuteAsync("UPDATE inbound_sms SET outcome = @waiting, hold_until = @holdUntil WHERE message_sid = @messageSid",
+            new { waiting = nameof(SmsOutcome.Waiting), holdUntil, messageSid });
+        logger.LogInformation("Text {MessageSid} came from a number with no open survey; it waits for one until {HoldUntil}", messageSid, holdUntil);
+        return null;
     }
 
     private async Task TryStoreUnhandledAsync(TextRow text, Exception failure)
@@ -111,64 +125,6 @@ public sealed class SmsInbox(
         }
     }
 
-    private async Task<(SmsTurn Turn, Guid? SurveyId)> HandleAsync(DbSession session, string phone, string body)
-    {
-        var now = session.Clock.GetUtcNow();
-        var (survey, answered) = await LockNewestOpenSurveyAsync(session, phone, now);
-        var locale = survey?.Locale ?? await LastKnownLocaleAsync(session, phone);
-        var state = survey is null ? null : StateOf(survey, answered);
-
-        var turn = SmsConversation.Next(body, state, locale);
-        switch (turn.Outcome)
-        {
-            case SmsOutcome.Answered:
-                await recorder.RecordAsync(session, survey!, [new Answer(turn.Item!, turn.Value!.Value)], ResponseSources.Sms,
-                    enteredBy: null, currentAnswers: answered);
-                break;
-            case SmsOutcome.OptedOut:
-                await session.PublishAsync(new PatientOptedOut(phone, turn.Keyword!, now));
-                break;
-            case SmsOutcome.OptedIn:
-                await session.PublishAsync(new PatientOptedIn(phone, turn.Keyword!, now));
-                break;
-        }
-        return (turn, survey?.Id);
-    }
-
-    private SmsSurveyState StateOf(SurveyRecord survey, IReadOnlyDictionary<string, int> answered)
-    {
-        var askMsts = options.CurrentValue.Sms.AskMstsByText;
-        var unanswered = survey.ItemDefinitions.Where(item => !answered.ContainsKey(item.Code)).ToList();
-        var byText = unanswered.Where(item => askMsts || !ItemCodes.IsMsts(item.Code)).ToList();
-        var formOnly = unanswered.Count > byText.Count;
-        return new SmsSurveyState(survey.Locale, byText, formOnly, formOnly ? links.LinkFor(survey.TokenProtected) : null);
-    }
-
-    private static async Task<(SurveyRecord? Survey, IReadOnlyDictionary<string, int> Answers)> LockNewestOpenSurveyAsync(
-        DbSession session, string phone, DateTimeOffset now)
-    {
-        var locked = (await session.Connection.QueryAsync<SurveyRecord, string?, (SurveyRecord Survey, string? Answers)>(
-            LockNewestOpenSurvey, (survey, answers) => (survey, answers), new { phone, now }, session.Transaction, splitOn: "Answers"))
-            .SingleOrDefault();
-        var answers = (locked.Answers ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('='))
-            .ToDictionary(pair => pair[0], pair => int.Parse(pair[1], CultureInfo.InvariantCulture));
-        return (locked.Survey, answers);
-    }
-
-    private static async Task<string> LastKnownLocaleAsync(DbSession session, string phone) =>
-        await session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT locale FROM surveys WHERE phone = @phone ORDER BY opened_at DESC, id DESC LIMIT 1", new { phone })
-        ?? InstrumentCatalog.DefaultLocale;
-
     /// <summary>An inbound_sms row as first stored (<c>From</c> normalised).</summary>
     private sealed record TextRow(string MessageSid, string From, string Body, DateTimeOffset Now);
-
-    private sealed record StoredSms
-    {
-        public string FromPhone { get; init; } = "";
-        public string Body { get; init; } = "";
-        public string? Reply { get; init; }
-    }
 }

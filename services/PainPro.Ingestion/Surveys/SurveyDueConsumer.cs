@@ -11,9 +11,11 @@ namespace PainPro.Ingestion.Surveys;
 /// <summary>
 /// Opens a survey on its first send and refreshes it on each reminder: the phone it may be answered from,
 /// the link token's hash, the locale and the window. A closed survey is not reopened by a late reminder.
-/// The upsert is idempotent (an attempt never goes back), so a repeated message needs no inbox row.
+/// The upsert is idempotent (an attempt never goes back), so a repeated message needs no inbox row. Texts from the
+/// survey's phone that came before it opened and wait for it are handled in the same transaction (<see cref="EarlyReplies"/>).
 /// </summary>
-public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger<SurveyDueConsumer> logger) : IConsumer<SurveyDue>
+public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, EarlyReplies earlyReplies, ILogger<SurveyDueConsumer> logger)
+    : IConsumer<SurveyDue>
 {
     private const string Upsert = """
         INSERT INTO surveys (id, enrollment_id, patient_id, timepoint, instruments, items, channel, locale, phone,
@@ -47,6 +49,7 @@ public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger
         var instruments = requested.Where(InstrumentCatalog.IsInstrument).ToList();
 
         var hasToken = !string.IsNullOrWhiteSpace(message.LinkToken);
+        var phone = PhoneNumber.Normalize(message.Contact?.Phone);
         await session.ExecuteAsync(Upsert, new
         {
             message.SurveyId,
@@ -57,12 +60,13 @@ public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, ILogger
             Items = SurveyRecord.Join(InstrumentCatalog.ItemsOf(instruments).Select(item => item.Code)),
             message.Channel,
             Locale = string.IsNullOrWhiteSpace(message.Locale) ? InstrumentCatalog.DefaultLocale : message.Locale,
-            Phone = PhoneNumber.Normalize(message.Contact?.Phone),
+            Phone = phone,
             TokenHash = hasToken ? SurveyLinks.Hash(message.LinkToken) : null,
             TokenProtected = hasToken ? links.Protect(message.LinkToken) : null,
             message.ExpiresAt,
             message.Attempt,
             Now = session.Clock.GetUtcNow(),
         });
+        if (phone is not null) await earlyReplies.ReleaseIfWaitingAsync(session, phone);
     }
 }

@@ -15,7 +15,7 @@ namespace PainPro.Ingestion.WebForm;
 /// <summary>
 /// <c>GET|POST /s/{token}</c>: the web survey. The token finds the survey by its hash; unknown and closed links
 /// get a clear page (404, 410) and spend the client's guessing allowance. Answers are validated on the server;
-/// a resubmission inside the window replaces the earlier answers, and the change is audited.
+/// a resubmission inside the window revises the earlier answers (kept as earlier versions), and the change is audited.
 /// The POST binds the form, so ASP.NET Core's antiforgery check applies to it.
 /// </summary>
 public static class SurveyFormEndpoints
@@ -39,7 +39,7 @@ public static class SurveyFormEndpoints
         if (survey is null) return refusal!;
 
         var answers = await db.ReadAsync(c => c.QueryAsync<StoredAnswer>(
-            "SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @Id", new { survey.Id }), ct);
+            "SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @Id AND superseded_at IS NULL", new { survey.Id }), ct);
         var values = answers.ToDictionary(a => a.Item, a => a.Value.ToString(CultureInfo.InvariantCulture));
         return Html(StatusCodes.Status200OK, SurveyFormPage.Form(Model(survey, http, antiforgery, values, errors: [], answered: values.Count > 0), nonce));
     }

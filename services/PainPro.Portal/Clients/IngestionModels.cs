@@ -28,12 +28,15 @@ public record AlertView
     public DateTimeOffset? EscalatedAt { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
     public string? ConsensusClass { get; init; }
+    /// <summary>When an answer behind the alert was last revised; null if never.</summary>
+    public DateTimeOffset? AnswerChangedAt { get; init; }
 }
 
 /// <summary>One thing that happened to an alert: new evidence, or a staff action (who, and via which client).</summary>
 public sealed record AlertHistoryEntry
 {
     public DateTimeOffset At { get; init; }
+    public Guid? SurveyId { get; init; }
     public string? Action { get; init; }
     public string? Actor { get; init; }
     public string? Via { get; init; }
@@ -61,6 +64,8 @@ public sealed record ResponseView
     public DateTimeOffset AnsweredAt { get; init; }
     /// <summary>The staff member who entered it, for <c>staff</c> answers.</summary>
     public string? EnteredBy { get; init; }
+    /// <summary>Null for the item's current answer; when a later answer replaced it, for an earlier version.</summary>
+    public DateTimeOffset? SupersededAt { get; init; }
 }
 
 // The outcome summary is read as decimals: they keep every digit the service wrote, so the dashboard and its CSV

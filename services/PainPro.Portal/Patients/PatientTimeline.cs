@@ -4,8 +4,13 @@ using PainPro.Portal.Clients;
 
 namespace PainPro.Portal.Patients;
 
-/// <summary>One stored answer, with the words a nurse needs to read it.</summary>
-public sealed record TimelineAnswer(string Item, string Title, int Value, string Display, string Source, DateTimeOffset AnsweredAt);
+/// <summary>One stored answer, with the words a nurse needs to read it, and the earlier answers it replaced (oldest first).</summary>
+public sealed record TimelineAnswer(string Item, string Title, int Value, string Display, string Source, DateTimeOffset AnsweredAt)
+{
+    public IReadOnlyList<TimelineAnswer> Earlier { get; init; } = [];
+
+    public bool Changed => Earlier.Count > 0;
+}
 
 /// <summary>One timepoint of an enrollment: its survey (if scheduled), its answers and what they add up to.</summary>
 public sealed record TimelineEntry(
@@ -19,7 +24,8 @@ public sealed record TimelineEntry(
 
 /// <summary>
 /// An enrollment's answers laid out by timepoint, from Scheduling's schedule and Ingestion's stored answers.
-/// When an item was answered more than once (a resubmitted form), the latest answer counts, as in Ingestion.
+/// When an item was answered more than once (a revision by text, form or staff), the current answer counts, as in
+/// Ingestion, and the earlier ones stay beside it.
 /// </summary>
 public sealed record PatientTimeline(int? BaselineVas, string? BaselineSource, IReadOnlyList<TimelineEntry> Entries)
 {
@@ -27,10 +33,14 @@ public sealed record PatientTimeline(int? BaselineVas, string? BaselineSource, I
     {
         var latest = responses
             .GroupBy(r => (r.Timepoint, r.Item))
-            .Select(g => g.MaxBy(r => r.AnsweredAt)!)
+            .Select(g => (Response: Current(g), Versions: g.OrderBy(r => r.AnsweredAt).ToList()))
+            .Select(g => (g.Response.Timepoint, Answer: Describe(g.Response) with
+            {
+                Earlier = [.. g.Versions.Where(r => !ReferenceEquals(r, g.Response)).Select(Describe)],
+            }))
             .ToList();
 
-        var surveyedBaseline = latest.FirstOrDefault(r => r.Timepoint == Timepoints.Baseline && r.Item == ItemCodes.Vas);
+        var surveyedBaseline = latest.FirstOrDefault(r => r.Timepoint == Timepoints.Baseline && r.Answer.Item == ItemCodes.Vas).Answer;
         var (baseline, source) = enrollment?.Baseline?.Vas is { } clinic
             ? (clinic, "recorded in clinic")
             : surveyedBaseline is not null ? (surveyedBaseline.Value, "surveyed") : ((int?)null, (string?)null);
@@ -39,9 +49,8 @@ public sealed record PatientTimeline(int? BaselineVas, string? BaselineSource, I
         foreach (var timepoint in Timepoints.All.Concat(latest.Select(r => r.Timepoint)).Distinct())
         {
             var survey = enrollment?.Surveys.FirstOrDefault(s => s.Timepoint == timepoint);
-            var answers = latest.Where(r => r.Timepoint == timepoint)
-                .OrderBy(r => ItemOrder(r.Item)).ThenBy(r => r.Item, StringComparer.Ordinal)
-                .Select(Describe)
+            var answers = latest.Where(r => r.Timepoint == timepoint).Select(r => r.Answer)
+                .OrderBy(a => ItemOrder(a.Item)).ThenBy(a => a.Item, StringComparer.Ordinal)
                 .ToList();
             if (survey is null && answers.Count == 0) continue;
 
@@ -65,6 +74,13 @@ public sealed record PatientTimeline(int? BaselineVas, string? BaselineSource, I
     ];
 
     private static bool IsVas(int value) => InstrumentCatalog.Vas.Accepts(value);
+
+    /// <summary>
+    /// The item's current answer: the one Ingestion has not superseded (the latest of those, should there be several),
+    /// else — from a service that does not say — the latest given.
+    /// </summary>
+    private static ResponseView Current(IEnumerable<ResponseView> versions) =>
+        versions.Where(r => r.SupersededAt is null).MaxBy(r => r.AnsweredAt) ?? versions.MaxBy(r => r.AnsweredAt)!;
 
     private static MstsScore? MstsOf(IReadOnlyList<TimelineAnswer> answers)
     {

@@ -41,7 +41,8 @@ public sealed class CohortAccount
         var byPatient = cohort.ToDictionary(p => p.Phone, p => deliveries.Where(d => d.Recipient == p.Phone || d.Recipient == p.Email).ToList());
         var answers = await Sql.QueryAsync<AnswerRow>(db, """
             SELECT s.phone AS Phone, r.item AS Item, r.value AS Value
-            FROM ingestion.responses r JOIN ingestion.surveys s ON s.id = r.survey_id WHERE s.phone = ANY(@phones)
+            FROM ingestion.responses r JOIN ingestion.surveys s ON s.id = r.survey_id
+            WHERE s.phone = ANY(@phones) AND r.superseded_at IS NULL
             """, new { phones });
         var alerts = await Sql.QueryAsync<AlertRow>(db, """
             SELECT a.id AS AlertId, s.phone AS Phone

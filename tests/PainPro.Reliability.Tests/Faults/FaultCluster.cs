@@ -45,7 +45,8 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>Why webhook posts had to be repeated: a status code, or <c>unreachable</c>.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> WebhookFailures { get; } = new();
 
-    public static async Task<FaultCluster> StartAsync()
+    /// <param name="ingestionSettings">Configuration for the Ingestion host on top of the cluster's.</param>
+    public static async Task<FaultCluster> StartAsync(IReadOnlyDictionary<string, string?>? ingestionSettings = null)
     {
         var postgres = await PostgresDatabase.CreateAsync();
         var rabbit = await RabbitMqVirtualHost.CreateAsync();
@@ -76,7 +77,9 @@ public sealed class FaultCluster : IAsyncDisposable
             cluster.owned.Add(cluster.Messaging);
             cluster.Scheduling = await PainProTestHost.StartAsync("scheduling", Config(), b => b.AddScheduling(), a => a.MapScheduling());
             cluster.owned.Add(cluster.Scheduling);
-            cluster.Ingestion = await PainProTestHost.StartAsync("ingestion", Config(), b => b.AddIngestion(), a => a.MapIngestion(), port: ingestionPort);
+            var ingestionConfig = Config();
+            foreach (var (key, value) in ingestionSettings ?? new Dictionary<string, string?>()) ingestionConfig[key] = value;
+            cluster.Ingestion = await PainProTestHost.StartAsync("ingestion", ingestionConfig, b => b.AddIngestion(), a => a.MapIngestion(), port: ingestionPort);
             cluster.owned.Add(cluster.Ingestion);
             return cluster;
         }

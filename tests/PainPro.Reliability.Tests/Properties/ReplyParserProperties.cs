@@ -8,8 +8,9 @@ namespace PainPro.Reliability.Tests.Properties;
 
 /// <summary>
 /// Hostile and careless texts against the reply parser (DESIGN §5): carrier keywords exactly as carriers treat them,
-/// nothing but a clean single answer read as an answer, and no text — however long, malformed or adversarial —
-/// that makes it throw. (The instruments project pins the accepted answer forms; these properties pin the edges.)
+/// Spanish keywords only for Spanish-speaking patients, emoji that never change a number nor make one, nothing but a
+/// clean single answer read as an answer, and no text — however long, malformed or adversarial — that makes it throw.
+/// (The instruments project pins the accepted answer forms; these properties pin the edges.)
 /// </summary>
 public class ReplyParserProperties
 {
@@ -23,7 +24,26 @@ public class ReplyParserProperties
         ("HELP", ReplyKind.Help), ("INFO", ReplyKind.Help),
     ];
 
+    private static readonly (string Word, ReplyKind Kind)[] SpanishKeywords =
+    [
+        ("PARAR", ReplyKind.OptOut), ("BAJA", ReplyKind.OptOut), ("COMENZAR", ReplyKind.OptIn), ("AYUDA", ReplyKind.Help),
+    ];
+
     private static readonly string[] Padding = ["", " ", "  ", "\t", "\n", " \r\n", "\u00A0"];
+
+    /// <summary>Emoji a patient adds to say how they feel: faces (with a skin tone), hearts, hands, a flag, a pill.</summary>
+    private static readonly string[] FeelingEmoji =
+    [
+        "\U0001F62D", "\U0001F622", "\U0001F623", "\U0001F915", "\U0001F600", "\u263A\uFE0F", "\u2764\uFE0F", "\U0001F44D",
+        "\U0001F44D\U0001F3FD", "\U0001F64F", "\U0001F1EA\U0001F1F8", "\U0001F48A", "\u2728", "\U0001F468\u200D\U0001F469\u200D\U0001F467",
+    ];
+
+    /// <summary>Texts that are no answer to any item: two numbers, decimals, ranges, signs, questions, out of range.</summary>
+    private static readonly string[] Refused =
+    [
+        "7 or 8", "78", "7.5", "7,5", "11", "-1", "100", "7-8", "7 8", "between 6 and 7", "7?", "not 7", "7/5", "7 out of 8",
+        "it was 8 yesterday, 6 now", "more or less", "3 less", "12",
+    ];
 
     private static readonly char[] TrailingMarks = ['.', '!', '?', ',', ';', ':'];
 
@@ -32,7 +52,9 @@ public class ReplyParserProperties
     private static readonly string[] Hostile =
     [
         "<b>", "</b>", "<script>alert(1)</script>", "'; DROP TABLE responses;--", "1=1 --", "%s", "{{7}}", "${7}",
-        "#", "+", "-", "*", "&amp;", "|", "\\", "[", "]", "~", "^", "@", "\U0001F600", "?",
+        "#", "+", "-", "*", "&amp;", "|", "\\", "[", "]", "~", "^", "@", "?",
+        // Emoji that read as signs: plus, minus, a cross, a question, a prohibition, the keycap ten.
+        "\u2795", "\u2796", "\u274C", "\u2753", "\U0001F6AB", "\U0001F51F",
     ];
 
     private static Gen<ItemDefinition?> ItemOrNone =>
@@ -124,6 +146,75 @@ public class ReplyParserProperties
         {
             var parse = ReplyParser.Parse(c.text, c.item);
             return (parse.Kind != ReplyKind.Answer).Label($"{c.text.Length} characters for {c.item.Code}: {parse}");
+        }).Check(Runs);
+        entry.Count("texts", Sizes.PropertyRuns).Pass();
+    }
+
+    [Fact]
+    public void A_spanish_keyword_is_recognised_for_a_spanish_speaking_patient_and_for_nobody_else()
+    {
+        using var entry = Ledger.Open("inputs.parser-spanish-keywords", Ledger.Inputs,
+            "Spanish keywords (PARAR, BAJA, COMENZAR, AYUDA) in any case and accents, for es patients only");
+        var accents = new Dictionary<char, char> { ['A'] = 'Á', ['E'] = 'É', ['O'] = 'Ó', ['a'] = 'á', ['e'] = 'é', ['o'] = 'ó' };
+        var cases =
+            from keyword in Gen.Elements(SpanishKeywords)
+            from word in RandomCase(keyword.Word)
+            from accented in Gen.ArrayOf(Gen.Elements(true, false), word.Length)
+                .Select(flags => string.Concat(word.Select((c, i) => flags[i] && accents.TryGetValue(c, out var a) ? a : c)))
+            from before in Gen.Elements(Padding)
+            from after in Gen.Elements(Padding)
+            from mark in Gen.Elements("", "!", ".", "?")
+            from locale in Gen.Elements("es", "es-MX", "es_US", "ES", "en", "en-US", "fr", "", null)
+            from item in ItemOrNone
+            select (keyword, text: before + accented + mark + after, locale, item);
+
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var parse = c.item is null ? ReplyParser.Parse(c.text, c.locale) : ReplyParser.Parse(c.text, c.item, c.locale);
+            var spanish = InstrumentCatalog.ResolveLocale(c.locale) == "es";
+            var expected = spanish ? new ReplyParse(c.keyword.Kind, null, c.keyword.Word) : ReplyParse.NotAnAnswer;
+            return (parse == expected).Label($"'{c.text}' for {c.locale ?? "no locale"}, {c.item?.Code ?? "no item"}: {parse}");
+        }).Check(Runs);
+        entry.Count("texts", Sizes.PropertyRuns).Pass();
+    }
+
+    [Fact]
+    public void Emoji_around_a_single_answer_leave_it_that_answer()
+    {
+        using var entry = Ledger.Open("inputs.parser-emoji-around", Ledger.Inputs, "Emoji around a single valid answer (\"8 😭\", \"😭 9\")");
+        var cases =
+            from item in Gen.Elements(InstrumentCatalog.AllItems.ToArray())
+            from value in Gen.Choose(item.Min, item.Max)
+            from before in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(Gen.Elements(FeelingEmoji), n))
+            from after in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(Gen.Elements(FeelingEmoji), n))
+            from gap in Gen.Elements("", " ", "  ")
+            from marks in Gen.Elements("", "!", "!!", "!!!", ".")
+            select (item, value, text: string.Concat(before) + gap + value.ToString(CultureInfo.InvariantCulture) + marks + gap + string.Concat(after));
+
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var parse = ReplyParser.Parse(c.text, c.item);
+            return (parse == ReplyParse.Answer(c.value)).Label($"'{c.text}' for {c.item.Code}: {parse}");
+        }).Check(Runs);
+        entry.Count("texts", Sizes.PropertyRuns).Pass();
+    }
+
+    [Fact]
+    public void Emoji_anywhere_never_turn_a_refused_reply_into_an_answer()
+    {
+        using var entry = Ledger.Open("inputs.parser-emoji-refused", Ledger.Inputs,
+            "Emoji inserted anywhere in a refused reply (\"7 or 8\", \"78\", \"7.5\" …), even between digits");
+        var cases =
+            from item in Gen.Elements(InstrumentCatalog.AllItems.ToArray())
+            from refused in Gen.Elements(Refused)
+            from emoji in Gen.Elements(FeelingEmoji)
+            from position in Gen.Choose(0, refused.Length)
+            select (item, text: refused[..position] + emoji + refused[position..]);
+
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var parse = ReplyParser.Parse(c.text, c.item);
+            return (parse.Kind != ReplyKind.Answer).Label($"'{c.text}' for {c.item.Code}: {parse}");
         }).Check(Runs);
         entry.Count("texts", Sizes.PropertyRuns).Pass();
     }

@@ -42,7 +42,7 @@ public static class Ledger
     /// </summary>
     private static readonly Dictionary<string, string> FamilyTitles = new()
     {
-        ["inputs.parser"] = "Reply parser (FsCheck): carrier keywords, keywords in sentences, markup and SQL, long texts, arbitrary UTF-16",
+        ["inputs.parser"] = "Reply parser (FsCheck): carrier and Spanish keywords, keywords in sentences, emoji around and inside replies, markup and SQL, long texts, arbitrary UTF-16",
         ["inputs.signature"] = "Twilio signature (FsCheck): independent implementation, any order, replays with altered values, other URL or token, extra parameters, garbage headers",
         ["inputs.schedule"] = "Schedule computation (FsCheck): local calendar days across DST, missed windows, baseline rule, reminders, MSTS variant, rescheduling",
         ["inputs.webhook"] = "Inbound SMS webhook: missing/forged/replayed signatures with altered bodies, random fields, 1 MB bodies, invalid UTF-8, NUL, wrong content types",

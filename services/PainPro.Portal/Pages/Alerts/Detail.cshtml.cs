@@ -13,6 +13,9 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
 {
     public const int MaxNoteLength = 2000;
 
+    /// <summary>Who Ingestion names for what it did itself (evidence, escalation, a resolution by revised answers).</summary>
+    public const string SystemActor = "system";
+
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
     [BindProperty] public string? Note { get; set; }
@@ -26,6 +29,13 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
     public PatientRecord? Patient { get; private set; }
     public EnrollmentDetail? Enrollment { get; private set; }
     public PatientTimeline Timeline { get; private set; } = new(null, null, []);
+
+    /// <summary>
+    /// The latest revision of an answer behind the alert, as its history tells it ("patient revised day-3 pain 9 → 1
+    /// on the web form; no rule fires"): the system's lines that carry a note are exactly those.
+    /// </summary>
+    public AlertHistoryEntry? LatestAnswerChange =>
+        Alert?.AnswerChangedAt is null ? null : History.LastOrDefault(h => h.Actor == SystemActor && h.Note is not null);
     public DisplayTime Time => time;
 
     /// <summary>Which action form failed validation, so focus and the error land there.</summary>

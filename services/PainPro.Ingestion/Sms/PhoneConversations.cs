@@ -1,0 +1,247 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Ingestion.Responses;
+using PainPro.Ingestion.Surveys;
+using PainPro.Instruments;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.Ingestion.Sms;
+
+/// <summary>An inbound_sms row as stored.</summary>
+public sealed record StoredText
+{
+    public const string Columns = """
+        message_sid AS MessageSid, from_phone AS FromPhone, body AS Body, received_at AS ReceivedAt, outcome AS Outcome,
+        reply AS Reply, reply_via AS ReplyVia, handled_at AS HandledAt
+        """;
+
+    public string MessageSid { get; init; } = "";
+    public string FromPhone { get; init; } = "";
+    public string Body { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string? Outcome { get; init; }
+    public string? Reply { get; init; }
+    public string? ReplyVia { get; init; }
+    public DateTimeOffset? HandledAt { get; init; }
+
+    public bool IsWaiting => HandledAt is null && Outcome == nameof(SmsOutcome.Waiting);
+}
+
+/// <summary>How a handled text's reply reached the patient (<c>inbound_sms.reply_via</c>).</summary>
+public static class ReplyVia
+{
+    /// <summary>In the webhook's own TwiML answer.</summary>
+    public const string TwiML = "twiml";
+
+    /// <summary>Texted afterwards through <see cref="SendSmsReply"/>: the text was handled after its webhook had answered.</summary>
+    public const string Sms = "sms";
+
+    /// <summary>Not sent: the text was handled late and the number had opted out meanwhile.</summary>
+    public const string Withheld = "withheld";
+}
+
+/// <summary>A phone's survey, locked for this transaction, as the text conversation sees it; updated as texts are handled.</summary>
+public sealed class SurveyConversation(SurveyRecord survey, Dictionary<string, int> answers, HashSet<string> textAnswered)
+{
+    public SurveyRecord Survey { get; } = survey;
+
+    /// <summary>The survey's current answers, by item.</summary>
+    public Dictionary<string, int> Answers { get; set; } = answers;
+
+    /// <summary>Items that have had an answer by text (any version): the conversation has asked them.</summary>
+    public HashSet<string> TextAnswered { get; } = textAnswered;
+
+    /// <summary>Texts from the phone were waiting for a survey when it was locked.</summary>
+    public bool TextsWaiting { get; init; }
+}
+
+/// <summary>
+/// The text conversation on the database: finds and locks a phone's survey, takes one text's turn (records the
+/// answer, publishes opt-outs and opt-ins), and handles texts that waited for a survey, in the order they came.
+/// Everything runs in the caller's transaction. Locks are always taken survey first, then texts, so that the webhook,
+/// <see cref="SurveyDueConsumer"/> and <see cref="EarlyReplies"/> never wait on each other in a circle.
+/// </summary>
+public sealed class PhoneConversations(
+    ResponseRecorder recorder,
+    SurveyLinks links,
+    IOptionsMonitor<IngestionOptions> options,
+    ILogger<PhoneConversations> logger)
+{
+    /// <summary>The newest survey the phone may answer by text (open, or completed with its window still open).</summary>
+    private const string NewestSurvey = """
+        SELECT id FROM surveys WHERE phone = @phone AND status IN ('open', 'completed') AND expires_at > @now
+        ORDER BY opened_at DESC, id DESC LIMIT 1
+        """;
+
+    /// <summary>
+    /// Three statements, one round trip: lock the phone's newest survey for this transaction (a reply may revise a form's
+    /// answer, so a completed survey in its window counts), then read its answers, every version with its source, and
+    /// count the phone's texts waiting for a survey (almost always none: then they need no second look). The
+    /// answers must be read by a statement of their own: under PostgreSQL's READ COMMITTED a statement that waited for
+    /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
+    /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
+    /// </summary>
+    private static readonly string LockNewestSurvey = $"""
+        UPDATE surveys SET last_activity_at = @now
+        WHERE id = ({NewestSurvey}) AND status IN ('open', 'completed')
+        RETURNING {SurveyRecord.Columns};
+        SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
+               CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
+        FROM responses WHERE survey_id = ({NewestSurvey});
+        {CountWaiting};
+        """;
+
+    private const string CountWaiting =
+        "SELECT COUNT(*) FROM inbound_sms WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL";
+
+    private const string Finish = """
+        UPDATE inbound_sms SET reply = @Reply, outcome = @Outcome, survey_id = @SurveyId, handled_at = @Now, reply_via = @Via,
+                               reply_id = @ReplyId
+        WHERE message_sid = @MessageSid AND handled_at IS NULL
+        """;
+
+    public async Task<SurveyConversation?> LockSurveyAsync(DbSession session, string phone)
+    {
+        List<AnswerRow> answers;
+        SurveyRecord? survey;
+        long waiting;
+        await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey, new { phone, now = session.Clock.GetUtcNow() },
+            session.Transaction))
+        {
+            survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
+            answers = [.. await results.ReadAsync<AnswerRow>()];
+            waiting = await results.ReadSingleAsync<long>();
+        }
+        if (survey is null) return null;
+        if (answers.Any(a => a.SurveyId != survey.Id))
+        {
+            // A newer survey for the phone committed between the two statements: read the locked one's answers.
+            answers = [.. await session.QueryAsync<AnswerRow>("""
+                SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
+                       CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
+                FROM responses WHERE survey_id = @Id
+                """, new { survey.Id })];
+        }
+        return new SurveyConversation(survey,
+            answers.Where(a => a.IsCurrent == 1).ToDictionary(a => a.Item, a => a.Value),
+            [.. answers.Where(a => a.Source == ResponseSources.Sms).Select(a => a.Item)])
+        {
+            TextsWaiting = waiting > 0,
+        };
+    }
+
+    private sealed record AnswerRow
+    {
+        public Guid SurveyId { get; init; }
+        public string Item { get; init; } = "";
+        public int Value { get; init; }
+        public string Source { get; init; } = "";
+        public int IsCurrent { get; init; }
+    }
+
+    public static async Task<string> LastKnownLocaleAsync(DbSession session, string phone) =>
+        await session.QuerySingleOrDefaultAsync<string?>(
+            "SELECT locale FROM surveys WHERE phone = @phone ORDER BY opened_at DESC, id DESC LIMIT 1", new { phone })
+        ?? InstrumentCatalog.DefaultLocale;
+
+    /// <summary>One text's turn against the phone's survey (or none): the answer recorded, an opt-out or opt-in published.</summary>
+    public async Task<SmsTurn> TakeTurnAsync(DbSession session, SurveyConversation? survey, string phone, string body,
+        DateTimeOffset receivedAt, string locale)
+    {
+        var turn = SmsConversation.Next(body, survey is null ? null : StateOf(survey), locale);
+        switch (turn.Outcome)
+        {
+            case SmsOutcome.Answered:
+                var recorded = await recorder.RecordAsync(session, survey!.Survey, [new Answer(turn.Item!, turn.Value!.Value)],
+                    ResponseSources.Sms, enteredBy: null, answeredAt: receivedAt, currentAnswers: survey.Answers);
+                survey.Answers = new Dictionary<string, int>(recorded.Answers);
+                survey.TextAnswered.Add(turn.Item!);
+                break;
+            case SmsOutcome.OptedOut:
+                await session.PublishAsync(new PatientOptedOut(phone, turn.Keyword!, session.Clock.GetUtcNow()));
+                break;
+            case SmsOutcome.OptedIn:
+                await session.PublishAsync(new PatientOptedIn(phone, turn.Keyword!, session.Clock.GetUtcNow()));
+                break;
+        }
+        return turn;
+    }
+
+    /// <summary>Records how a text was handled and what it was answered, once.</summary>
+    public static Task FinishAsync(DbSession session, string messageSid, SmsTurn turn, Guid? surveyId, string via, Guid? replyId = null) =>
+        session.ExecuteAsync(Finish, new
+        {
+            turn.Reply, Outcome = turn.Outcome.ToString(), SurveyId = surveyId, Now = session.Clock.GetUtcNow(), Via = via, ReplyId = replyId,
+            MessageSid = messageSid,
+        });
+
+    /// <summary>
+    /// Handles the phone's waiting texts in the order they came — against <paramref name="survey"/> when one is open,
+    /// else only those whose hold has passed — and <paramref name="current"/> (the webhook's text) in its place among
+    /// them. Each waiting text's reply is texted through <see cref="SendSmsReply"/>; the current one's is returned for
+    /// the webhook's TwiML. The waiting rows are locked first: a text another transaction is handling is skipped.
+    /// </summary>
+    /// <returns>The current text's reply (null without one), and how many texts were handled.</returns>
+    public async Task<(string? Reply, int Handled)> HandleInOrderAsync(DbSession session, string phone, SurveyConversation? survey,
+        StoredText? current = null)
+    {
+        var now = session.Clock.GetUtcNow();
+        var lockRows = session.Dialect.SupportsConcurrentWriters ? " FOR UPDATE" : "";
+        // A text with its survey open, and nothing waiting when the survey was locked, is the common case: no second look.
+        var waiting = survey is { TextsWaiting: false } && current is not null ? [] : (await session.QueryAsync<StoredText>($"""
+            SELECT {StoredText.Columns} FROM inbound_sms
+            WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL AND (@open OR hold_until <= @now)
+            ORDER BY received_at, message_sid{lockRows}
+            """, new { phone, open = survey is not null, now })).ToList();
+        if (current is not null && waiting.All(w => w.MessageSid != current.MessageSid))
+            waiting.Add(current);
+        waiting = [.. waiting.OrderBy(w => w.ReceivedAt).ThenBy(w => w.MessageSid, StringComparer.Ordinal)];
+
+        var locale = survey?.Survey.Locale ?? (waiting.Count > 0 ? await LastKnownLocaleAsync(session, phone) : InstrumentCatalog.DefaultLocale);
+        string? reply = null;
+        foreach (var text in waiting)
+        {
+            var turn = await TakeTurnAsync(session, survey, phone, text.Body, text.ReceivedAt, locale);
+            if (text.MessageSid == current?.MessageSid)
+            {
+                await FinishAsync(session, text.MessageSid, turn, survey?.Survey.Id, ReplyVia.TwiML);
+                reply = turn.Reply;
+                continue;
+            }
+
+            // Handled after its webhook answered: the reply the patient would have had goes out as a text of its own,
+            // unless the number opted out meanwhile (the confirmation of an opt-out or opt-in always goes).
+            if (!turn.IsKeyword && await OptedOutAsync(session, phone))
+            {
+                await FinishAsync(session, text.MessageSid, turn, survey?.Survey.Id, ReplyVia.Withheld);
+                continue;
+            }
+            var replyId = Guid.CreateVersion7();
+            await FinishAsync(session, text.MessageSid, turn, survey?.Survey.Id, ReplyVia.Sms, replyId);
+            await session.PublishAsync(new SendSmsReply(replyId, phone, turn.Reply, text.MessageSid, now));
+            logger.LogInformation("Text {MessageSid} waited {Waited} for a survey and was handled ({Outcome}) against {SurveyId}; its reply is texted",
+                text.MessageSid, now - text.ReceivedAt, turn.Outcome, survey?.Survey.Id);
+        }
+        return (reply, waiting.Count);
+    }
+
+    /// <summary>The phone's latest keyword was an opt-out (an opt-in after it undoes it).</summary>
+    private static async Task<bool> OptedOutAsync(DbSession session, string phone) =>
+        await session.QuerySingleOrDefaultAsync<string?>("""
+            SELECT outcome FROM inbound_sms WHERE from_phone = @phone AND outcome IN ('OptedOut', 'OptedIn')
+            ORDER BY received_at DESC, message_sid DESC LIMIT 1
+            """, new { phone }) == nameof(SmsOutcome.OptedOut);
+
+    private SmsSurveyState StateOf(SurveyConversation conversation)
+    {
+        var survey = conversation.Survey;
+        var askMsts = options.CurrentValue.Sms.AskMstsByText;
+        var items = survey.ItemDefinitions;
+        var byText = items.Where(item => (askMsts || !ItemCodes.IsMsts(item.Code)) && !conversation.TextAnswered.Contains(item.Code)).ToList();
+        var formOnly = items.Any(item => !askMsts && ItemCodes.IsMsts(item.Code) && !conversation.Answers.ContainsKey(item.Code));
+        return new SmsSurveyState(survey.Locale, byText, formOnly, formOnly ? links.LinkFor(survey.TokenProtected) : null,
+            AllAnswered: items.All(item => conversation.Answers.ContainsKey(item.Code)));
+    }
+}
