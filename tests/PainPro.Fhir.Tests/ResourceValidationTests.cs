@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using PainPro.Fhir.Tests.Support;
 using Xunit;
@@ -115,10 +116,19 @@ public sealed class ResourceValidationTests(CohortSystem system, ITestOutputHelp
     private async Task<string> LeaveOneSurveyPartAnsweredAsync(List<Resource> returned)
     {
         var spec = ProcedureBundles.New((await system.NowAsync()).AddDays(-3).AddHours(-1)) with { Language = "es" };
-        returned.Add(await system.RegisterAsync(spec));
-        await system.Host.TextAsync(spec.Phone, "7");
-        await system.Host.AdvanceClockAsync("P3D");
+        var registered = await system.RegisterAsync(spec);
+        returned.Add(registered);
+        var enrollmentId = registered.Entry[1].Response!.Location!["Procedure/".Length..];
         var api = system.Api();
+        // The patient answers the text they got; the answer is on record before the window closes.
+        await Testing.Eventually.TrueAsync(async () =>
+            JsonNode.Parse(await api.Http.GetStringAsync($"/dev/outbox?to={Uri.EscapeDataString(spec.Phone)}"))!.AsArray().Count > 0,
+            "the day-3 text in the dev outbox");
+        await system.Host.TextAsync(spec.Phone, "7");
+        await Testing.Eventually.TrueAsync(async () =>
+            JsonNode.Parse(await api.Http.GetStringAsync($"/api/enrollments/{enrollmentId}/responses"))!.AsArray().Count > 0,
+            "the texted answer on record");
+        await system.Host.AdvanceClockAsync("P3D");
         var found = await Testing.Eventually.GetAsync(
             async () => (await api.SearchAllAsync($"/fhir/r4/QuestionnaireResponse?patient.identifier={spec.Mrn}")).Resources,
             r => r.Cast<QuestionnaireResponse>().Any(q => q.Status == QuestionnaireResponse.QuestionnaireResponseStatus.Stopped),

@@ -84,7 +84,7 @@ public static class CohortActions
         return answer.As<Hl7.Fhir.Model.Bundle>();
     }
 
-    /// <summary>Texts <paramref name="body"/> from the phone, signed as Twilio signs, once Ingestion has the survey open.</summary>
+    /// <summary>Texts <paramref name="body"/> from the phone, signed as Twilio signs (a text that comes before its survey opened waits for it).</summary>
     public static Task<string> TextAsync(this PainProTestHost host, string phone, string body) =>
         Eventually.GetAsync(async () =>
         {
