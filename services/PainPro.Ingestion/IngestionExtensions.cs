@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PainPro.Ingestion.Alerts;
+using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Enrollments;
 using PainPro.Ingestion.Http;
 using PainPro.Ingestion.Outcomes;
@@ -29,6 +30,8 @@ public static class IngestionExtensions
                 "PainPro:Ingestion:Alerts:EscalateAfter must be a positive duration such as PT4H.")
             .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
                 "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
+            .Validate(o => o.SurveyLinks.FailedLookupsPerMinuteTotal > 0,
+                "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinuteTotal must be positive.")
             .ValidateOnStart();
         builder.Services.AddDataProtection();
 
@@ -56,6 +59,7 @@ public static class IngestionExtensions
         app.MapAlertApi();
         app.MapResponseApi();
         app.MapOutcomesApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -33,7 +33,9 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<EnrollmentRegistrar>();
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<EnrollmentChanges>();
+        builder.Services.AddSingleton<SurveyLinkTokens>();
 
+        builder.Services.AddSingleton<IDueWork, PlainLinkTokenConversion>();
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
         builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
         builder.Services.AddSingleton<IDueWork, SurveyDispatcher>();
@@ -50,6 +52,7 @@ public static class SchedulingExtensions
         app.MapIntake();
         app.MapEnrollments();
         app.MapPatients();
+        app.MapPatientViewAudit();
         return app;
     }
 }

@@ -139,7 +139,7 @@ public static class ScaleBenchmark
             FROM generate_series(@from, @to - 1) g;
 
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at, reminder_minutes,
-                                 status, attempts, next_send_at, link_token)
+                                 status, attempts, next_send_at, link_token_protected)
             SELECT md5('s' || g || t.timepoint)::uuid, e.id, t.timepoint, t.instruments, 'sms',
                    e.performed_at + t.due_after, e.performed_at + t.due_after, e.performed_at + t.closes_after, t.reminders,
                    'scheduled', 0, e.performed_at + t.due_after, md5('t' || g || t.timepoint)
@@ -173,7 +173,7 @@ public static class ScaleBenchmark
             FROM generate_series(1, @due) g;
 
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at, reminder_minutes,
-                                 status, attempts, next_send_at, link_token)
+                                 status, attempts, next_send_at, link_token_protected)
             SELECT md5('s' || @tag || g)::uuid, md5('e' || @tag || g)::uuid, 'day3', 'vas,analgesic', 'sms',
                    @now - interval '1 minute', @now - interval '1 minute', @now + interval '2 days', '1440',
                    'scheduled', 0, @now - interval '1 minute', md5('t' || @tag || g)
