@@ -56,6 +56,7 @@ public static class PortalExtensions
                     parts.ApplicationParts.Add(part);
             });
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
+        builder.Services.AddPortalErrorPages();
         return builder;
     }
 

@@ -1,6 +1,11 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using System.Net.Mime;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PainPro.Portal.Web;
 
@@ -13,9 +18,28 @@ public static class PortalErrorPages
 {
     private static readonly string[] NotPages = ["/api", "/webhooks", "/health", "/s", "/fhir", "/openapi", "/portal/assets", "/error"];
 
+    /// <summary>
+    /// The error page carries no authorization metadata (the Portal's folder-wide staff policy would add some): it is
+    /// reached by re-execution, past the authorization middleware, for whoever got the error — signed in or not.
+    /// </summary>
+    public static IServiceCollection AddPortalErrorPages(this IServiceCollection services) =>
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Error", page =>
+        {
+            foreach (var authorize in page.EndpointMetadata.OfType<IAuthorizeData>().ToList()) page.EndpointMetadata.Remove(authorize);
+            foreach (var filter in page.Filters.OfType<AuthorizeFilter>().ToList()) page.Filters.Remove(filter);
+        }));
+
     public static WebApplication UsePortalErrorPages(this WebApplication app)
     {
-        app.UseWhen(IsPageRequest, branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
+        // On the main pipeline, not a branch: only there does re-execution route the error page's path again.
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // Everything but a page keeps the answer ServiceDefaults' status-code pages give (problem details): switching
+        // off this middleware's feature leaves the outer one's, which it holds separately, on.
+        app.Use((context, next) =>
+        {
+            if (!IsPageRequest(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            return next(context);
+        });
         return app;
     }
 
