@@ -83,14 +83,14 @@ public sealed class SmsInbox(
         if (stored.Reply is not null)
         {
             logger.LogDebug("Text {MessageSid} was delivered again; answering as before", messageSid);
-            return stored.Reply;
+            return links.RevealReply(stored.Reply);
         }
 
         var (turn, surveyId) = await HandleAsync(session, stored.FromPhone, stored.Body);
         await session.ExecuteAsync("""
             UPDATE inbound_sms SET reply = @Reply, outcome = @Outcome, survey_id = @surveyId, handled_at = @now
             WHERE message_sid = @messageSid
-            """, new { turn.Reply, Outcome = turn.Outcome.ToString(), surveyId, now = session.Clock.GetUtcNow(), messageSid });
+            """, new { Reply = links.ProtectReply(turn.Reply), Outcome = turn.Outcome.ToString(), surveyId, now = session.Clock.GetUtcNow(), messageSid });
         logger.LogDebug("Text {MessageSid} for survey {SurveyId}: {Outcome} {Item}", messageSid, surveyId, turn.Outcome, turn.Item);
         return turn.Reply;
     }
