@@ -8,6 +8,7 @@ using PainPro.Benchmarks.Cluster;
 using PainPro.Benchmarks.Harness;
 using PainPro.Scheduling;
 using PainPro.Scheduling.Dispatch;
+using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
@@ -58,7 +59,8 @@ public static class ScaleBenchmark
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(db, ct);
 
         var schedulingOptions = new SchedulingOptions();
-        var dispatcher = ActivatorUtilities.CreateInstance<SurveyDispatcher>(services, Options.Create(schedulingOptions));
+        var dispatcher = ActivatorUtilities.CreateInstance<SurveyDispatcher>(services, Options.Create(schedulingOptions),
+            new SurveyLinkTokens(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
 
         // Compile the dispatcher's path and fill the connection pool before anything is timed.
         await AddDueAsync(db, 0, 200, SendWindowZone.Around1PmAt(DateTimeOffset.UtcNow).Id, ct);
