@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PainPro.Ingestion.Alerts;
+using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Enrollments;
 using PainPro.Ingestion.Fhir;
 using PainPro.Ingestion.Http;
@@ -32,6 +33,8 @@ public static class IngestionExtensions
                 "PainPro:Ingestion:Sms:EarlyReplyHold must be a positive duration such as PT5M.")
             .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
                 "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
+            .Validate(o => o.SurveyLinks.FailedLookupsPerMinuteTotal > 0,
+                "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinuteTotal must be positive.")
             .ValidateOnStart();
         builder.Services.AddDataProtection();
 
@@ -64,6 +67,7 @@ public static class IngestionExtensions
         app.MapResponseApi();
         app.MapOutcomesApi();
         app.MapFhirApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -62,8 +62,14 @@ public sealed class SmsOptions
 
 public sealed class SurveyLinkOptions
 {
-    /// <summary>Unknown or expired links one client address may try per minute before it gets 429.</summary>
+    /// <summary>Unknown links one client address may try per minute before its further unknown links get 429.</summary>
     public int FailedLookupsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Unknown links all clients together may try per minute before every further unknown link gets 429: guessing
+    /// spread over many addresses (a botnet, a carrier's address pool) is slowed too. A valid link is never refused.
+    /// </summary>
+    public int FailedLookupsPerMinuteTotal { get; set; } = 300;
 }
 
 internal static class Durations

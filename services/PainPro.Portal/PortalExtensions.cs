@@ -25,6 +25,7 @@ public static class PortalExtensions
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddTransient<Audit.AuditTrail>();
         builder.Services.AddSingleton<SystemNotices>();
         builder.Services.AddSingleton<DisplayTime>();
         builder.Services.AddTransient<DashboardLoader>();
@@ -55,11 +56,13 @@ public static class PortalExtensions
                     parts.ApplicationParts.Add(part);
             });
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
+        builder.Services.AddPortalErrorPages();
         return builder;
     }
 
     public static WebApplication MapPortal(this WebApplication app)
     {
+        app.UsePortalErrorPages();
         app.MapPortalAssets();
         app.MapRazorPages();
         return app;

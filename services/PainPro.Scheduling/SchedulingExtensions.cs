@@ -35,7 +35,9 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<EnrollmentChanges>();
         builder.AddFhirIntake();
+        builder.Services.AddSingleton<SurveyLinkTokens>();
 
+        builder.Services.AddSingleton<IDueWork, PlainLinkTokenConversion>();
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
         builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
         builder.Services.AddSingleton<IDueWork, SurveyDispatcher>();
@@ -53,6 +55,7 @@ public static class SchedulingExtensions
         app.MapEnrollments();
         app.MapPatients();
         app.MapFhirIntake();
+        app.MapPatientViewAudit();
         return app;
     }
 }

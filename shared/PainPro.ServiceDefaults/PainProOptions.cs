@@ -19,6 +19,8 @@ public sealed class PainProOptions
     public DevOptions Dev { get; set; } = new();
     public TwilioOptions Twilio { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public Messaging.RetentionOptions Retention { get; set; } = new();
+    public Security.KeyRingOptions DataProtection { get; set; } = new();
 
     /// <summary>
     /// Networks (CIDR) of the reverse proxies whose X-Forwarded-* headers are trusted, e.g. the ingress pods'.
@@ -90,6 +92,12 @@ public sealed class AuthOptions
 {
     /// <summary>Integration API keys, stored as lowercase hex SHA-256 hashes; never the key itself.</summary>
     public List<ApiKeyEntry> ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// How long a replica trusts what it read about an issued key (accepted or unknown): the longest a key issued or
+    /// revoked at the Portal can still be refused or accepted after the service consumed the event.
+    /// </summary>
+    public TimeSpan IssuedKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 public sealed class ApiKeyEntry

@@ -72,6 +72,34 @@ public sealed partial class ChartSecretTests
         }
     }
 
+    [Fact]
+    public async Task Every_service_reads_the_key_ring_certificate_from_the_data_protection_secret()
+    {
+        var manifests = await HelmChart.RenderAsync(HelmChart.Production);
+
+        foreach (var component in HelmChart.Services)
+        {
+            var env = Manifests.Env(Manifests.Containers(manifests.Deployment(component)).Single())
+                .ToDictionary(e => (string)e["name"]!, e => e["valueFrom"]?["secretKeyRef"]);
+            Assert.Equal("painpro-data-protection", (string?)env["PainPro__DataProtection__Certificate"]?["name"]);
+            Assert.Equal("tls.crt", (string?)env["PainPro__DataProtection__Certificate"]?["key"]);
+            Assert.Equal("painpro-data-protection", (string?)env["PainPro__DataProtection__CertificateKey"]?["name"]);
+            Assert.Equal("tls.key", (string?)env["PainPro__DataProtection__CertificateKey"]?["key"]);
+        }
+    }
+
+    [Fact]
+    public async Task Development_mode_generates_an_rsa_key_ring_certificate_the_services_can_load()
+    {
+        var generated = StringData(await HelmChart.RenderUncachedAsync(HelmChart.Development));
+
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            generated["data-protection-certificate"], generated["data-protection-key"]);
+        using var rsa = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(certificate);
+        Assert.NotNull(rsa);
+        Assert.True(rsa.KeySize >= 2048, $"the generated key has {rsa.KeySize} bits");
+    }
+
     private static Dictionary<string, string> StringData(Manifests manifests) =>
         ((JsonObject)manifests.Single("Secret", $"{HelmChart.ReleaseName}-dev-credentials")["stringData"]!)
         .ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
@@ -80,6 +108,6 @@ public sealed partial class ChartSecretTests
     private static bool IsCredential(string name) => CredentialName().IsMatch(name) && !name.EndsWith("__Sha256", StringComparison.Ordinal)
         && !name.EndsWith("__Name", StringComparison.Ordinal);
 
-    [GeneratedRegex("(ConnectionString|RabbitMqUri|AuthToken|AccountSid|Password|PASSWORD|PASS|ApiKey)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("(ConnectionString|RabbitMqUri|AuthToken|AccountSid|Password|PASSWORD|PASS|ApiKey|DataProtection)", RegexOptions.CultureInvariant)]
     private static partial Regex CredentialName();
 }

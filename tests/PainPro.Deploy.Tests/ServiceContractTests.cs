@@ -88,6 +88,9 @@ public sealed class ServiceContractTests
     {
         "PainPro__Database__ConnectionString" => connectionString,
         "PainPro__Bus__RabbitMqUri" => rabbitMqUri,
+        // The key ring's certificate: PEM, as a TLS Secret's tls.crt and tls.key hold it.
+        "PainPro__DataProtection__Certificate" => TestCertificates.DataProtection.Certificate,
+        "PainPro__DataProtection__CertificateKey" => TestCertificates.DataProtection.Key,
         "PainPro__Twilio__AccountSid" => "AC" + Guid.NewGuid().ToString("N"),
         "PainPro__Portal__BootstrapAdmin__UserName" => "deploy-test-admin",
         // Tokens, keys and passwords: long and random enough for any policy the services enforce.

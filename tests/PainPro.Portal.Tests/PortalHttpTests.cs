@@ -42,7 +42,7 @@ public sealed class PortalHttpTests(PortalSystemFixture fixture) : IClassFixture
         using var response = await visitor.SignInAsync("nurse", "not the password");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("The user name or password is not right.", await response.Content.ReadAsStringAsync());
+        Assert.Contains(WebUtility.HtmlEncode(PainPro.Portal.Pages.LoginModel.FailureMessage), await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

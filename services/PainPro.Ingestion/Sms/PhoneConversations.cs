@@ -102,6 +102,9 @@ public sealed class PhoneConversations(
         WHERE message_sid = @MessageSid AND handled_at IS NULL
         """;
 
+    /// <summary>A reply as <see cref="FinishAsync"/> kept it, readable again (null when there was none).</summary>
+    public string? RevealReply(string? kept) => kept is null ? null : links.RevealReply(kept);
+
     public async Task<SurveyConversation?> LockSurveyAsync(DbSession session, string phone)
     {
         List<AnswerRow> answers;
@@ -169,11 +172,14 @@ public sealed class PhoneConversations(
         return turn;
     }
 
-    /// <summary>Records how a text was handled and what it was answered, once.</summary>
-    public static Task FinishAsync(DbSession session, string messageSid, SmsTurn turn, Guid? surveyId, string via, Guid? replyId = null) =>
+    /// <summary>
+    /// Records how a text was handled and what it was answered, once. The reply is kept encrypted: one that sends the
+    /// patient on to the web form holds the link, and no service keeps a link token in plain text.
+    /// </summary>
+    public Task FinishAsync(DbSession session, string messageSid, SmsTurn turn, Guid? surveyId, string via, Guid? replyId = null) =>
         session.ExecuteAsync(Finish, new
         {
-            turn.Reply, Outcome = turn.Outcome.ToString(), SurveyId = surveyId, Now = session.Clock.GetUtcNow(), Via = via, ReplyId = replyId,
+            Reply = links.ProtectReply(turn.Reply), Outcome = turn.Outcome.ToString(), SurveyId = surveyId, Now = session.Clock.GetUtcNow(), Via = via, ReplyId = replyId,
             MessageSid = messageSid,
         });
 

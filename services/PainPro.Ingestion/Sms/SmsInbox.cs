@@ -77,7 +77,7 @@ public sealed class SmsInbox(
         {
             logger.LogDebug("Text {MessageSid} was delivered again; answering as before", messageSid);
             // A reply texted separately (the text waited for its survey) is not given a second time.
-            return stored.ReplyVia is null or ReplyVia.TwiML ? stored.Reply : null;
+            return stored.ReplyVia is null or ReplyVia.TwiML ? conversations.RevealReply(stored.Reply) : null;
         }
         if (stored.IsWaiting)
         {
@@ -98,7 +98,7 @@ public sealed class SmsInbox(
         if (SmsConversation.IsKeyword(stored.Body, locale))
         {
             var turn = await conversations.TakeTurnAsync(session, null, phone, stored.Body, stored.ReceivedAt, locale);
-            await PhoneConversations.FinishAsync(session, messageSid, turn, surveyId: null, ReplyVia.TwiML);
+            await conversations.FinishAsync(session, messageSid, turn, surveyId: null, ReplyVia.TwiML);
             logger.LogDebug("Text {MessageSid} is the keyword {Keyword}", messageSid, turn.Keyword);
             return turn.Reply;
         }

@@ -14,8 +14,9 @@ namespace PainPro.Ingestion.WebForm;
 
 /// <summary>
 /// <c>GET|POST /s/{token}</c>: the web survey. The token finds the survey by its hash; unknown and closed links
-/// get a clear page (404, 410) and spend the client's guessing allowance. Answers are validated on the server;
-/// a resubmission inside the window revises the earlier answers (kept as earlier versions), and the change is audited.
+/// get a clear page (404, 410), and unknown ones spend the guessing allowance (per client and in total). Answers are
+/// validated on the server; a resubmission inside the window revises the earlier answers (kept as earlier versions),
+/// and the change is audited.
 /// The POST binds the form, so ASP.NET Core's antiforgery check applies to it.
 /// </summary>
 public static class SurveyFormEndpoints
@@ -112,27 +113,26 @@ public static class SurveyFormEndpoints
     private static async Task<(SurveyRecord? Survey, IResult? Refusal)> FindOpenSurveyAsync(string token, HttpContext http,
         IngestionDb db, SurveyLinkGuard guard, string nonce, CancellationToken ct)
     {
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var requestLocale = PreferredLocale(http.Request);
-        if (guard.IsBlocked(client))
-        {
-            var text = InstrumentTexts.WebForm(requestLocale);
-            http.Response.Headers.RetryAfter = "60";
-            return (null, Html(StatusCodes.Status429TooManyRequests,
-                SurveyFormPage.Message(requestLocale, text.TooManyRequestsTitle, text.TooManyRequestsBody, nonce)));
-        }
-
+        // The link is looked up first: a valid one is never throttled, whatever others did from the same address.
         var survey = token.Length is 0 or > MaxTokenLength ? null : await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<SurveyRecord>(
             $"SELECT {SurveyRecord.Columns} FROM surveys WHERE token_hash = @hash", new { hash = SurveyLinks.Hash(token) }), ct);
         if (survey is null)
         {
-            guard.RecordFailedLookup(client);
+            var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var requestLocale = PreferredLocale(http.Request);
             var text = InstrumentTexts.WebForm(requestLocale);
+            if (guard.IsBlocked(client))
+            {
+                http.Response.Headers.RetryAfter = "60";
+                return (null, Html(StatusCodes.Status429TooManyRequests,
+                    SurveyFormPage.Message(requestLocale, text.TooManyRequestsTitle, text.TooManyRequestsBody, nonce)));
+            }
+            guard.RecordFailedLookup(client);
             return (null, Html(StatusCodes.Status404NotFound, SurveyFormPage.Message(requestLocale, text.UnknownTitle, text.UnknownBody, nonce)));
         }
+        // A closed survey's link is a real link an old text still holds, not a guess: it is told so and spends nothing.
         if (!survey.AcceptsPatientAnswers(db.Clock.GetUtcNow()))
         {
-            guard.RecordFailedLookup(client);
             var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
             var text = InstrumentTexts.WebForm(locale);
             return (null, Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce)));

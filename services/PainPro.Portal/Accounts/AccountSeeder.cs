@@ -58,6 +58,8 @@ internal sealed class AccountSeeder(
         if (await accounts.FindByUserNameAsync(userName, ct) is not null) return false;
         var change = await accounts.CreateAsync(new NewStaffAccount(userName, displayName, role, password), PortalAudit.System, ct);
         if (change.Succeeded) return true;
+        // Another replica starting at the same moment created it first: that is the account wanted.
+        if (await accounts.FindByUserNameAsync(userName, ct) is not null) return false;
         // A bad bootstrap configuration must be loud, not a Portal nobody can sign in to.
         throw new InvalidOperationException(
             $"Cannot create the staff account '{userName}': {string.Join(" ", change.Problems.Select(p => $"{p.Key}: {p.Value}"))}");

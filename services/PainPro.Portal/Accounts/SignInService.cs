@@ -12,7 +12,8 @@ public sealed record SignInCheck(SignInOutcome Outcome, StaffAccount? Account = 
 
 /// <summary>
 /// Checks a user name and password: hashed passwords, lock-out after repeated failures, and the same work
-/// (one hash verification) whether or not the user exists, so timing does not reveal which names are real.
+/// (one hash verification) whether or not the user exists or is locked, so timing does not reveal which names are real.
+/// The outcome tells a lock-out apart for the audit and the log; the sign-in page shows every failure the same way.
 /// </summary>
 public sealed class SignInService(
     AccountStore accounts,
@@ -38,8 +39,13 @@ public sealed class SignInService(
         }
 
         var now = clock.GetUtcNow();
-        // A locked account is not even checked, so guessing during the lock-out learns nothing.
-        if (account.IsLockedAt(now)) return new(SignInOutcome.LockedOut, LockedUntil: account.LockedUntil);
+        // A locked account's password is not checked, so guessing during the lock-out learns nothing; the decoy keeps
+        // its answer as slow as any other, so timing does not tell a locked (real) name from an unknown one.
+        if (account.IsLockedAt(now))
+        {
+            hasher.VerifyHashedPassword(new StaffAccount(), decoyHash.Value, password);
+            return new(SignInOutcome.LockedOut, LockedUntil: account.LockedUntil);
+        }
 
         var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)

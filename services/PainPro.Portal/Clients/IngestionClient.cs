@@ -27,6 +27,10 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
     public Task RecordCallAsync(Guid alertId, string outcome, string? note, CancellationToken ct = default) =>
         PostAsync($"api/alerts/{alertId}/calls", new { outcome, note }, ct);
 
+    /// <summary>Staff actions on alerts and views or changes of answers (Ingestion's audit API), newest first.</summary>
+    public Task<IReadOnlyList<Audit.AuditedStaffAction>> StaffActionsAsync(Audit.AuditFilter filter, int limit, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<Audit.AuditedStaffAction>>(Query("api/audit/staff-actions", filter.Parameters(limit)), ct);
+
     public Task<IReadOnlyList<ResponseView>> ListResponsesAsync(Guid enrollmentId, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<ResponseView>>($"api/enrollments/{enrollmentId}/responses", ct);
 

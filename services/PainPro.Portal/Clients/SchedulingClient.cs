@@ -12,6 +12,10 @@ public sealed class SchedulingClient(HttpClient http) : ServiceApiClient(http, "
     public Task<PatientRecord?> FindPatientAsync(Guid patientId, CancellationToken ct = default) =>
         FindAsync<PatientRecord>($"api/patients/{patientId}", ct);
 
+    /// <summary>Who viewed which patient (Scheduling's audit API), newest first.</summary>
+    public Task<IReadOnlyList<Audit.AuditedPatientView>> PatientViewsAsync(Audit.AuditFilter filter, int limit, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<Audit.AuditedPatientView>>(Query("api/audit/patient-views", filter.Parameters(limit)), ct);
+
     public Task<EnrollmentDetail?> FindEnrollmentAsync(Guid enrollmentId, CancellationToken ct = default) =>
         FindAsync<EnrollmentDetail>($"api/enrollments/{enrollmentId}", ct);
 

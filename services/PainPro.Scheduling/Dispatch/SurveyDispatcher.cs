@@ -20,7 +20,7 @@ namespace PainPro.Scheduling.Dispatch;
 /// were split across transactions, which would also split the outbox write from the status change. On SQLite the
 /// transaction holds the single write lock, so one writer dispatches at a time.
 /// </remarks>
-public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions> options, ILogger<SurveyDispatcher> logger) : IDueWork
+public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions> options, SurveyLinkTokens tokens, ILogger<SurveyDispatcher> logger) : IDueWork
 {
     public string Name => "scheduling: send due surveys";
 
@@ -28,7 +28,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
     private string ClaimSql =>
         $"""
         WITH claimed AS (
-            SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token
+            SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token_protected
             FROM surveys
             WHERE next_send_at <= @now AND closes_at > @now
             ORDER BY next_send_at
@@ -36,7 +36,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
         )
         SELECT s.id AS SurveyId, s.enrollment_id AS EnrollmentId, e.patient_id AS PatientId, s.timepoint AS Timepoint,
                s.instruments AS Instruments, s.channel AS Channel, s.attempts AS Attempts, s.first_sent_at AS FirstSentAt,
-               s.closes_at AS ClosesAt, s.reminder_minutes AS ReminderMinutes, s.link_token AS LinkToken,
+               s.closes_at AS ClosesAt, s.reminder_minutes AS ReminderMinutes, s.link_token_protected AS LinkToken,
                e.time_zone AS TimeZone, e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd,
                p.given_name AS GivenName, p.phone AS Phone, p.email AS Email, p.locale AS Locale
         FROM claimed s
@@ -54,7 +54,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
         var deferrals = new List<NextSend>();
         foreach (var survey in due)
         {
-            var decision = Decide(survey, now);
+            var decision = Decide(survey, tokens, now);
             if (decision.Message is null) deferrals.Add(decision.Next);
             else sends.Add((decision.Message, decision.Next));
         }
@@ -71,7 +71,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
     /// What to do with one claimed survey: send it now (a message, and the reminder after it), or, when the patient's
     /// local time is outside the send window, no message and a move to the next opening.
     /// </summary>
-    private static (SurveyDue? Message, NextSend Next) Decide(DueSurvey survey, DateTimeOffset now)
+    private static (SurveyDue? Message, NextSend Next) Decide(DueSurvey survey, SurveyLinkTokens tokens, DateTimeOffset now)
     {
         var zone = TimeZones.Find(survey.TimeZone)!;
         var window = new SendWindow(survey.WindowStart, survey.WindowEnd);
@@ -85,7 +85,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
             survey.SurveyId, survey.EnrollmentId, survey.PatientId, survey.Timepoint,
             SurveyRows.SplitInstruments(survey.Instruments), survey.Channel,
             new Contact(survey.GivenName, survey.Phone, survey.Email), survey.Locale, survey.TimeZone,
-            survey.LinkToken, survey.ClosesAt, survey.Attempts);
+            tokens.Reveal(survey.LinkToken), survey.ClosesAt, survey.Attempts);
         var reminder = SchedulePlanner.NextReminder(
             survey.FirstSentAt ?? now, SurveyRows.SplitReminders(survey.ReminderMinutes), now, survey.ClosesAt, zone, window);
         return (message, new NextSend(survey.SurveyId, reminder));

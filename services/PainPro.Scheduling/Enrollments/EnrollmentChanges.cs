@@ -17,7 +17,7 @@ public enum ChangeResult
 }
 
 /// <summary>A new procedure time and cancellation: the two ways an enrollment's schedule changes after intake.</summary>
-public sealed class EnrollmentChanges(ProtocolCatalog protocols)
+public sealed class EnrollmentChanges(ProtocolCatalog protocols, SurveyLinkTokens tokens)
 {
     /// <summary>Survey states a new procedure time may still rewrite: nothing has gone to the patient.</summary>
     private static readonly string[] Unsent = [SurveyStatuses.Scheduled, SurveyStatuses.Missed, SurveyStatuses.Cancelled];
@@ -48,7 +48,7 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols)
         {
             if (!existing.TryGetValue(survey.Timepoint, out var current))
             {
-                await SurveyRows.InsertAsync(session, [(enrollmentId, enrollment.PreferredChannel, survey)]);
+                await SurveyRows.InsertAsync(session, [(enrollmentId, enrollment.PreferredChannel, survey)], tokens);
                 continue;
             }
             // The status guard also loses gracefully to a claim that sent the survey a moment ago.

@@ -32,7 +32,7 @@ public sealed class ConcurrentRegistrationException()
 /// enrollments, their survey schedules, and one <see cref="EnrollmentCreated"/> each in the outbox. Idempotent on the
 /// external id. Set-based, so a CSV batch of hundreds of rows costs a handful of statements plus its outbox rows.
 /// </summary>
-public sealed class EnrollmentRegistrar(ProtocolCatalog protocols)
+public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTokens tokens)
 {
     public async Task<RegistrationOutcome> RegisterAsync(DbSession session, Registration registration) =>
         (await RegisterAsync(session, [registration]))[0];
@@ -193,7 +193,7 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols)
             return plan.Select(p => (f.EnrollmentId, r.PreferredChannel, Survey: p));
         }).ToList();
         foreach (var chunk in surveys.Chunk(SqlLists.RowsPerInsert(session.Dialect)))
-            await SurveyRows.InsertAsync(session, chunk);
+            await SurveyRows.InsertAsync(session, chunk, tokens);
     }
 
     /// <summary>An enrollment already stored (<paramref name="PatientId"/> known) or created earlier in this batch.</summary>

@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Scheduling.Schedule;
@@ -9,26 +7,20 @@ namespace PainPro.Scheduling.Schedule;
 public static class SurveyRows
 {
     /// <summary>Stores planned surveys (of one or many enrollments) in one statement; a scheduled one is due at its send time.</summary>
-    public static Task InsertAsync(DbSession session, IReadOnlyList<(Guid EnrollmentId, string Channel, PlannedSurvey Survey)> rows)
+    public static Task InsertAsync(DbSession session, IReadOnlyList<(Guid EnrollmentId, string Channel, PlannedSurvey Survey)> rows, SurveyLinkTokens tokens)
     {
         var (values, parameters) = SqlLists.Values(rows,
             _ => Guid.CreateVersion7(), r => r.EnrollmentId, r => r.Survey.Timepoint, r => JoinInstruments(r.Survey.Instruments),
             r => r.Channel, r => r.Survey.DueAt, r => r.Survey.SendAt, r => r.Survey.ClosesAt,
             r => JoinReminders(r.Survey.Reminders), r => r.Survey.Status,
-            r => r.Survey.Status == SurveyStatuses.Scheduled ? r.Survey.SendAt : null, _ => NewLinkToken());
+            r => r.Survey.Status == SurveyStatuses.Scheduled ? r.Survey.SendAt : null, _ => tokens.NewProtected());
         return session.ExecuteAsync(
             $"""
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at,
-                                 reminder_minutes, status, next_send_at, link_token)
+                                 reminder_minutes, status, next_send_at, link_token_protected)
             VALUES {values}
             """, parameters);
     }
-
-    /// <summary>
-    /// 128 random bits, base64url without padding (22 characters): the survey's link, kept here so reminders carry
-    /// the same one. Ingestion stores only its hash.
-    /// </summary>
-    public static string NewLinkToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     public static string JoinInstruments(IEnumerable<string> codes) => string.Join(',', codes);
 

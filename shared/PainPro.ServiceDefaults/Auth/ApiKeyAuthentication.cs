@@ -20,6 +20,9 @@ public static class PainProAuth
     /// <summary>Signed-in staff or an integration client.</summary>
     public const string StaffOrIntegrationPolicy = "staff-or-integration";
 
+    /// <summary>The audit trail: an integration client (the Portal's admin page) or a signed-in administrator.</summary>
+    public const string AuditPolicy = "audit-readers";
+
     public const string IntegrationRole = "integration";
     public const string NurseRole = "nurse";
     public const string ManagerRole = "manager";
@@ -29,23 +32,28 @@ public static class PainProAuth
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }
 
-/// <summary>Validates <c>X-Api-Key</c> against hashed keys from configuration and the dev key.</summary>
+/// <summary>
+/// Validates <c>X-Api-Key</c> against hashed keys from configuration and the dev key, then against the keys issued
+/// at the Portal (the service's <c>api_keys</c> table, through a short cache).
+/// </summary>
 internal sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    Credentials credentials) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    Credentials credentials,
+    IssuedApiKeys issued) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(PainProAuth.ApiKeyHeader, out var values) || string.IsNullOrEmpty(values.ToString()))
-            return Task.FromResult(AuthenticateResult.NoResult());
+        if (!Request.Headers.TryGetValue(PainProAuth.ApiKeyHeader, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+            return AuthenticateResult.NoResult();
 
-        var name = credentials.FindApiKey(values.ToString());
-        if (name is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        var hash = PainProAuth.Sha256Hex(values.ToString().Trim());
+        var name = credentials.FindApiKeyHash(hash) ?? await issued.FindAsync(hash, Context.RequestAborted);
+        if (name is null) return AuthenticateResult.Fail("Unknown API key.");
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, PainProAuth.IntegrationRole)], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 }

@@ -6,20 +6,21 @@ using Microsoft.Extensions.Options;
 namespace PainPro.ServiceDefaults.Auth;
 
 /// <summary>
-/// The secrets in force: integration API key hashes and the Twilio auth token. With dev mode on and nothing
+/// The secrets in force from configuration: integration API key hashes and the Twilio auth token (keys issued at the
+/// Portal live in the database, see <see cref="IssuedApiKeys"/>). With dev mode on and nothing
 /// configured, a dev API key and Twilio token are generated once and kept in the data directory, so a
 /// newcomer's AllInOne keeps the same ones across restarts.
 /// </summary>
 public sealed class Credentials
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> apiKeyHashes; // hash -> name
+    private readonly Dictionary<string, string> apiKeyHashes; // hash -> name
 
     public Credentials(IOptions<PainProOptions> options)
     {
         var o = options.Value;
-        apiKeyHashes = new(o.Auth.ApiKeys
+        apiKeyHashes = o.Auth.ApiKeys
             .Where(k => !string.IsNullOrWhiteSpace(k.Sha256))
-            .ToDictionary(k => k.Sha256.Trim().ToLowerInvariant(), k => string.IsNullOrWhiteSpace(k.Name) ? "integration" : k.Name));
+            .ToDictionary(k => k.Sha256.Trim().ToLowerInvariant(), k => string.IsNullOrWhiteSpace(k.Name) ? "integration" : k.Name);
 
         TwilioAuthToken = o.Twilio.AuthToken;
         if (o.Dev.Enabled)
@@ -36,15 +37,11 @@ public sealed class Credentials
     /// <summary>Null when no token is configured: every Twilio webhook is then refused.</summary>
     public string? TwilioAuthToken { get; }
 
-    /// <summary>Accepts a key issued at run time (by its hash).</summary>
-    public void Accept(string sha256, string name) => apiKeyHashes[sha256.Trim().ToLowerInvariant()] = name;
+    /// <summary>The configured key's client name, or null when the key is not configured. Compares hashes, never keys.</summary>
+    public string? FindApiKey(string presented) => FindApiKeyHash(PainProAuth.Sha256Hex(presented.Trim()));
 
-    public void Revoke(string sha256) => apiKeyHashes.TryRemove(sha256.Trim().ToLowerInvariant(), out _);
-
-    /// <summary>The key's client name, or null when the key is unknown. Compares hashes, never keys.</summary>
-    public string? FindApiKey(string presented)
+    internal string? FindApiKeyHash(string hash)
     {
-        var hash = PainProAuth.Sha256Hex(presented.Trim());
         foreach (var (known, name) in apiKeyHashes)
             if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(known), Encoding.ASCII.GetBytes(hash)))
                 return name;

@@ -41,7 +41,8 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
         // WAL lets readers run beside the single writer; NORMAL sync is durable at each checkpoint and far faster.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        // secure_delete overwrites deleted rows, so purged personal data does not linger in free pages.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

@@ -71,13 +71,20 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         if (applied == 0) logger.LogInformation("Database {Database} is up to date", db.Describe());
     }
 
-    internal static IReadOnlyList<Migration> Discover(Assembly assembly, string dialect) =>
-        assembly.GetManifestResourceNames()
+    internal static IReadOnlyList<Migration> Discover(Assembly assembly, string dialect)
+    {
+        var migrations = assembly.GetManifestResourceNames()
             .Select(name => (name, match: ResourceName().Match(name.Replace('\\', '/'))))
             .Where(x => x.match.Success && x.match.Groups["dialect"].Value == dialect)
             .Select(x => new Migration(int.Parse(x.match.Groups["version"].Value), x.match.Groups["name"].Value, Read(assembly, x.name)))
             .OrderBy(m => m.Version)
             .ToList();
+        // Two files with one number (two branches merged) would apply only the first: refuse to start instead.
+        if (migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new InvalidOperationException(
+                $"{assembly.GetName().Name} has {clash.Count()} {dialect} migrations numbered {clash.Key:D4} ({string.Join(", ", clash.Select(m => m.Name))}); renumber one.");
+        return migrations;
+    }
 
     private static string Read(Assembly assembly, string resource)
     {

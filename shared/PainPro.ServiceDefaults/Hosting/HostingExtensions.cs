@@ -2,8 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
@@ -69,7 +67,6 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton<MigrationRunner>();
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<MigrationHostedService>();
-        builder.Services.AddHostedService<ApiKeyDirectoryLoader>();
 
         builder.Services.TryAddSingleton<DueWorkRunner>();
         builder.Services.AddHostedService<DueWorkLoop>();
@@ -99,10 +96,8 @@ public static class HostingExtensions
                 .RequireRole(PainProAuth.IntegrationRole, PainProAuth.NurseRole, PainProAuth.ManagerRole, PainProAuth.AdminRole));
 
         builder.Services.AddAntiforgery();
-        // One key ring per deployment, in the database: replicas share it and restarts keep it.
-        builder.Services.AddDataProtection().SetApplicationName("PainPro");
-        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new DatabaseKeyRepository(sp.GetServices<ServiceDatabase>().First())));
+        // Issued API keys, the audit policy, the encrypted key ring and the outbox/inbox retention purge.
+        builder.AddPlatformSecurity(options);
 
         // Behind an ingress the client address and scheme arrive in X-Forwarded-*; trust them only from known proxies.
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -129,6 +124,7 @@ public static class HostingExtensions
     /// <summary>Middleware and endpoints every service shares: errors, auth, health, and dev endpoints when enabled.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseBaselineSecurityHeaders();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -32,6 +32,9 @@ public static partial class BusExtensions
         var probes = new BusProbes();
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit would otherwise post usage telemetry to usage-tracking.masstransit.io a few minutes after
+            // start: a hospital network expects no outbound call but the configured database, broker and providers.
+            x.DisableUsageTelemetry();
             if (rabbitMq) x.AddConsumer<BusProbeConsumer>().ExcludeFromConfigureEndpoints();
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var consumer in consumers)

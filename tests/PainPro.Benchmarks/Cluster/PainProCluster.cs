@@ -127,6 +127,7 @@ public sealed class PainProCluster : IAsyncDisposable
             ["PainPro:Clock"] = "system",
             ["PainPro:DataDirectory"] = dataDirectory,
         };
+        settings.WithDataProtection();
         foreach (var (key, value) in own) settings[key] = value;
         return settings;
     }

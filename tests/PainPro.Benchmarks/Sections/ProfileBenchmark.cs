@@ -56,6 +56,7 @@ public static class ProfileBenchmark
             ["PainPro:Messaging:Twilio:RatePerSecond"] = "0",
             ["PainPro:Messaging:Email:Provider"] = "dev",
         };
+        settings.WithDataProtection();
         await using var host = await PainProTestHost.StartAsync("profile", settings,
             b => { b.AddMessaging(); b.AddIngestion(); },
             a => { a.MapMessaging(); a.MapIngestion(); });

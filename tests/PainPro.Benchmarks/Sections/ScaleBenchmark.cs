@@ -8,6 +8,7 @@ using PainPro.Benchmarks.Cluster;
 using PainPro.Benchmarks.Harness;
 using PainPro.Scheduling;
 using PainPro.Scheduling.Dispatch;
+using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
@@ -58,7 +59,8 @@ public static class ScaleBenchmark
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(db, ct);
 
         var schedulingOptions = new SchedulingOptions();
-        var dispatcher = ActivatorUtilities.CreateInstance<SurveyDispatcher>(services, Options.Create(schedulingOptions));
+        var dispatcher = ActivatorUtilities.CreateInstance<SurveyDispatcher>(services, Options.Create(schedulingOptions),
+            new SurveyLinkTokens(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
 
         // Compile the dispatcher's path and fill the connection pool before anything is timed.
         await AddDueAsync(db, 0, 200, SendWindowZone.Around1PmAt(DateTimeOffset.UtcNow).Id, ct);
@@ -139,7 +141,7 @@ public static class ScaleBenchmark
             FROM generate_series(@from, @to - 1) g;
 
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at, reminder_minutes,
-                                 status, attempts, next_send_at, link_token)
+                                 status, attempts, next_send_at, link_token_protected)
             SELECT md5('s' || g || t.timepoint)::uuid, e.id, t.timepoint, t.instruments, 'sms',
                    e.performed_at + t.due_after, e.performed_at + t.due_after, e.performed_at + t.closes_after, t.reminders,
                    'scheduled', 0, e.performed_at + t.due_after, md5('t' || g || t.timepoint)
@@ -173,7 +175,7 @@ public static class ScaleBenchmark
             FROM generate_series(1, @due) g;
 
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at, reminder_minutes,
-                                 status, attempts, next_send_at, link_token)
+                                 status, attempts, next_send_at, link_token_protected)
             SELECT md5('s' || @tag || g)::uuid, md5('e' || @tag || g)::uuid, 'day3', 'vas,analgesic', 'sms',
                    @now - interval '1 minute', @now - interval '1 minute', @now + interval '2 days', '1440',
                    'scheduled', 0, @now - interval '1 minute', md5('t' || @tag || g)

@@ -54,7 +54,7 @@ public class EmbeddedMessagingTests
     [Fact]
     public async Task Dev_outbox_does_not_exist_outside_dev_mode()
     {
-        await using var m = await MessagingHost.StartAsync(embedded: true, configure: c => c["PainPro:Dev:Enabled"] = "false");
+        await using var m = await MessagingHost.StartAsync(embedded: true, configure: c => c.WithDataProtection()["PainPro:Dev:Enabled"] = "false");
         using var client = m.Host.CreateClient(withApiKey: false);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/outbox")).StatusCode);

@@ -79,6 +79,9 @@ public class AccessMatrixTests(SystemUnderTest system)
             Send("POST", $"/api/surveys/{subject.Day3SurveyId}/responses", Rules.StaffOrIntegration(Expected.Ok, apiKey: Expected.Forbidden),
                 _ => Json(new { answers = new[] { new { item = "analgesic", value = 2 } } })),
             Get($"/api/enrollments/{e}/responses", Rules.StaffOrIntegration(Expected.Ok)),
+            // Audit trails: the Portal's API key or an administrator; other staff are refused (403), not challenged.
+            Get("/api/audit/patient-views", Rules.Audit(Expected.Ok)),
+            Get($"/api/audit/staff-actions?patientId={subject.PatientId}", Rules.Audit(Expected.Ok)),
             Get("/api/outcomes/summary?procedureType=cementoplasty", Rules.StaffOrIntegration(Expected.Ok)),
             // Messaging
             Send("POST", "/webhooks/twilio/status", Rules.Open(Expected.Forbidden),
@@ -101,6 +104,10 @@ public class AccessMatrixTests(SystemUnderTest system)
             Get("/dashboard/export/outcomes", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/admin/accounts", Rules.Page(Expected.Ok, Rules.Admins)),
             Get("/admin/api-keys", Rules.Page(Expected.Ok, Rules.Admins)),
+            Get("/admin/audit", Rules.Page(Expected.Ok, Rules.Admins)),
+            Get("/admin/audit?handler=Csv", Rules.Page(Expected.Ok, Rules.Admins)),
+            // The error page answers whoever got the error, with the error's status.
+            Get("/error/404", Rules.Open(Expected.NotFound)),
             // Page actions without an antiforgery token: access is decided first, then the missing token is a 400.
             Send("POST", $"/alerts/{alertId}?handler=Note", Rules.Page(new Expected(400), Rules.AnyStaff),
                 _ => new FormUrlEncodedContent(new Dictionary<string, string> { ["Note"] = "x" })),

@@ -34,6 +34,7 @@ public class DevModeOffTests
             ["PainPro:Portal:BootstrapAdmin:UserName"] = "root",
             ["PainPro:Portal:BootstrapAdmin:Password"] = "a-long-production-password-1",
         };
+        config.WithDataProtection();
         await using var host = await PainProTestHost.StartAsync("PainPro.AllInOne", config, b => b.AddAllServices(), a => a.MapAllServices());
         using var anonymous = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
         using var integration = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };

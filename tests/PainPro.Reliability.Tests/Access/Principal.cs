@@ -55,6 +55,11 @@ public static class Rules
         Enum.GetValues<Principal>().ToDictionary(p => p, p =>
             p == Principal.ApiKey ? apiKey ?? allowed : Staff.Contains(p) ? allowed : Expected.Unauthorized);
 
+    /// <summary>The audit APIs: an API key (the Portal) or a signed-in administrator; other staff are forbidden.</summary>
+    public static Dictionary<Principal, Expected> Audit(Expected allowed) =>
+        Enum.GetValues<Principal>().ToDictionary(p => p, p =>
+            p is Principal.ApiKey or Principal.Admin ? allowed : Staff.Contains(p) ? Expected.Forbidden : Expected.Unauthorized);
+
     /// <summary>Portal pages: the staff cookie only; everyone else is sent to sign in; a role too low is sent to access denied.</summary>
     public static Dictionary<Principal, Expected> Page(Expected allowed, params Principal[] roles) =>
         Enum.GetValues<Principal>().ToDictionary(p => p, p =>

@@ -7,23 +7,28 @@ using PainPro.Testing;
 namespace PainPro.Reliability.Tests.Access;
 
 /// <summary>
-/// Guessing survey links is throttled (DESIGN §8): a client that hits too many unknown links gets 429 for every
-/// <c>/s/…</c> request until the window turns — a right guess included — while a patient with a good link never
-/// spends the allowance.
+/// Guessing survey links is throttled (DESIGN §8) and a valid link never is: only unknown links spend an allowance,
+/// per client address and in total. Clients are told apart by the address the (trusted, loopback) proxy forwards, as
+/// behind the ingress: a patient behind a mobile carrier's shared address keeps opening their survey while someone
+/// else on that address is refused for guessing, and guessing spread over many addresses is stopped by the total.
 /// </summary>
 public class SurveyLinkGuessingTests
 {
     private const int Allowance = 5;
+    private const int TotalAllowance = 12;
+    private const string CarrierAddress = "198.51.100.10";
 
     [Fact]
-    public async Task After_the_allowance_of_wrong_links_every_survey_link_from_that_client_gets_429_with_retry_after()
+    public async Task Wrong_links_are_throttled_per_address_and_in_total_while_a_valid_link_from_a_throttled_address_still_opens()
     {
-        using var entry = Ledger.Open("access.link-guessing", Ledger.Access, $"Survey-link guessing throttled after {Allowance} wrong links per minute");
+        using var entry = Ledger.Open("access.link-guessing", Ledger.Access,
+            $"Survey-link guessing throttled after {Allowance} wrong links per address and {TotalAllowance} in total per minute; a valid link never");
         var directory = Path.Combine(Path.GetTempPath(), "painpro-reliability-" + Guid.NewGuid().ToString("N"));
         var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Embedded(directory, simulatedClock: false))
         {
             ["PainPro:Demo:Seed"] = "false",
             ["PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute"] = Allowance.ToString(),
+            ["PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinuteTotal"] = TotalAllowance.ToString(),
         };
         await using var host = await PainProTestHost.StartAsync("PainPro.AllInOne", config, b => b.AddAllServices(), a => a.MapAllServices());
         var token = await OpenSurveyAsync(host);
@@ -31,28 +36,49 @@ public class SurveyLinkGuessingTests
 
         // A patient with a good link may open it again and again: it costs nothing.
         for (var i = 0; i < Allowance * 2; i++)
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/s/{token}")).StatusCode);
-        entry.Count("good-link visits", Allowance * 2);
+            await ExpectAsync(CarrierAddress, $"/s/{token}", HttpStatusCode.OK, "good-link visits");
 
-        for (var i = 0; i < Allowance; i++)
-        {
-            var guess = await client.GetAsync($"/s/{Guess()}");
-            Assert.Equal(HttpStatusCode.NotFound, guess.StatusCode);
-            entry.Count("wrong guesses answered 404");
-        }
-
-        foreach (var path in new[] { $"/s/{Guess()}", $"/s/{token}" })
-        {
-            var response = await client.GetAsync(path);
-            Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"GET {path} after the allowance answered {(int)response.StatusCode}");
-            Assert.True(response.Headers.RetryAfter is not null, "a 429 says when to come back (Retry-After)");
-            entry.Count("requests throttled (429)");
-        }
-        // A posted guess without the form's antiforgery token is refused before any lookup: it learns nothing either.
-        var posted = await client.PostAsync($"/s/{Guess()}", new FormUrlEncodedContent([]));
+        // Someone else on the patient's carrier address guesses: the allowance runs out, then further guesses get 429.
+        for (var i = 0; i < Allowance; i++) await ExpectAsync(CarrierAddress, $"/s/{Guess()}", HttpStatusCode.NotFound, "wrong guesses answered 404");
+        await ExpectAsync(CarrierAddress, $"/s/{Guess()}", HttpStatusCode.TooManyRequests, "guesses throttled (429)");
+        // A posted guess without the form's antiforgery token is refused before any lookup.
+        var posted = await client.SendAsync(From(CarrierAddress, HttpMethod.Post, $"/s/{Guess()}", new FormUrlEncodedContent([])));
         Assert.True(posted.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadRequest, $"a posted guess answered {(int)posted.StatusCode}");
-        entry.Count("requests throttled (429)");
+
+        // The patient on that same address is not locked out.
+        for (var i = 0; i < 3; i++)
+            await ExpectAsync(CarrierAddress, $"/s/{token}", HttpStatusCode.OK, "good-link visits from the throttled address");
+
+        // Guessing spread over other addresses: each has its own allowance left, but the total runs out.
+        var spent = Allowance;
+        var addresses = Enumerable.Range(1, 10).Select(i => $"203.0.113.{i}").ToList();
+        foreach (var address in addresses)
+        {
+            if (spent == TotalAllowance) break;
+            var guesses = Math.Min(Allowance - 2, TotalAllowance - spent);
+            for (var i = 0; i < guesses; i++) await ExpectAsync(address, $"/s/{Guess()}", HttpStatusCode.NotFound, "wrong guesses answered 404");
+            spent += guesses;
+        }
+        await ExpectAsync(addresses[^1], $"/s/{Guess()}", HttpStatusCode.TooManyRequests, "guesses throttled by the total (429)");
+        await ExpectAsync(addresses[^1], $"/s/{token}", HttpStatusCode.OK, "good-link visits while the total is spent");
         entry.Pass();
+
+        async Task ExpectAsync(string address, string path, HttpStatusCode status, string counted)
+        {
+            using var response = await client.SendAsync(From(address, HttpMethod.Get, path));
+            Assert.True(response.StatusCode == status, $"GET {path} from {address} answered {(int)response.StatusCode}, expected {(int)status}");
+            if (status == HttpStatusCode.TooManyRequests)
+                Assert.True(response.Headers.RetryAfter is not null, "a 429 says when to come back (Retry-After)");
+            entry.Count(counted);
+        }
+    }
+
+    /// <summary>A request as the ingress forwards it from a client at <paramref name="address"/>.</summary>
+    private static HttpRequestMessage From(string address, HttpMethod method, string path, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("X-Forwarded-For", address);
+        return request;
     }
 
     private static async Task<string> OpenSurveyAsync(PainProTestHost host)

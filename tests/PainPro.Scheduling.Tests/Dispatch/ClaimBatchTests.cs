@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
@@ -29,7 +30,7 @@ public class ClaimBatchTests
         var lastReminder = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 2, firstSentAt: Now.AddDays(-4), reminders: "2880,5760", closesAt: Now.AddDays(5));
         var deferred = await SeedAsync(test.Db, windowStart: OnePm, attempts: 0, firstSentAt: null, reminders: "1440", closesAt: Now.AddDays(2));
         var closesFirst = await SeedAsync(test.Db, windowStart: OnePm, attempts: 0, firstSentAt: null, reminders: "1440", closesAt: Now.AddMinutes(30));
-        var dispatcher = new SurveyDispatcher(test.Db, Options.Create(new SchedulingOptions()), NullLogger<SurveyDispatcher>.Instance);
+        var dispatcher = new SurveyDispatcher(test.Db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance);
 
         Assert.Equal(5, await dispatcher.RunDueAsync(CancellationToken.None));
         Assert.Equal(0, await dispatcher.RunDueAsync(CancellationToken.None));
@@ -71,7 +72,7 @@ public class ClaimBatchTests
             await s.ExecuteAsync(
                 """
                 INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at, reminder_minutes,
-                                     status, attempts, first_sent_at, last_sent_at, next_send_at, link_token)
+                                     status, attempts, first_sent_at, last_sent_at, next_send_at, link_token_protected)
                 VALUES (@surveyId, @enrollmentId, 'month1', 'vas,analgesic', 'sms', @due, @due, @closesAt, @reminders,
                         @status, @attempts, @firstSentAt, @firstSentAt, @due, @token)
                 """,

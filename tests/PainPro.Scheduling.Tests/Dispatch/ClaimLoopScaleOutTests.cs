@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PainPro.Scheduling.Dispatch;
+using PainPro.Scheduling.Schedule;
 using PainPro.Scheduling.Tests.Support;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
@@ -71,7 +73,7 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
             Database = { Provider = "postgres", ConnectionString = connectionString },
         }));
         var db = new SchedulingDb(connector, new OutboxSignal(), clock);
-        return (new SurveyDispatcher(db, Options.Create(new SchedulingOptions()), NullLogger<SurveyDispatcher>.Instance), connector);
+        return (new SurveyDispatcher(db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance), connector);
     }
 
     /// <summary>One patient with 20,000 enrollments, each with a day-3 survey due an hour ago (seeded in SQL: fast).</summary>
@@ -94,7 +96,7 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
         await s.ExecuteAsync(
             """
             INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at,
-                                 reminder_minutes, status, attempts, next_send_at, link_token)
+                                 reminder_minutes, status, attempts, next_send_at, link_token_protected)
             SELECT gen_random_uuid(), e.id, 'day3', 'vas,analgesic', 'sms', @due, @due, @closes, '1440', 'scheduled', 0, @due, md5(e.id::text)
             FROM enrollments e
             """, new { due = now.AddHours(-1), closes = now.AddDays(2) });

@@ -44,6 +44,10 @@ public sealed class SchedulingHost : IAsyncDisposable
         }
         // The tests move the clock themselves; the periodic loop only adds noise.
         configuration["PainPro:DueWorkInterval"] = "01:00:00";
+        // These tests read the outbox and inbox as the record of what was published and consumed over simulated months;
+        // the retention purge has its own tests.
+        configuration["PainPro:Retention:Outbox"] = "3650.00:00:00";
+        configuration["PainPro:Retention:Inbox"] = "3650.00:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
 
         var host = await PainProTestHost.StartAsync("scheduling", configuration, b => b.AddScheduling(), a => a.MapScheduling(),

@@ -55,12 +55,16 @@ twilioAuthToken: { name: {{ $dev }}, key: twilio-auth-token }
 twilioAccountSid: { name: {{ $dev }}, key: twilio-account-sid }
 portalApiKey: { name: {{ $dev }}, key: portal-api-key }
 bootstrapAdminPassword: { name: {{ $dev }}, key: bootstrap-admin-password }
+dataProtectionCertificate: { name: {{ $dev }}, key: data-protection-certificate }
+dataProtectionKey: { name: {{ $dev }}, key: data-protection-key }
 {{- else -}}
 connectionString: { name: {{ required "database.existingSecret is required" .Values.database.existingSecret }}, key: {{ .Values.database.connectionStringKey }} }
 rabbitMqUri: { name: {{ required "bus.existingSecret is required" .Values.bus.existingSecret }}, key: {{ .Values.bus.uriKey }} }
 twilioAuthToken: { name: {{ required "twilio.existingSecret is required" .Values.twilio.existingSecret }}, key: {{ .Values.twilio.authTokenKey }} }
 twilioAccountSid: { name: {{ .Values.twilio.existingSecret }}, key: {{ .Values.twilio.accountSidKey }} }
 portalApiKey: { name: {{ required "portal.existingSecret is required" .Values.portal.existingSecret }}, key: {{ .Values.portal.apiKeyKey }} }
+dataProtectionCertificate: { name: {{ required "dataProtection.existingSecret is required: the services refuse to start without a certificate for the key ring" .Values.dataProtection.existingSecret }}, key: {{ .Values.dataProtection.certificateKey }} }
+dataProtectionKey: { name: {{ .Values.dataProtection.existingSecret }}, key: {{ .Values.dataProtection.privateKeyKey }} }
 {{- if .Values.portal.bootstrapAdminUserNameKey }}
 bootstrapAdminUserName: { name: {{ .Values.portal.existingSecret }}, key: {{ .Values.portal.bootstrapAdminUserNameKey }} }
 bootstrapAdminPassword: { name: {{ .Values.portal.existingSecret }}, key: {{ .Values.portal.bootstrapAdminPasswordKey }} }

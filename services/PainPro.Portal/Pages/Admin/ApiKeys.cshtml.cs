@@ -38,7 +38,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys, DisplayTime time) : PortalPag
     public async Task<IActionResult> OnPostRevokeAsync(CancellationToken ct)
     {
         Confirmation = await keys.RevokeAsync(KeyId, CurrentUser, ct)
-            ? "Key revoked. Services refuse it from now on."
+            ? "Key revoked. Every service refuses it within seconds."
             : "That key was already revoked.";
         return RedirectToPage();
     }
