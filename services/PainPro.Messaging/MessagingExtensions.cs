@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Messaging.CareTeam;
@@ -9,6 +10,8 @@ using PainPro.Messaging.Dev;
 using PainPro.Messaging.Email;
 using PainPro.Messaging.Gateways;
 using PainPro.Messaging.RateLimiting;
+using PainPro.Messaging.Replies;
+using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
@@ -49,7 +52,13 @@ public static class MessagingExtensions
 
         if (smsProvider == Providers.Twilio)
         {
-            builder.Services.AddHttpClient<TwilioSmsGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan); // per-request timeout inside
+            builder.Services.AddHttpClient<TwilioSmsGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan) // per-request timeout inside
+                // A connection that never opens sent nothing: the gateway reports it unavailable (deferred), not in doubt.
+                .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+                {
+                    ConnectTimeout = sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Twilio.ConnectTimeout,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                });
             builder.Services.AddTransient<ISmsGateway>(sp => sp.GetRequiredService<TwilioSmsGateway>());
         }
         else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
@@ -66,14 +75,24 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<SenderRateLimits>();
         builder.Services.AddSingleton<InFlightSends>();
         builder.Services.AddSingleton(new LeaseClock(TimeProvider.System));
+        builder.Services.AddSingleton<QuietHours>();
+        builder.Services.AddSingleton<SenderStates>();
+        builder.Services.AddSingleton(sp => new BackgroundSends(
+            Math.Max(1, sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Delivery.DeferredSendConcurrency),
+            sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, sp.GetRequiredService<ILogger<BackgroundSends>>()));
         builder.Services.AddTransient<SurveyDispatcher>();
+        builder.Services.AddTransient<SmsReplySender>();
+        builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"]);
 
         builder.AddConsumer<SurveyDueConsumer>(Service);
+        builder.AddConsumer<SendSmsReplyConsumer>(Service);
         builder.AddConsumer<PatientOptedOutConsumer>(Service);
         builder.AddConsumer<PatientOptedInConsumer>(Service);
         builder.AddConsumer<PainAlertRaisedConsumer>(Service);
 
         builder.Services.AddSingleton<IDueWork, StalledDeliverySweeper>();
+        builder.Services.AddSingleton<IDueWork, DeferredSurveySends>();
+        builder.Services.AddSingleton<IDueWork, DeferredReplySends>();
         builder.Services.AddSingleton<IDueWork, CareTeamNotificationWork>();
         return builder;
     }
@@ -81,6 +100,7 @@ public static class MessagingExtensions
     public static WebApplication MapMessaging(this WebApplication app)
     {
         app.MapTwilioStatusWebhook();
+        app.MapSenders();
         if (app.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Dev.Enabled) app.MapDevOutbox();
         return app;
     }
@@ -107,8 +127,8 @@ internal sealed class MessagingOptionsValidator(IOptions<PainProOptions> painPro
                     errors.Add("PainPro:Twilio:AuthToken is required for the twilio SMS provider.");
                 if (!Uri.TryCreate(options.Twilio.BaseUrl, UriKind.Absolute, out _))
                     errors.Add("PainPro:Messaging:Twilio:BaseUrl must be an absolute URL.");
-                if (options.Twilio.MaxAttempts < 1) errors.Add("PainPro:Messaging:Twilio:MaxAttempts must be at least 1.");
                 if (options.Twilio.Timeout <= TimeSpan.Zero) errors.Add("PainPro:Messaging:Twilio:Timeout must be positive.");
+                if (options.Twilio.ConnectTimeout <= TimeSpan.Zero) errors.Add("PainPro:Messaging:Twilio:ConnectTimeout must be positive.");
                 break;
             default:
                 errors.Add($"PainPro:Messaging:Sms:Provider '{options.Sms.Provider}' is not supported; use 'dev' or 'twilio'.");
@@ -125,6 +145,13 @@ internal sealed class MessagingOptionsValidator(IOptions<PainProOptions> painPro
                 errors.Add($"PainPro:Messaging:Email:Provider '{options.Email.Provider}' is not supported; use 'dev' or 'smtp'.");
                 break;
         }
+        var delivery = options.Delivery;
+        if (!QuietHours.TryParseWindow(delivery.SendWindowStart, delivery.SendWindowEnd, out _, out var windowError))
+            errors.Add($"PainPro:Messaging:Delivery:SendWindowStart/SendWindowEnd: {windowError}");
+        if (delivery.FirstRetryDelay <= TimeSpan.Zero || delivery.MaxRetryDelay < delivery.FirstRetryDelay)
+            errors.Add("PainPro:Messaging:Delivery:FirstRetryDelay must be positive and MaxRetryDelay at least as long.");
+        if (delivery.ProbeInterval <= TimeSpan.Zero) errors.Add("PainPro:Messaging:Delivery:ProbeInterval must be positive.");
+        if (delivery.ReplyWindow <= TimeSpan.Zero) errors.Add("PainPro:Messaging:Delivery:ReplyWindow must be positive.");
         if (AlertSeverities.Rank(options.CareTeam.MinimumSeverity) == 0)
             errors.Add("PainPro:Messaging:CareTeam:MinimumSeverity must be low, medium or high.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -20,10 +20,10 @@ namespace PainPro.Messaging;
                                                each request; excess waits, never dropped). Default 1 (a US long code);
                                                0 = no limit. Per process: replicas multiply it.
    PainPro:Messaging:Twilio:Burst              Tokens the bucket holds. Default 1, so no one-second window exceeds the rate.
-   PainPro:Messaging:Twilio:Timeout            Per-request timeout. Default 00:00:10.
-   PainPro:Messaging:Twilio:MaxAttempts        Tries per message on 429/5xx/connection failure (with backoff,
-                                               honouring Retry-After). Default 4.
-   PainPro:Messaging:Twilio:MaxRetryDelay      Cap on one backoff wait. Default 00:00:30.
+   PainPro:Messaging:Twilio:Timeout            Per-request timeout. Default 00:00:10. A request that times out once connected may
+                                               have reached Twilio: it is reported outcome-unknown, never repeated.
+   PainPro:Messaging:Twilio:ConnectTimeout     How long to wait for a connection to Twilio. Default 00:00:05. Nothing has left
+                                               then, so the send is deferred and tried again.
    PainPro:Messaging:Smtp:Host, Port           SMTP server. Port default 587.
    PainPro:Messaging:Smtp:EnableSsl            STARTTLS (System.Net.Mail does not speak implicit TLS on 465). Default true.
    PainPro:Messaging:Smtp:Username, Password   Credentials; omit both for an unauthenticated relay.
@@ -36,10 +36,26 @@ namespace PainPro.Messaging;
                                                unconfirmed before its sender is taken for dead and the send is taken
                                                up again: recorded as sent if Twilio's message list shows the text,
                                                else sent again (once; a second lapse is reported send-interrupted). A claim is
-                                               taken in the rate-limit turn, so it must outlast one send with Twilio's
-                                               retries: MaxAttempts × (Timeout + MaxRetryDelay). Default 00:10:00.
-   PainPro:Messaging:Delivery:RetryWindow      How long a send deferred by an unavailable provider may wait for a retry
-                                               before it is reported failed. Default 01:00:00.
+                                               taken in the rate-limit turn, right before the one request, so it must
+                                               outlast Twilio:Timeout. Default 00:10:00.
+   PainPro:Messaging:Delivery:FirstRetryDelay  Backoff of a send the provider could not take (5xx, 429, no connection): the
+                                               first retry waits this long, each later one twice as long (±20 %), up to
+   PainPro:Messaging:Delivery:MaxRetryDelay    this cap; a Retry-After longer than the backoff is honoured up to the cap. A
+                                               deferred send is retried until its survey's window closes, never given up
+                                               before. A send that gets through wakes every send deferred for the provider
+                                               or the sender, so all leave within about MaxRetryDelay of a recovery.
+                                               Defaults 00:00:02 and 00:01:00.
+   PainPro:Messaging:Delivery:ProbeInterval    While the provider refuses our account or sender (Twilio 20003, 21606 …) every
+                                               send is held; one send (a probe) is tried this often to find out when it
+                                               clears. Default 00:00:30.
+   PainPro:Messaging:Delivery:SendWindowStart  The patient's local hours (HH:mm, end may be 24:00) when a survey's SurveyDue
+   PainPro:Messaging:Delivery:SendWindowEnd    carries none (Scheduling sends the facility's). Defaults 09:00 and 19:00.
+   PainPro:Messaging:Delivery:QuietHoursMargin A survey text starts only if the window is still open this much later, so no
+                                               request that starts before the window closes arrives after it. Default 00:00:10.
+   PainPro:Messaging:Delivery:ReplyWindow      How long a reply to a patient's text (SendSmsReply) may wait for the provider
+                                               before it is dropped as stale. Default 1.00:00:00.
+   PainPro:Messaging:Delivery:DeferredSendConcurrency  Deferred sends in flight at once per process (each still waits for
+                                               its rate-limit turn). Default 16.
 */
 
 /// <summary>Everything under <c>PainPro:Messaging</c>; every key is described in the comment above.</summary>
@@ -72,8 +88,7 @@ public sealed class TwilioClientOptions
     public double RatePerSecond { get; set; } = 1;
     public int Burst { get; set; } = 1;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-    public int MaxAttempts { get; set; } = 4;
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The sender the rate limit is kept for: the Messaging Service when set, else the number.</summary>
     public string Sender => MessagingServiceSid ?? From ?? "twilio";
@@ -101,5 +116,12 @@ public sealed class CareTeamOptions
 public sealed class DeliveryOptions
 {
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
-    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public string SendWindowStart { get; set; } = "09:00";
+    public string SendWindowEnd { get; set; } = "19:00";
+    public TimeSpan QuietHoursMargin { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReplyWindow { get; set; } = TimeSpan.FromDays(1);
+    public int DeferredSendConcurrency { get; set; } = 16;
 }

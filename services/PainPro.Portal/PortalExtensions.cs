@@ -88,6 +88,8 @@ public static class PortalExtensions
         builder.Services.AddHttpClient<IngestionClient>((sp, http) => Configure(sp, http, o => o.IngestionUrl))
             .AddHttpMessageHandler<ServiceCallHandler>();
         builder.Services.AddHttpClient<PhoneSimulator>((sp, http) => Configure(sp, http, o => o.MessagingUrl));
+        builder.Services.AddHttpClient<MessagingClient>((sp, http) => Configure(sp, http, o => o.MessagingUrl))
+            .AddHttpMessageHandler<ServiceCallHandler>();
 
         static void Configure(IServiceProvider sp, HttpClient http, Func<PortalOptions, string?> url)
         {

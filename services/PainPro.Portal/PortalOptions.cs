@@ -5,7 +5,7 @@ namespace PainPro.Portal;
 /// <code>
 /// PainPro:Portal:SchedulingUrl          base URL of Scheduling's API (default PainPro:PublicBaseUrl)
 /// PainPro:Portal:IngestionUrl           base URL of Ingestion's API (default PainPro:PublicBaseUrl)
-/// PainPro:Portal:MessagingUrl           base URL of Messaging (dev phone page only; default PainPro:PublicBaseUrl)
+/// PainPro:Portal:MessagingUrl           base URL of Messaging (the admin pages' sender banner, the dev phone page; default PainPro:PublicBaseUrl)
 /// PainPro:Portal:ApiKey                 X-Api-Key the Portal presents to the services (default: the dev key in dev mode)
 /// PainPro:Portal:BootstrapAdmin:UserName / :Password   an admin account created on first start when missing
 /// PainPro:Portal:DemoPassword           password of the dev-mode demo accounts (default: generated once, kept in the data directory)

@@ -44,6 +44,8 @@ public static class SchedulingExtensions
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
+        builder.AddConsumer<SurveySentConsumer>(ServiceName);
+        builder.AddConsumer<SurveyDeferredConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedOutConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedInConsumer>(ServiceName);
         return builder;

@@ -25,7 +25,12 @@ public record EnrollmentRescheduled(Guid EnrollmentId, DateTimeOffset PerformedA
 /// <summary>Contact details travel only in this message; no other message names the patient.</summary>
 public record Contact(string GivenName, string? Phone, string? Email);
 
-/// <summary>A survey is due to be sent. <c>Attempt</c> 0 is the first send, 1.. are reminders.</summary>
+/// <summary>
+/// A survey is due to be sent. <c>Attempt</c> 0 is the first send, 1.. are reminders. <c>SendWindowStartMinute</c> /
+/// <c>SendWindowEndMinute</c> are the local hours the patient may be contacted in, <c>[start, end)</c> in minutes after
+/// local midnight in <c>TimeZone</c> (the facility's window; <c>1440</c> is midnight at the end of the day). Messaging
+/// checks them right before each provider call; absent, it applies its own default (09:00–19:00).
+/// </summary>
 public record SurveyDue(
     Guid SurveyId,
     Guid EnrollmentId,
@@ -38,9 +43,27 @@ public record SurveyDue(
     string TimeZone,
     string LinkToken,
     DateTimeOffset ExpiresAt,
-    int Attempt);
+    int Attempt,
+    int? SendWindowStartMinute = null,
+    int? SendWindowEndMinute = null);
 
+/// <summary>The provider took the survey's message: <c>SentAt</c> is when, the moment the survey really went out.</summary>
 public record SurveySent(Guid SurveyId, int Attempt, string Channel, string ProviderMessageId, DateTimeOffset SentAt);
+
+/// <summary>
+/// The survey's message could not go now and waits in Messaging for <c>NextAttemptAt</c> (the earliest it may go):
+/// <c>Reason</c> is one of <see cref="DeliveryDeferralReasons"/>, <c>ProviderErrorCode</c> the provider's code when it
+/// refused our sender. <c>DeferredAt</c> orders reports of one attempt: a later one supersedes an earlier one, and a
+/// <see cref="SurveySent"/> of the same attempt supersedes them all. Published again at each new deferral.
+/// </summary>
+public record SurveyDeferred(
+    Guid SurveyId,
+    int Attempt,
+    string Channel,
+    string Reason,
+    DateTimeOffset NextAttemptAt,
+    DateTimeOffset DeferredAt,
+    string? ProviderErrorCode = null);
 
 public record SurveyDeliveryFailed(Guid SurveyId, int Attempt, string Channel, string Reason, string? ProviderErrorCode);
 

@@ -15,7 +15,8 @@ namespace PainPro.Scheduling.Tests;
 
 /// <summary>
 /// Done-when 4: one enrollment lived through under the simulated clock: the baseline cancelled by a reschedule, day 3
-/// completed on time, month 1 completed after a reminder, month 3 expired after its reminders.
+/// completed on time, month 1 completed after a reminder, month 3 expired after its reminders. Messaging's part is
+/// played by the test: each claimed send is confirmed with <c>SurveySent</c>, as the provider taking it would.
 /// </summary>
 public class LifecycleTests
 {
@@ -39,6 +40,8 @@ public class LifecycleTests
         // Day 3: sent, answered the same day; its 24 h reminder never goes.
         var day3 = Survey(enrollment, Timepoints.Day3);
         await scheduling.AdvanceToAsync(day3.SendAt);
+        Assert.Equal(SurveyStatuses.Queued, StatusOf(await GetAsync(scheduling, enrollment), Timepoints.Day3));
+        await scheduling.ConfirmSentAsync();
         Assert.Equal(SurveyStatuses.Sent, StatusOf(await GetAsync(scheduling, enrollment), Timepoints.Day3));
         await CompleteAsync(scheduling, enrollment, day3);
         await scheduling.AdvanceToAsync(day3.SendAt.AddHours(30));
@@ -46,16 +49,22 @@ public class LifecycleTests
         // Month 1: sent, not answered, reminded after 48 h, then answered.
         var month1 = Survey(await GetAsync(scheduling, enrollment), Timepoints.Month1);
         await scheduling.AdvanceToAsync(month1.SendAt);
+        await scheduling.ConfirmSentAsync();
         var firstReminder = Survey(await GetAsync(scheduling, enrollment), Timepoints.Month1).NextSendAt!.Value;
         await scheduling.AdvanceToAsync(firstReminder);
+        await scheduling.ConfirmSentAsync();
         Assert.Equal(SurveyStatuses.Reminded, StatusOf(await GetAsync(scheduling, enrollment), Timepoints.Month1));
         await CompleteAsync(scheduling, enrollment, month1);
 
         // Month 3: sent, reminded twice, never answered: expired at window close.
         var month3 = Survey(await GetAsync(scheduling, enrollment), Timepoints.Month3);
         await scheduling.AdvanceToAsync(month3.SendAt);
+        await scheduling.ConfirmSentAsync();
         while (Survey(await GetAsync(scheduling, enrollment), Timepoints.Month3).NextSendAt is { } next)
+        {
             await scheduling.AdvanceToAsync(next);
+            await scheduling.ConfirmSentAsync();
+        }
         await scheduling.AdvanceToAsync(month3.ClosesAt);
 
         var final = await GetAsync(scheduling, enrollment);

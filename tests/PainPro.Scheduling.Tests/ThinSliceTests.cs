@@ -35,8 +35,12 @@ public class ThinSliceTests
         Assert.Equal((day3.SurveyId, 0, "sms", "+15551230001", 22), (due.SurveyId, due.Attempt, due.Channel, due.Contact.Phone, due.LinkToken.Length));
         Assert.Equal(["vas", "analgesic"], due.Instruments);
         Assert.Equal(day3.ClosesAt, due.ExpiresAt);
+        var queued = await GetSurveyAsync(scheduling, enrollment.EnrollmentId, Timepoints.Day3);
+        Assert.Equal(("queued", 1, (DateTimeOffset?)null), (queued.Status, queued.Attempts, queued.LastSentAt));
+        await scheduling.ConfirmSentAsync(); // Messaging: the provider took it
         var sent = await GetSurveyAsync(scheduling, enrollment.EnrollmentId, Timepoints.Day3);
         Assert.Equal(("sent", 1), (sent.Status, sent.Attempts));
+        Assert.NotNull(sent.LastSentAt);
         Assert.NotNull(sent.NextSendAt); // the 24 h reminder
 
         await scheduling.Host.Services.GetRequiredService<IBus>().Publish(

@@ -18,8 +18,9 @@ public interface ISmsGateway
     Task<SmsTurn> TakeTurnAsync(CancellationToken ct);
 
     /// <summary>
-    /// Sends one SMS in a turn taken with <see cref="TakeTurnAsync"/>; retries wait for turns of their own.
-    /// Cancelling <paramref name="ct"/> stops waits (between retries) but never a request in flight.
+    /// Sends one SMS — one request, no retries — in a turn taken with <see cref="TakeTurnAsync"/>, and says by whose
+    /// fault it failed if it did (<see cref="SendOutcome"/>); the caller defers what may be tried again, so quiet hours
+    /// and the sender's state are checked before every request. Cancelling <paramref name="ct"/> never stops a request in flight.
     /// </summary>
     Task<SendOutcome> SendAsync(SmsMessage message, SmsTurn turn, CancellationToken ct);
 

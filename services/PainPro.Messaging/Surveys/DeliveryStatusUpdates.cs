@@ -1,4 +1,5 @@
 using PainPro.Contracts;
+using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults.Data;
@@ -23,11 +24,13 @@ public enum StatusCallbackResult
 /// <summary>
 /// Provider status reports for survey deliveries. Each (message, status) is stored once; a delivery's status only
 /// moves forward, whatever order the callbacks arrive in; turning undelivered or failed publishes
-/// <see cref="SurveyDeliveryFailed"/> once, with the provider's error code.
+/// <see cref="SurveyDeliveryFailed"/> once, with the provider's error code and the reason its fault gives
+/// (<see cref="TwilioErrors"/>). A code that blames our own account (30001 queue overflow, 30002 suspended) also holds
+/// every later send, as a refusal on the request would.
 /// </summary>
 public static class DeliveryStatusUpdates
 {
-    public static async Task<StatusCallbackResult> RecordAsync(DbSession session, string providerMessageId, string providerStatus, string? errorCode)
+    public static async Task<StatusCallbackResult> RecordAsync(DbSession session, SenderStates senders, string providerMessageId, string providerStatus, string? errorCode)
     {
         var reported = providerStatus.Trim().ToLowerInvariant();
         var stored = await session.ExecuteAsync(
@@ -41,13 +44,13 @@ public static class DeliveryStatusUpdates
 
         var delivery = await Deliveries.FindByProviderIdAsync(session, providerMessageId);
         if (delivery is null) return StatusCallbackResult.Unmatched;
-        return await ApplyAsync(session, delivery, reported, errorCode)
+        return await ApplyAsync(session, senders, delivery, reported, errorCode)
             ? StatusCallbackResult.Applied
             : StatusCallbackResult.Ignored;
     }
 
     /// <summary>Applies the furthest status already reported for a delivery whose message id has just been recorded.</summary>
-    public static async Task ApplyStoredAsync(DbSession session, Delivery delivery)
+    public static async Task ApplyStoredAsync(DbSession session, SenderStates senders, Delivery delivery)
     {
         var reports = await session.QueryAsync<StatusReport>(
             "SELECT status AS Status, error_code AS ErrorCode FROM delivery_status_events WHERE provider_message_id = @ProviderMessageId ORDER BY received_at",
@@ -56,10 +59,10 @@ public static class DeliveryStatusUpdates
             .Select(r => (r.Status, r.ErrorCode, Rank: DeliveryStatuses.FromProvider(r.Status)?.Rank ?? 0))
             .OrderByDescending(r => r.Rank)
             .FirstOrDefault();
-        if (furthest.Rank > 0) await ApplyAsync(session, delivery, furthest.Status, furthest.ErrorCode);
+        if (furthest.Rank > 0) await ApplyAsync(session, senders, delivery, furthest.Status, furthest.ErrorCode);
     }
 
-    private static async Task<bool> ApplyAsync(DbSession session, Delivery delivery, string providerStatus, string? errorCode)
+    private static async Task<bool> ApplyAsync(DbSession session, SenderStates senders, Delivery delivery, string providerStatus, string? errorCode)
     {
         if (DeliveryStatuses.FromProvider(providerStatus) is not { } next) return false;
         if (next.Rank <= DeliveryStatuses.Rank(delivery.Status)) return false;
@@ -71,6 +74,8 @@ public static class DeliveryStatusUpdates
         {
             if (error.SuppressesNumber && delivery.Channel == Channels.Sms)
                 await SmsConsent.RecordAsync(session, delivery.Recipient, optedOut: true, $"provider:{errorCode}", session.Clock.GetUtcNow());
+            if (error.Fault == FaultOf.Sender)
+                await senders.RecordRefusedAsync(session, delivery.Channel, errorCode!, $"Twilio reported {errorCode} on a status callback: {error.Description}");
             await session.PublishAsync(new SurveyDeliveryFailed(delivery.SurveyId, delivery.Attempt, delivery.Channel, error.Reason, errorCode));
         }
         return true;

@@ -6,8 +6,11 @@ public static class DeliveryStatuses
     /// <summary>Recorded, provider call in flight. Nothing may send this attempt again.</summary>
     public const string Claimed = "claimed";
 
-    /// <summary>The provider was unavailable and certainly sent nothing: a redelivery may claim it again.</summary>
-    public const string Retry = "retry";
+    /// <summary>
+    /// Nothing was sent and it waits for its next attempt (provider unavailable, our sender refused, quiet hours):
+    /// only the deferred-send loop takes it up again; a redelivered message leaves it alone.
+    /// </summary>
+    public const string Deferred = "deferred";
 
     // Provider statuses, as Twilio reports them (email goes straight to sent).
     public const string Queued = "queued";

@@ -14,8 +14,7 @@ namespace PainPro.Messaging.Surveys;
 /// ever taken up again. A claim that lapses a second time,
 /// or one recorded before requests were kept, is reported failed (<c>send-interrupted</c>) instead.
 /// The lease runs in real time (<see cref="LeaseClock"/>): a dev clock jump must not end it, or sends still in flight
-/// would be swept. An attempt left for retry past the retry window (its message went to the error queue) is reported
-/// <c>provider-unavailable</c>. Scheduling hears of both failures through <see cref="SurveyDeliveryFailed"/>.
+/// would be swept. Scheduling hears of the failure through <see cref="SurveyDeliveryFailed"/>.
 /// </summary>
 public sealed class StalledDeliverySweeper(
     MessagingDb db,
@@ -44,7 +43,7 @@ public sealed class StalledDeliverySweeper(
             }
             else if (await SettleInterruptedAsync(delivery, claim, ct)) handled++;
         }
-        return handled + await SettleRetriesPastTheirWindowAsync(ct);
+        return handled;
     }
 
     private Task<bool> SettleInterruptedAsync(Delivery delivery, Guid claim, CancellationToken ct) => db.InTransactionAsync(async session =>
@@ -55,20 +54,5 @@ public sealed class StalledDeliverySweeper(
         logger.LogWarning("Survey {SurveyId} attempt {Attempt} was interrupted mid-send{Again}; reported failed, not re-sent",
             delivery.SurveyId, delivery.Attempt, delivery.Resumed > 0 ? " again" : "");
         return true;
-    }, ct);
-
-    private Task<int> SettleRetriesPastTheirWindowAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
-    {
-        var now = session.Clock.GetUtcNow();
-        var settled = 0;
-        foreach (var delivery in await Deliveries.FindUnsettledAsync(session, DeliveryStatuses.Retry, now - options.Value.Delivery.RetryWindow, BatchSize))
-        {
-            if (!await Deliveries.SettleAsync(session, delivery.Id, null, DeliveryStatuses.Failed,
-                    failureReason: DeliveryFailureReasons.ProviderUnavailable)) continue;
-            await session.PublishAsync(new SurveyDeliveryFailed(delivery.SurveyId, delivery.Attempt, delivery.Channel, DeliveryFailureReasons.ProviderUnavailable, null));
-            logger.LogWarning("Survey {SurveyId} attempt {Attempt} could not be sent within the retry window", delivery.SurveyId, delivery.Attempt);
-            settled++;
-        }
-        return settled;
     }, ct);
 }

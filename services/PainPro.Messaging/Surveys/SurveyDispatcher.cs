@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Messaging.Gateways;
+using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
@@ -16,17 +17,21 @@ namespace PainPro.Messaging.Surveys;
 /// <summary>
 /// Sends one <see cref="SurveyDue"/> to the patient, once per survey and attempt:
 /// <list type="number">
-/// <item>the sender's rate-limit turn is taken first, so a recorded claim is always a send about to leave;</item>
-/// <item>the attempt is recorded (claimed, with the request) and committed BEFORE the provider is called — a
-/// redelivered or duplicated <c>SurveyDue</c> finds the row and sends nothing (the row, unique per survey and
-/// attempt, is the consumer's inbox: no separate inbox record is needed);</item>
+/// <item>a send that cannot go now — outside the patient's send window (<see cref="QuietHours"/>), or while the
+/// provider refuses our sender (<see cref="SenderStates"/>) — is deferred at once, without waiting for a turn;</item>
+/// <item>the sender's rate-limit turn is taken, so a recorded claim is always a send about to leave;</item>
+/// <item>the attempt is recorded (claimed, with the request) and committed BEFORE the provider is called, after the
+/// same checks again (the turn can take long) — a redelivered or duplicated <c>SurveyDue</c> finds the row and sends
+/// nothing (the row, unique per survey and attempt, is the consumer's inbox: no separate inbox record is needed);</item>
 /// <item>the provider is called outside any transaction;</item>
-/// <item>the outcome and <c>SurveySent</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
+/// <item>the outcome and <c>SurveySent</c> / <c>SurveyDeferred</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
 /// </list>
-/// An outcome that proves nothing was sent (provider unavailable) releases the attempt for a retry; an ambiguous one
-/// (a timeout mid-request) is reported failed rather than risk a double text. A claim whose sender died mid-call
-/// (<see cref="StalledDeliverySweeper"/>) is taken up once, by <see cref="ResumeInterruptedAsync"/>: recorded as sent
-/// if the provider's message list shows it took the text, sent again if not — the patient must get the survey, once.
+/// A send the provider could not take (5xx, 429, no connection) or that our sender's refusal holds is deferred in the
+/// database — never in an error queue — and sent again by <see cref="DeferredSurveySends"/> until the survey's window
+/// closes; only then is it reported failed. An ambiguous outcome (a timeout mid-request) is reported failed rather than
+/// risk a double text. A claim whose sender died mid-call (<see cref="StalledDeliverySweeper"/>) is taken up once, by
+/// <see cref="ResumeInterruptedAsync"/>: recorded as sent if the provider's message list shows it took the text, sent
+/// again if not — the patient must get the survey, once.
 /// </summary>
 public sealed class SurveyDispatcher(
     MessagingDb db,
@@ -35,7 +40,10 @@ public sealed class SurveyDispatcher(
     IEmailGateway emailGateway,
     InFlightSends inFlight,
     LeaseClock leaseClock,
+    QuietHours quietHours,
+    SenderStates senders,
     IOptions<PainProOptions> options,
+    IOptions<MessagingOptions> messagingOptions,
     ILogger<SurveyDispatcher> logger)
 {
     private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web);
@@ -43,47 +51,82 @@ public sealed class SurveyDispatcher(
     /// <summary>Slack for the provider's clock (and its whole-second timestamps) when looking for a text it took.</summary>
     private static readonly TimeSpan ProviderClockSkew = TimeSpan.FromMinutes(1);
 
+    /// <summary>The first send of an attempt, from its <see cref="SurveyDue"/>.</summary>
     public async Task DispatchAsync(SurveyDue due, CancellationToken ct)
     {
         var plan = Plan(due);
-        if (await IsSettledAsync(due, ct)) return;
+        if (await IsRecordedAsync(due, ct)) return;
 
-        var turn = plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
-        var claim = await ClaimAsync(due, plan, ct);
-        if (claim is null) return;
+        if (plan.Failure is null && await HoldBeforeTurnAsync(due, plan, ct) is { } hold)
+        {
+            await db.InTransactionAsync(async session =>
+            {
+                if (await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Deferred,
+                        request: Serialize(due), deferral: hold) is not null)
+                    await PublishDeferredAsync(session, due, plan, hold);
+            }, ct);
+            return;
+        }
 
-        var outcome = await SendAsync(due, plan, claim, turn, ct);
-        if (outcome is SendOutcome.Unavailable unavailable)
-            throw new ProviderUnavailableException($"Survey {due.SurveyId} attempt {due.Attempt} not sent: {unavailable.Detail}");
+        var turn = await TakeTurnAsync(plan, ct);
+        var claim = await ClaimAsync(due, plan, existing: null, ct);
+        if (claim is not null) await SendAsync(due, plan, claim, turn, ct);
+    }
+
+    /// <summary>
+    /// A deferred send whose next attempt has come (<see cref="DeferredSurveySends"/>): sent now, or deferred again if it
+    /// still cannot go. False when there was nothing to do (someone else took it, or it had settled).
+    /// </summary>
+    public async Task<bool> SendDeferredAsync(Guid deliveryId, CancellationToken ct)
+    {
+        var row = await db.InTransactionAsync(session => Deliveries.FindByIdAsync(session, deliveryId), ct);
+        if (row is not { Status: DeliveryStatuses.Deferred }) return false;
+        if (row.Request is null)
+        {
+            // Deferred before requests were kept (a 'retry' row of an older version): nothing to send it from.
+            await db.InTransactionAsync(async session =>
+            {
+                if (await Deliveries.SettleAsync(session, row.Id, null, DeliveryStatuses.Failed, failureReason: DeliveryFailureReasons.ProviderUnavailable))
+                    await session.PublishAsync(new SurveyDeliveryFailed(row.SurveyId, row.Attempt, row.Channel, DeliveryFailureReasons.ProviderUnavailable, null));
+            }, CancellationToken.None);
+            return true;
+        }
+
+        var due = Deserialize(row);
+        var plan = Plan(due);
+        if (plan.Failure is null && await HoldBeforeTurnAsync(due, plan, ct) is { } hold)
+        {
+            if (hold.Reason == row.DeferReason && hold.NextAttemptAt <= row.NextAttemptAt) return false; // already waiting for it
+            await db.InTransactionAsync(async session =>
+            {
+                if (await Deliveries.DeferAsync(session, row.Id, null, hold)) await PublishDeferredAsync(session, due, plan, hold);
+            }, CancellationToken.None);
+            return true;
+        }
+
+        var turn = await TakeTurnAsync(plan, ct);
+        var claim = await ClaimAsync(due, plan, existing: row, ct);
+        if (claim is not null) await SendAsync(due, plan, claim, turn, ct);
+        return true;
     }
 
     /// <summary>
     /// Takes up an attempt whose claim lapsed with nobody in this process sending it: its sender died mid-call. If the
     /// provider took the text it is recorded as sent; if the provider says it did not, or cannot be asked, it is sent
-    /// again (a patient who never gets the survey is worse off than one who gets it twice). Done once per attempt;
-    /// false when there was nothing to do.
+    /// again (a patient who never gets the survey is worse off than one who gets it twice) — through the deferred path,
+    /// so quiet hours and our sender's state still hold. Done once per attempt; false when there was nothing to do.
     /// </summary>
     public async Task<bool> ResumeInterruptedAsync(Delivery lapsed, CancellationToken ct)
     {
-        var due = JsonSerializer.Deserialize<SurveyDue>(lapsed.Request!, RequestJson)
-            ?? throw new InvalidOperationException($"Delivery {lapsed.Id} holds an empty request.");
+        var due = Deserialize(lapsed);
         var plan = Plan(due);
-        var turn = plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
         var claimId = Guid.CreateVersion7();
-        var resumed = await db.InTransactionAsync(async session =>
-        {
-            if (!await Deliveries.TryResumeAsync(session, lapsed.Id, lapsed.ClaimId!.Value, claimId, leaseClock.GetUtcNow())) return false;
-            var failure = await FailureAsync(session, due, plan);
-            if (failure is null) return true;
-            await Deliveries.SettleAsync(session, lapsed.Id, claimId, DeliveryStatuses.Failed, failureReason: failure);
-            await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
+        if (!await db.InTransactionAsync(session => Deliveries.TryResumeAsync(session, lapsed.Id, lapsed.ClaimId!.Value, claimId, leaseClock.GetUtcNow()), ct))
             return false;
-        }, ct);
-        if (!resumed) return false;
 
-        var claim = new Claim(lapsed.Id, claimId);
+        var claim = new Claim(lapsed.Id, claimId, db.Clock.GetUtcNow());
         // Did the provider take it before the sender died? Then it is recorded as sent, not sent twice.
-        if (plan.Channel == Channels.Sms && lapsed.LeaseStartedAt is { } claimedAt
+        if (plan is { Failure: null, Channel: Channels.Sms } && lapsed.LeaseStartedAt is { } claimedAt
             && await smsGateway.FindTakenAsync(SmsFor(plan), claimedAt - ProviderClockSkew, ct) is { } taken)
         {
             logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call after the provider took it as {ProviderMessageId}; recorded, not sent again",
@@ -93,18 +136,16 @@ public sealed class SurveyDispatcher(
         }
 
         logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call; sending it again", due.SurveyId, due.Attempt);
-        var outcome = await SendAsync(due, plan, claim, turn, ct);
-        // No message will be redelivered for a resumed send: an unavailable provider is a failure Scheduling hears of.
-        if (outcome is SendOutcome.Unavailable)
-            await db.InTransactionAsync(async session =>
-            {
-                if (await Deliveries.SettleAsync(session, lapsed.Id, null, DeliveryStatuses.Failed, failureReason: DeliveryFailureReasons.ProviderUnavailable))
-                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderUnavailable, null));
-            }, CancellationToken.None);
+        var resend = new Deferral(db.Clock.GetUtcNow(), lapsed.DeferReason ?? DeliveryDeferralReasons.ProviderUnavailable);
+        if (!await db.InTransactionAsync(session => Deliveries.DeferAsync(session, lapsed.Id, claimId, resend), CancellationToken.None)) return true;
+        await SendDeferredAsync(lapsed.Id, ct);
         return true;
     }
 
-    private async Task<SendOutcome> SendAsync(SurveyDue due, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
+    private async Task<SmsTurn> TakeTurnAsync(SendPlan plan, CancellationToken ct) =>
+        plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
+
+    private async Task SendAsync(SurveyDue due, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
     {
         using (inFlight.Track(claim.ClaimId))
         {
@@ -113,11 +154,15 @@ public sealed class SurveyDispatcher(
                 : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
             // The outcome is recorded even while shutting down: it happened, whatever we do next.
             await RecordOutcomeAsync(due, plan, claim, outcome);
-            return outcome;
         }
     }
 
     private static SmsMessage SmsFor(SendPlan plan) => new(plan.Recipient, plan.SmsBody!, plan.Link);
+
+    private static string Serialize(SurveyDue due) => JsonSerializer.Serialize(due, RequestJson);
+
+    private static SurveyDue Deserialize(Delivery row) => JsonSerializer.Deserialize<SurveyDue>(row.Request!, RequestJson)
+        ?? throw new InvalidOperationException($"Delivery {row.Id} holds an empty request.");
 
     /// <summary>What to send where, or why it cannot be sent. Pure: no I/O.</summary>
     internal SendPlan Plan(SurveyDue due)
@@ -143,52 +188,76 @@ public sealed class SurveyDispatcher(
     }
 
     /// <summary>
-    /// A quick read (no transaction) before waiting for the rate limit: has this attempt been handled already? The
-    /// claim decides for certain; this only spares a duplicate its wait.
+    /// A quick read (no transaction) before anything else: has this attempt been recorded already — sent, failed, in
+    /// flight, or deferred (then the deferred-send loop owns it)? The claim decides for certain; this only spares a
+    /// duplicate its wait.
     /// </summary>
-    private Task<bool> IsSettledAsync(SurveyDue due, CancellationToken ct) =>
+    private Task<bool> IsRecordedAsync(SurveyDue due, CancellationToken ct) =>
         db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt AND status <> @retry)",
-            new { due.SurveyId, due.Attempt, retry = DeliveryStatuses.Retry }), ct);
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt)", new { due.SurveyId, due.Attempt }), ct);
+
+    /// <summary>Why the send must wait before it even takes a turn (quiet hours, our sender refused), or null. Writes nothing.</summary>
+    private async Task<Deferral?> HoldBeforeTurnAsync(SurveyDue due, SendPlan plan, CancellationToken ct)
+    {
+        var now = db.Clock.GetUtcNow();
+        if (quietHours.HoldUntil(due, now) is { } opening) return new Deferral(opening, DeliveryDeferralReasons.QuietHours);
+        return await senders.PeekAsync(plan.Channel, now, ct) is SenderGate.Held held
+            ? new Deferral(held.Until, DeliveryDeferralReasons.SenderFault, held.ErrorCode)
+            : null;
+    }
 
     /// <summary>
-    /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt
-    /// exists already (sent, failed or in flight elsewhere), or it fails here and now (no contact, opted out, expired).
+    /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt is
+    /// recorded already (sent, failed, in flight elsewhere, or — for a first send — deferred), it fails here and now
+    /// (no contact, opted out, expired), or it must wait (quiet hours, our sender refused) and is deferred.
+    /// <paramref name="existing"/> is the deferred row being sent again, null for a first send.
     /// </summary>
-    private Task<Claim?> ClaimAsync(SurveyDue due, SendPlan plan, CancellationToken ct) =>
+    private Task<Claim?> ClaimAsync(SurveyDue due, SendPlan plan, Delivery? existing, CancellationToken ct) =>
         db.InTransactionAsync<Claim?>(async session =>
         {
-            var existing = await Deliveries.FindAsync(session, due.SurveyId, due.Attempt);
-            if (existing is not null && existing.Status != DeliveryStatuses.Retry)
+            if (existing is null && await Deliveries.FindAsync(session, due.SurveyId, due.Attempt) is { } recorded)
             {
-                logger.LogDebug("Survey {SurveyId} attempt {Attempt} is already {Status}; not sending again",
-                    due.SurveyId, due.Attempt, existing.Status);
+                logger.LogDebug("Survey {SurveyId} attempt {Attempt} is already {Status}; not sending again", due.SurveyId, due.Attempt, recorded.Status);
                 return null;
             }
 
             var failure = await FailureAsync(session, due, plan);
             if (failure is not null)
             {
-                var recorded = existing is null
-                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, null, null, failure) is not null
+                var settled = existing is null
+                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, failureReason: failure) is not null
                     : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
-                if (!recorded) return null;
+                if (!settled) return null;
                 await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
-                logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}",
-                    due.SurveyId, due.Attempt, plan.Channel, failure);
+                logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}", due.SurveyId, due.Attempt, plan.Channel, failure);
+                return null;
+            }
+
+            // Checked again in the claim: the rate-limit turn can take long, and the window may have closed meanwhile.
+            var now = session.Clock.GetUtcNow();
+            Deferral? hold = quietHours.HoldUntil(due, now) is { } opening ? new Deferral(opening, DeliveryDeferralReasons.QuietHours) : null;
+            if (hold is null && await senders.GateAsync(session, plan.Channel) is SenderGate.Held held)
+                hold = new Deferral(held.Until, DeliveryDeferralReasons.SenderFault, held.ErrorCode);
+            if (hold is not null)
+            {
+                var deferred = existing is null
+                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Deferred,
+                        request: Serialize(due), deferral: hold) is not null
+                    : await Deliveries.DeferAsync(session, existing.Id, null, hold);
+                if (deferred) await PublishDeferredAsync(session, due, plan, hold);
                 return null;
             }
 
             var claimId = Guid.CreateVersion7();
             var leaseStartedAt = leaseClock.GetUtcNow();
-            var request = JsonSerializer.Serialize(due, RequestJson);
             if (existing is not null)
-                return await Deliveries.TryReclaimAsync(session, existing.Id, claimId, leaseStartedAt, request) ? new Claim(existing.Id, claimId) : null;
-            var id = await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed, claimId, leaseStartedAt, null, request);
-            return id is { } inserted ? new Claim(inserted, claimId) : null;
+                return await Deliveries.TryClaimDeferredAsync(session, existing.Id, claimId, leaseStartedAt) ? new Claim(existing.Id, claimId, now) : null;
+            var id = await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed,
+                claimId, leaseStartedAt, request: Serialize(due));
+            return id is { } inserted ? new Claim(inserted, claimId, now) : null;
         }, ct);
 
-    /// <summary>Why the attempt cannot be sent now (no contact, unsupported channel, expired, opted out), or null.</summary>
+    /// <summary>Why the attempt cannot be sent now or ever (no contact, unsupported channel, expired, opted out), or null.</summary>
     private static async Task<string?> FailureAsync(DbSession session, SurveyDue due, SendPlan plan)
     {
         if (plan.Failure is not null) return plan.Failure;
@@ -197,10 +266,22 @@ public sealed class SurveyDispatcher(
         return null;
     }
 
+    /// <summary>
+    /// Tells Scheduling the survey waits, and why. A wait that would outlast the survey's window is no wait: the deferred
+    /// loop reports it failed when the window closes (<see cref="DeferredSurveySends"/>).
+    /// </summary>
+    private Task PublishDeferredAsync(DbSession session, SurveyDue due, SendPlan plan, Deferral deferral)
+    {
+        logger.LogInformation("Survey {SurveyId} attempt {Attempt} deferred until {NextAttemptAt}: {Reason} {ErrorCode}",
+            due.SurveyId, due.Attempt, deferral.NextAttemptAt, deferral.Reason, deferral.ProviderErrorCode);
+        return session.PublishAsync(new SurveyDeferred(due.SurveyId, due.Attempt, plan.Channel, deferral.Reason,
+            deferral.NextAttemptAt, session.Clock.GetUtcNow(), deferral.ProviderErrorCode));
+    }
+
     private Task RecordOutcomeAsync(SurveyDue due, SendPlan plan, Claim claim, SendOutcome outcome) =>
         db.InTransactionAsync(async session =>
         {
-            var (deliveryId, claimId) = claim;
+            var (deliveryId, claimId, startedAt) = claim;
             switch (outcome)
             {
                 case SendOutcome.Accepted { Status: var first } when DeliveryStatuses.IsFailure(DeliveryStatuses.FromProvider(first)?.Status ?? ""):
@@ -219,8 +300,9 @@ public sealed class SurveyDispatcher(
                         return;
                     }
                     await session.PublishAsync(new SurveySent(due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId, session.Clock.GetUtcNow()));
+                    await senders.RecordAcceptedAsync(session, plan.Channel, startedAt);
                     // A fast status callback may have come in before we knew the message id.
-                    await DeliveryStatusUpdates.ApplyStoredAsync(session, new Delivery
+                    await DeliveryStatusUpdates.ApplyStoredAsync(session, senders, new Delivery
                     {
                         Id = deliveryId, SurveyId = due.SurveyId, Attempt = due.Attempt, Channel = plan.Channel, Recipient = plan.Recipient,
                         Status = status, ProviderMessageId = accepted.ProviderMessageId,
@@ -248,14 +330,25 @@ public sealed class SurveyDispatcher(
                     break;
 
                 case SendOutcome.Unavailable unavailable:
-                    // Offered for a retry: the bus's redelivery of this very message takes it again.
-                    await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Retry,
-                        failureReason: DeliveryFailureReasons.ProviderUnavailable);
-                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} deferred, provider unavailable: {Detail}",
-                        due.SurveyId, due.Attempt, unavailable.Detail);
-                    return;
+                    await senders.RecordUnavailableAsync(session, plan.Channel, unavailable.Detail);
+                    var earlier = await session.ExecuteScalarAsync<int>("SELECT deferrals FROM deliveries WHERE id = @deliveryId", new { deliveryId });
+                    var backoff = RetryBackoff.Delay(earlier, unavailable.RetryAfter, messagingOptions.Value.Delivery);
+                    await DeferAfterAttemptAsync(session, due, plan, claim, new Deferral(session.Clock.GetUtcNow() + backoff, DeliveryDeferralReasons.ProviderUnavailable));
+                    break;
+
+                case SendOutcome.SenderRefused refused:
+                    var nextProbe = await senders.RecordRefusedAsync(session, plan.Channel, refused.ProviderErrorCode, refused.Detail);
+                    await DeferAfterAttemptAsync(session, due, plan, claim,
+                        new Deferral(nextProbe, DeliveryDeferralReasons.SenderFault, refused.ProviderErrorCode));
+                    break;
             }
         });
+
+    private async Task DeferAfterAttemptAsync(DbSession session, SurveyDue due, SendPlan plan, Claim claim, Deferral deferral)
+    {
+        if (await Deliveries.DeferAsync(session, claim.DeliveryId, claim.ClaimId, deferral))
+            await PublishDeferredAsync(session, due, plan, deferral);
+    }
 }
 
 /// <summary>What the dispatcher will send, to whom, or the reason it cannot.</summary>
@@ -268,8 +361,5 @@ internal sealed record SendPlan(
     RenderedEmail? Email = null,
     string? Failure = null);
 
-/// <summary>An attempt this sender holds: the delivery row and the claim it holds it under.</summary>
-public sealed record Claim(Guid DeliveryId, Guid ClaimId);
-
-/// <summary>The provider could not take the message and nothing was sent; the bus retries the message later.</summary>
-public sealed class ProviderUnavailableException(string message) : Exception(message);
+/// <summary>An attempt this sender holds: the delivery row, the claim it holds it under, and when (business time) the claim was taken.</summary>
+public sealed record Claim(Guid DeliveryId, Guid ClaimId, DateTimeOffset ClaimedAt);

@@ -15,11 +15,12 @@ namespace PainPro.Messaging.Twilio;
 
 /// <summary>
 /// Sends SMS through Twilio's REST API (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>) over plain
-/// <see cref="HttpClient"/>. Every request, retries included, is made in a turn of the sender's token bucket, so what
-/// leaves on the wire keeps to the configured rate: the first in the turn the caller took, each retry in a new one. 429 and 5xx are retried with backoff, honouring
-/// <c>Retry-After</c>; other 4xx are final.
-/// A request that may have reached Twilio (a timeout, a connection cut mid-response) is never repeated: the
-/// outcome is reported as unknown rather than risk a second text.
+/// <see cref="HttpClient"/>, one request per call, in a turn of the sender's token bucket the caller took. It only
+/// classifies what Twilio answered — by whose fault (<see cref="TwilioErrors"/>) — and never retries itself: the caller
+/// defers a send Twilio could not take (429, 5xx, a connection that never opened) and tries again later, checking quiet
+/// hours and the sender's state before every request. A request that may have reached Twilio (a timeout once
+/// connected, a connection cut mid-response) is never repeated: the outcome is reported as unknown rather than risk a
+/// second text. Everything HTTP stays in this class, so Twilio's SDK could replace it without touching the callers.
 /// </summary>
 public sealed class TwilioSmsGateway(
     HttpClient http,
@@ -31,8 +32,6 @@ public sealed class TwilioSmsGateway(
     ILogger<TwilioSmsGateway> logger) : ISmsGateway
 {
     public const string StatusCallbackPath = "/webhooks/twilio/status";
-
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
     private TwilioClientOptions Options => messagingOptions.Value.Twilio;
 
@@ -46,71 +45,56 @@ public sealed class TwilioSmsGateway(
     {
         var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid
             ?? throw new InvalidOperationException("PainPro:Messaging:Twilio:AccountSid is not configured.");
-        for (var attempt = 1; ; attempt++)
+        using var request = BuildRequest(accountSid, message);
+        HttpResponseMessage response;
+        // The request itself is bounded only by the timeout: cancelling it half-sent at shutdown would leave us
+        // not knowing whether the patient got a text.
+        using (var timeout = new CancellationTokenSource(Options.Timeout, time))
         {
-            if (attempt > 1)
+            try
             {
-                try { await TakeTurnAsync(ct); }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return new SendOutcome.Unavailable("Stopped while waiting for the rate limit");
-                }
+                response = await http.SendAsync(request, timeout.Token);
+            }
+            catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException && !timeout.IsCancellationRequested)
+            {
+                // The handler's ConnectTimeout: no connection, so not a byte of the request left.
+                return new SendOutcome.Unavailable($"No connection to Twilio within {Options.ConnectTimeout.TotalSeconds:0.#} s");
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                return new SendOutcome.Unknown($"Twilio did not answer within {Options.Timeout.TotalSeconds:0.#} s");
+            }
+            catch (HttpRequestException ex) when (NothingWasSent(ex))
+            {
+                return new SendOutcome.Unavailable($"Twilio unreachable: {ex.HttpRequestError}");
+            }
+            catch (HttpRequestException ex)
+            {
+                return new SendOutcome.Unknown($"Connection to Twilio failed mid-request: {ex.HttpRequestError}");
+            }
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                var created = await ReadJsonAsync<CreatedMessage>(response);
+                if (string.IsNullOrEmpty(created?.Sid))
+                    return new SendOutcome.Unknown($"Twilio answered {(int)response.StatusCode} without a message sid");
+                return new SendOutcome.Accepted(created.Sid, created.Status ?? "queued");
             }
 
-            using var request = BuildRequest(accountSid, message);
-            HttpResponseMessage response;
-            // The request itself is bounded only by the timeout: cancelling it half-sent at shutdown would leave us
-            // not knowing whether the patient got a text.
-            using (var timeout = new CancellationTokenSource(Options.Timeout, time))
-            {
-                try
-                {
-                    response = await http.SendAsync(request, timeout.Token);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-                {
-                    return new SendOutcome.Unknown($"Twilio did not answer within {Options.Timeout.TotalSeconds:0.#} s");
-                }
-                catch (HttpRequestException ex) when (NothingWasSent(ex))
-                {
-                    if (attempt >= Options.MaxAttempts)
-                        return new SendOutcome.Unavailable($"Twilio unreachable after {attempt} attempts: {ex.HttpRequestError}");
-                    logger.LogWarning("Twilio unreachable ({Error}); retrying (attempt {Attempt})", ex.HttpRequestError, attempt);
-                    if (!await WaitAsync(Backoff(attempt), ct)) return new SendOutcome.Unavailable("Stopped while waiting to retry");
-                    continue;
-                }
-                catch (HttpRequestException ex)
-                {
-                    return new SendOutcome.Unknown($"Connection to Twilio failed mid-request: {ex.HttpRequestError}");
-                }
-            }
+            if (IsRetryable(response.StatusCode))
+                return new SendOutcome.Unavailable($"Twilio answered {(int)response.StatusCode}", RetryAfter(response));
 
-            using (response)
-            {
-                if (response.IsSuccessStatusCode)
-                {
-                    var created = await ReadJsonAsync<CreatedMessage>(response);
-                    if (string.IsNullOrEmpty(created?.Sid))
-                        return new SendOutcome.Unknown($"Twilio answered {(int)response.StatusCode} without a message sid");
-                    return new SendOutcome.Accepted(created.Sid, created.Status ?? "queued");
-                }
-
-                if (IsRetryable(response.StatusCode))
-                {
-                    if (attempt >= Options.MaxAttempts)
-                        return new SendOutcome.Unavailable($"Twilio answered {(int)response.StatusCode} {attempt} times");
-                    var delay = RetryAfter(response) ?? Backoff(attempt);
-                    logger.LogWarning("Twilio answered {Status}; retrying in {Delay} (attempt {Attempt})",
-                        (int)response.StatusCode, delay, attempt);
-                    if (!await WaitAsync(delay, ct)) return new SendOutcome.Unavailable("Stopped while waiting to retry");
-                    continue;
-                }
-
-                var error = await ReadJsonAsync<ErrorBody>(response);
-                var described = TwilioErrors.Describe(error?.Code);
-                return new SendOutcome.Rejected(described.Reason, error?.Code?.ToString(),
-                    $"Twilio answered {(int)response.StatusCode}: {described.Description}");
-            }
+            var code = (await ReadJsonAsync<ErrorBody>(response))?.Code;
+            if (code is null && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                code = TwilioErrors.AuthenticationFailed;
+            var described = TwilioErrors.Describe(code);
+            var detail = $"Twilio answered {(int)response.StatusCode}: {described.Description}";
+            return described.Fault == FaultOf.Sender
+                ? new SendOutcome.SenderRefused(described.Code.ToString(CultureInfo.InvariantCulture), detail)
+                : new SendOutcome.Rejected(described.Reason, code?.ToString(CultureInfo.InvariantCulture), detail);
         }
     }
 
@@ -180,28 +164,13 @@ public sealed class TwilioSmsGateway(
         HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or
         HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = FirstRetryDelay * Math.Pow(2, attempt - 1);
-        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4); // spread replicas' retries apart
-        return Min(jittered, Options.MaxRetryDelay);
-    }
-
     /// <summary>Twilio's <c>Retry-After</c>, in seconds or as a date (read against the response's own <c>Date</c>).</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         TimeSpan? delay = header?.Delta
             ?? (header?.Date is { } until && response.Headers.Date is { } sentAt ? until - sentAt : null);
-        return delay is { } d ? Min(d < TimeSpan.Zero ? TimeSpan.Zero : d, Options.MaxRetryDelay) : null;
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct)
-    {
-        try { await Task.Delay(delay, time, ct); return true; }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return false; }
+        return delay is { } d && d > TimeSpan.Zero ? d : null;
     }
 
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response) where T : class

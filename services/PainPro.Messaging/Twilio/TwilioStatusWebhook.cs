@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PainPro.Messaging.Senders;
 using PainPro.Messaging.Surveys;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
@@ -24,6 +25,7 @@ public static class TwilioStatusWebhook
     private static async Task<IResult> HandleAsync(
         HttpRequest request,
         MessagingDb db,
+        SenderStates senders,
         Credentials credentials,
         IOptions<PainProOptions> options,
         ILoggerFactory loggers,
@@ -43,7 +45,7 @@ public static class TwilioStatusWebhook
         if (errors.Count > 0) return Results.ValidationProblem(errors);
 
         var errorCode = form["ErrorCode"].ToString() is { Length: > 0 } code ? code : null;
-        var result = await db.InTransactionAsync(session => DeliveryStatusUpdates.RecordAsync(session, sid, status, errorCode), ct);
+        var result = await db.InTransactionAsync(session => DeliveryStatusUpdates.RecordAsync(session, senders, sid, status, errorCode), ct);
         loggers.CreateLogger(typeof(TwilioStatusWebhook)).LogInformation(
             "Twilio status {Status} (error {ErrorCode}) for {MessageSid}: {Result}", status, errorCode, sid, result);
         return Results.NoContent();

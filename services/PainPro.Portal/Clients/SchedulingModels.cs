@@ -45,6 +45,28 @@ public sealed record ScheduledSurvey
     public DateTimeOffset? LastSentAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset? NextSendAt { get; init; }
+    /// <summary>Why the latest send waits (<c>deferred</c>) or failed (<c>undelivered</c>).</summary>
+    public string? DeliveryReason { get; init; }
+    public string? DeliveryErrorCode { get; init; }
+    /// <summary>When Messaging tries a deferred send again, at the earliest.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The delivery reason in a nurse's words, with the provider's code; null when there is nothing to say.</summary>
+    public string? DeliveryNote => DeliveryReason is null ? null
+        : (DeliveryReason switch
+        {
+            "quiet-hours" => "outside the patient's hours",
+            "provider-unavailable" => "SMS/email provider not answering",
+            "sender-fault" => "our SMS account is refused by the provider",
+            "invalid-number" => "the number is not a valid mobile number",
+            "unreachable" => "the phone cannot be reached",
+            "opted-out" => "the patient opted out of texts",
+            "no-contact" => "no phone or email on file",
+            "expired" => "the window closed before it could be sent",
+            "delivery-failed" => "the carrier did not deliver it",
+            "outcome-unknown" or "send-interrupted" => "it may or may not have arrived",
+            var other => other.Replace('-', ' '),
+        }) + (DeliveryErrorCode is { } code ? $" (error {code})" : "");
 }
 
 public sealed record ProcedureInfo

@@ -11,7 +11,9 @@ namespace PainPro.Scheduling.Dispatch;
 /// <summary>
 /// The claim loop (DESIGN §7, "the database is the schedule, a loop is the clock"): takes a batch of surveys whose
 /// next send is due and publishes a <see cref="SurveyDue"/> for each (attempt 0, then reminders), in the same
-/// transaction that records the send and schedules the next one.
+/// transaction that marks the survey <c>queued</c> and plans its next send. Whether it was sent is Messaging's to say
+/// (<c>SurveySent</c>, <c>SurveyDeferred</c>, <c>SurveyDeliveryFailed</c>): while a send is with Messaging unsettled,
+/// the survey's next send waits, so a reminder never overtakes the first text.
 /// </summary>
 /// <remarks>
 /// Claim, publish and status change commit together, so the row locks taken by <c>FOR UPDATE SKIP LOCKED</c> are
@@ -30,7 +32,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
         WITH claimed AS (
             SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token_protected
             FROM surveys
-            WHERE next_send_at <= @now AND closes_at > @now
+            WHERE next_send_at <= @now AND closes_at > @now AND status NOT IN {SqlLists.Literals(SurveyStatuses.AwaitingProvider)}
             ORDER BY next_send_at
             LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
         )
@@ -61,7 +63,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
 
         // Set-based: outbox rows, sends recorded and deferrals moved each take a statement per chunk of rows, not one per survey.
         await session.PublishAllAsync(sends.Select(s => s.Message));
-        await RecordSendsAsync(session, sends.Select(s => s.Next).ToList(), now);
+        await RecordSendsAsync(session, sends.Select(s => s.Next).ToList());
         await DeferAsync(session, deferrals);
         logger.LogInformation("Dispatched {Sent} due surveys ({Deferred} deferred to the send window)", sends.Count, deferrals.Count);
         return due.Count;
@@ -85,29 +87,28 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
             survey.SurveyId, survey.EnrollmentId, survey.PatientId, survey.Timepoint,
             SurveyRows.SplitInstruments(survey.Instruments), survey.Channel,
             new Contact(survey.GivenName, survey.Phone, survey.Email), survey.Locale, survey.TimeZone,
-            tokens.Reveal(survey.LinkToken), survey.ClosesAt, survey.Attempts);
+            tokens.Reveal(survey.LinkToken), survey.ClosesAt, survey.Attempts, survey.WindowStart, survey.WindowEnd);
         var reminder = SchedulePlanner.NextReminder(
             survey.FirstSentAt ?? now, SurveyRows.SplitReminders(survey.ReminderMinutes), now, survey.ClosesAt, zone, window);
         return (message, new NextSend(survey.SurveyId, reminder));
     }
 
     /// <summary>
-    /// One statement per chunk for every survey sent: the first send makes it <c>sent</c>, a later one <c>reminded</c>
-    /// (the row is locked since the claim read its attempts), and its next send is the reminder, if any.
+    /// One statement per chunk for every survey handed to Messaging: it is <c>queued</c> (the row is locked since the
+    /// claim read its attempts), its last report is cleared, and its next send is the reminder, if any — planned from
+    /// the first real send when there was one, and planned again from <c>SurveySent</c>.
     /// </summary>
-    private static async Task RecordSendsAsync(DbSession session, IReadOnlyList<NextSend> sent, DateTimeOffset now)
+    private static async Task RecordSendsAsync(DbSession session, IReadOnlyList<NextSend> sent)
     {
         foreach (var chunk in sent.Chunk(session.Dialect.RowsPerStatement))
         {
             var (table, parameters) = NextSendTable(session.Dialect, "sends", chunk);
-            parameters.Add("now", now);
             await session.ExecuteAsync(
                 $"""
                 WITH {table}
                 UPDATE surveys AS s
-                SET status = CASE WHEN s.attempts = 0 THEN '{SurveyStatuses.Sent}' ELSE '{SurveyStatuses.Reminded}' END,
-                    attempts = s.attempts + 1, first_sent_at = COALESCE(s.first_sent_at, @now), last_sent_at = @now,
-                    next_send_at = sends.next_send_at
+                SET status = '{SurveyStatuses.Queued}', attempts = s.attempts + 1, next_send_at = sends.next_send_at,
+                    delivery_reason = NULL, delivery_error_code = NULL, next_attempt_at = NULL, delivery_reported_at = NULL
                 FROM sends WHERE s.id = sends.id
                 """, parameters);
         }

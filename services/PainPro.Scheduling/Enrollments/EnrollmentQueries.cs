@@ -11,6 +11,10 @@ public sealed record BaselineView(int Vas, DateTimeOffset? RecordedAt);
 /// <param name="DueAt">The protocol's due time (procedure local date + days, at its local time of day).</param>
 /// <param name="SendAt">When the first send was planned, inside the patient's send window.</param>
 /// <param name="NextSendAt">The next send (first or reminder) still to go, if any.</param>
+/// <param name="LastSentAt">When the provider last took one of its sends (<c>SurveySent</c>), not when it was asked to.</param>
+/// <param name="DeliveryReason">Why the latest send waits (<c>deferred</c>: quiet-hours, provider-unavailable, sender-fault) or failed (<c>undelivered</c>).</param>
+/// <param name="DeliveryErrorCode">The provider's error code, when it gave one.</param>
+/// <param name="NextAttemptAt">When Messaging tries a <c>deferred</c> send again (at the earliest).</param>
 public sealed record SurveyView(
     Guid SurveyId,
     string Timepoint,
@@ -23,7 +27,10 @@ public sealed record SurveyView(
     int Attempts,
     DateTimeOffset? LastSentAt,
     DateTimeOffset? CompletedAt,
-    DateTimeOffset? NextSendAt);
+    DateTimeOffset? NextSendAt,
+    string? DeliveryReason = null,
+    string? DeliveryErrorCode = null,
+    DateTimeOffset? NextAttemptAt = null);
 
 /// <param name="Status"><c>active</c>, <c>completed</c> (no survey left open) or <c>cancelled</c>.</param>
 public sealed record EnrollmentView(
@@ -85,7 +92,8 @@ public static class EnrollmentQueries
             """
             SELECT id AS Id, timepoint AS Timepoint, due_at AS DueAt, send_at AS SendAt, closes_at AS ClosesAt,
                    instruments AS Instruments, channel AS Channel, status AS Status, attempts AS Attempts,
-                   last_sent_at AS LastSentAt, completed_at AS CompletedAt, next_send_at AS NextSendAt
+                   last_sent_at AS LastSentAt, completed_at AS CompletedAt, next_send_at AS NextSendAt,
+                   delivery_reason AS DeliveryReason, delivery_error_code AS DeliveryErrorCode, next_attempt_at AS NextAttemptAt
             FROM surveys WHERE enrollment_id = @enrollmentId
             ORDER BY due_at
             """, new { enrollmentId }, transaction);
@@ -97,7 +105,7 @@ public static class EnrollmentQueries
             row.TimeZone, row.Status, row.CreatedAt, row.CancelledAt, row.CancelReason,
             surveys.Select(s => new SurveyView(
                 s.Id, s.Timepoint, s.DueAt, s.SendAt, s.ClosesAt, SurveyRows.SplitInstruments(s.Instruments), s.Channel,
-                s.Status, s.Attempts, s.LastSentAt, s.CompletedAt, s.NextSendAt)).ToList());
+                s.Status, s.Attempts, s.LastSentAt, s.CompletedAt, s.NextSendAt, s.DeliveryReason, s.DeliveryErrorCode, s.NextAttemptAt)).ToList());
     }
 
     /// <summary>Enrollments by procedure type and procedure date (inclusive range on <c>performedAt</c>).</summary>
@@ -156,6 +164,9 @@ public static class EnrollmentQueries
         public DateTimeOffset? LastSentAt { get; init; }
         public DateTimeOffset? CompletedAt { get; init; }
         public DateTimeOffset? NextSendAt { get; init; }
+        public string? DeliveryReason { get; init; }
+        public string? DeliveryErrorCode { get; init; }
+        public DateTimeOffset? NextAttemptAt { get; init; }
     }
 
     private sealed class EnrollmentListRow

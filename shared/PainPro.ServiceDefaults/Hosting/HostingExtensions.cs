@@ -133,8 +133,8 @@ public static class HostingExtensions
         // Form endpoints (the survey form, Portal pages) validate tokens; webhooks opt out with DisableAntiforgery().
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
 
         var options = app.Services.GetRequiredService<IOptions<PainProOptions>>().Value;
         if (options.Dev.Enabled) app.MapDevClock();

@@ -104,7 +104,7 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent],
             new[] { forged, progress, undelivered, repeat }.Select(r => r.StatusCode));
         var failed = await m.Watcher.WaitForFailedAsync(due.SurveyId);
-        Assert.Equal(new SurveyDeliveryFailed(due.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.DeliveryFailed, "30003"), failed);
+        Assert.Equal(new SurveyDeliveryFailed(due.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.Unreachable, "30003"), failed);
         await Task.Delay(500); // time for a second (wrong) publication to show up
         Assert.Single(m.Watcher.Failed);
     }

@@ -1,8 +1,11 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
+using PainPro.Messaging.Replies;
+using PainPro.Messaging.Senders;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
@@ -20,15 +23,33 @@ public sealed class MessagingFixture : IAsyncDisposable
 {
     public const string PublicBaseUrl = "https://painpro.example.org";
 
-    private MessagingFixture(TestDatabase<MessagingDb> database, ManualTimeProvider realTime, SimulatedClock clock)
+    private MessagingFixture(TestDatabase<MessagingDb> database, ManualTimeProvider realTime, SimulatedClock clock, MessagingOptions options)
     {
         Database = database;
         RealTime = realTime;
         Clock = clock;
+        Options = options;
         LeaseClock = new LeaseClock(realTime);
+        var messaging = Microsoft.Extensions.Options.Options.Create(options);
+        Senders = new SenderStates(Db, messaging, LoggerFactory.Create(b => b.AddProvider(Logs)).CreateLogger<SenderStates>());
         Dispatcher = new SurveyDispatcher(Db, new SurveyTemplates("Riverside Orthopaedics"), Sms, Email, InFlight, LeaseClock,
-            Options.Create(new PainProOptions { PublicBaseUrl = PublicBaseUrl }), NullLogger<SurveyDispatcher>.Instance);
+            new QuietHours(messaging), Senders, Microsoft.Extensions.Options.Options.Create(new PainProOptions { PublicBaseUrl = PublicBaseUrl }),
+            messaging, NullLogger<SurveyDispatcher>.Instance);
+        Replies = new SmsReplySender(Db, Sms, Senders, InFlight, LeaseClock, messaging, NullLogger<SmsReplySender>.Instance);
+        var scopes = new ServiceCollection().AddSingleton(Dispatcher).AddSingleton(Replies).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
+        DeferredSends = new DeferredSurveySends(Db, scopes, Background, Senders, NullLogger<DeferredSurveySends>.Instance);
+        DeferredReplies = new DeferredReplySends(Db, scopes, Background, InFlight, LeaseClock, Senders, messaging);
     }
+
+    /// <summary>Messaging's options as the fixture runs them (change before the first send).</summary>
+    public MessagingOptions Options { get; }
+    /// <summary>Everything Messaging's sender-state logic logged (Error per change of state, …).</summary>
+    public CapturedLogs Logs { get; } = new("messaging");
+    public SenderStates Senders { get; }
+    public SmsReplySender Replies { get; }
+    public BackgroundSends Background { get; } = new(4, CancellationToken.None, NullLogger<BackgroundSends>.Instance);
+    public DeferredSurveySends DeferredSends { get; }
+    public DeferredReplySends DeferredReplies { get; }
 
     public TestDatabase<MessagingDb> Database { get; }
     public MessagingDb Db => Database.Db;
@@ -42,20 +63,39 @@ public sealed class MessagingFixture : IAsyncDisposable
     public InFlightSends InFlight { get; } = new();
     public SurveyDispatcher Dispatcher { get; }
 
-    public static async Task<MessagingFixture> CreateAsync(string provider)
+    /// <summary>A fixture whose clocks start at <paramref name="start"/> (default 2026-11-20 12:00 UTC, a weekday noon in London).</summary>
+    public static async Task<MessagingFixture> CreateAsync(string provider, DateTimeOffset? start = null, Action<MessagingOptions>? configure = null)
     {
-        var realTime = new ManualTimeProvider();
+        var realTime = new ManualTimeProvider(start);
         var clock = new SimulatedClock(realTime);
-        return new MessagingFixture(await TestDatabase.CreateAsync<MessagingDb>(provider, clock), realTime, clock);
+        var options = new MessagingOptions { Delivery = { FirstRetryDelay = TimeSpan.FromSeconds(2), MaxRetryDelay = TimeSpan.FromMinutes(1) } };
+        configure?.Invoke(options);
+        return new MessagingFixture(await TestDatabase.CreateAsync<MessagingDb>(provider, clock), realTime, clock, options);
     }
 
+    /// <summary>A survey due now for a patient in London (inside 09:00–19:00 at the fixture's default start), no window of its own.</summary>
     public SurveyDue Due(string channel = Channels.Sms, string? phone = "+15551230001", string? email = "ana@example.org",
-        int attempt = 0, string locale = "en", Guid? surveyId = null, TimeSpan? expiresIn = null) =>
+        int attempt = 0, string locale = "en", Guid? surveyId = null, TimeSpan? expiresIn = null, string timeZone = "Europe/London") =>
         new(surveyId ?? Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Timepoints.Day3,
             [InstrumentCodes.Vas, InstrumentCodes.Analgesic], channel, new Contact("Ana", phone, email), locale,
-            "America/New_York", "tok" + Guid.NewGuid().ToString("N"), Clock.GetUtcNow() + (expiresIn ?? TimeSpan.FromDays(2)), attempt);
+            timeZone, "tok" + Guid.NewGuid().ToString("N"), Clock.GetUtcNow() + (expiresIn ?? TimeSpan.FromDays(2)), attempt);
 
     public Task DispatchAsync(SurveyDue due) => Dispatcher.DispatchAsync(due, CancellationToken.None);
+
+    /// <summary>Runs the deferred-send loops once and waits for the sends they started.</summary>
+    public async Task<int> RunDeferredAsync()
+    {
+        var handled = await DeferredSends.RunDueAsync(CancellationToken.None) + await DeferredReplies.RunDueAsync(CancellationToken.None);
+        await Background.IdleAsync();
+        return handled;
+    }
+
+    /// <summary>Moves both clocks forward (real time passes) and runs the deferred-send loops.</summary>
+    public async Task<int> PassAsync(TimeSpan time)
+    {
+        RealTime.Advance(time);
+        return await RunDeferredAsync();
+    }
 
     public Task<IReadOnlyList<T>> PublishedAsync<T>() => Database.OutboxAsync<T>();
 
@@ -66,7 +106,8 @@ public sealed class MessagingFixture : IAsyncDisposable
             """
             SELECT id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel, recipient AS Recipient, status AS Status,
                    claim_id AS ClaimId, provider_message_id AS ProviderMessageId, failure_reason AS FailureReason,
-                   provider_error_code AS ProviderErrorCode, resumed AS Resumed
+                   provider_error_code AS ProviderErrorCode, resumed AS Resumed, request AS Request,
+                   next_attempt_at AS NextAttemptAt, defer_reason AS DeferReason, deferrals AS Deferrals
             FROM deliveries WHERE survey_id = @surveyId AND attempt = @attempt
             """, new { surveyId, attempt });
     }
@@ -74,7 +115,7 @@ public sealed class MessagingFixture : IAsyncDisposable
     /// <summary>This process's sweeper; with another <paramref name="inFlight"/>, another replica's, blind to our sends.</summary>
     public StalledDeliverySweeper Sweeper(MessagingOptions? options = null, InFlightSends? inFlight = null) =>
         new(Db, new ServiceCollection().AddSingleton(Dispatcher).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
-            inFlight ?? InFlight, LeaseClock, Options.Create(options ?? new MessagingOptions()), NullLogger<StalledDeliverySweeper>.Instance);
+            inFlight ?? InFlight, LeaseClock, Microsoft.Extensions.Options.Options.Create(options ?? Options), NullLogger<StalledDeliverySweeper>.Instance);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

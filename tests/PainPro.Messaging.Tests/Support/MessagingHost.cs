@@ -65,6 +65,9 @@ public sealed class MessagingHost : IAsyncDisposable
         config["PainPro:Messaging:Smtp:From"] = "surveys@riverside.example.org";
         config["PainPro:Messaging:CareTeam:Emails:0"] = CareTeamEmail;
         config["PainPro:Messaging:PortalBaseUrl"] = "https://portal.riverside.example.org";
+        // These tests run at any hour on the real clock: quiet hours have their own tests, on a clock that is told the time.
+        config["PainPro:Messaging:Delivery:SendWindowStart"] = "00:00";
+        config["PainPro:Messaging:Delivery:SendWindowEnd"] = "24:00";
         configure?.Invoke(config);
 
         var watcher = new BusWatcher();

@@ -19,7 +19,7 @@ public class DeliveryStatusUpdatesTests
     }
 
     private static Task<StatusCallbackResult> ReportAsync(MessagingFixture f, string sid, string status, string? errorCode = null) =>
-        f.Db.InTransactionAsync(s => DeliveryStatusUpdates.RecordAsync(s, sid, status, errorCode));
+        f.Db.InTransactionAsync(s => DeliveryStatusUpdates.RecordAsync(s, f.Senders, sid, status, errorCode));
 
     [Theory, MemberData(nameof(Providers))]
     public async Task An_undelivered_callback_publishes_SurveyDeliveryFailed_once_with_the_carrier_error_code(string provider)
@@ -33,7 +33,7 @@ public class DeliveryStatusUpdatesTests
         Assert.Equal(StatusCallbackResult.Repeated, await ReportAsync(f, sid, "undelivered", "30003"));
 
         var failed = Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>());
-        Assert.Equal(new SurveyDeliveryFailed(due.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.DeliveryFailed, "30003"), failed);
+        Assert.Equal(new SurveyDeliveryFailed(due.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.Unreachable, "30003"), failed);
         var after = await f.DeliveryAsync(due.SurveyId);
         Assert.Equal((DeliveryStatuses.Undelivered, "30003"), (after.Status, after.ProviderErrorCode));
     }
@@ -83,6 +83,24 @@ public class DeliveryStatusUpdatesTests
 
         Assert.True(await f.Db.InTransactionAsync(s => SmsConsent.IsOptedOutAsync(s, delivery.Recipient)));
         Assert.Equal(DeliveryFailureReasons.OptedOut, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_30001_on_a_callback_blames_our_sender_and_holds_the_next_send(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        var (delivery, due) = await SentAsync(f);
+
+        await ReportAsync(f, delivery.ProviderMessageId!, "failed", "30001");
+        var next = f.Due(phone: "+15551230002");
+        await f.DispatchAsync(next);
+
+        var failed = Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>());
+        Assert.Equal((due.SurveyId, DeliveryFailureReasons.SenderFault, "30001"), (failed.SurveyId, failed.Reason, failed.ProviderErrorCode));
+        Assert.False(await f.Db.InTransactionAsync(s => SmsConsent.IsOptedOutAsync(s, delivery.Recipient)));
+        Assert.Single(f.Sms.Sent); // the held one never reached the provider
+        var held = Assert.Single(await f.PublishedAsync<SurveyDeferred>());
+        Assert.Equal((next.SurveyId, DeliveryDeferralReasons.SenderFault, "30001"), (held.SurveyId, held.Reason, held.ProviderErrorCode));
     }
 
     [Fact]

@@ -125,24 +125,6 @@ public class SurveyDispatcherTests
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task An_unavailable_provider_defers_the_attempt_and_the_redelivered_message_sends_it(string provider)
-    {
-        await using var f = await MessagingFixture.CreateAsync(provider);
-        f.Sms.Then(new SendOutcome.Unavailable("429 four times"));
-        var due = f.Due();
-
-        await Assert.ThrowsAsync<ProviderUnavailableException>(() => f.DispatchAsync(due));
-        Assert.Equal(DeliveryStatuses.Retry, (await f.DeliveryAsync(due.SurveyId)).Status);
-        Assert.Empty(await f.PublishedAsync<SurveySent>());
-
-        await f.DispatchAsync(due);
-
-        Assert.Equal(2, f.Sms.Sent.Count);
-        Assert.Single(await f.PublishedAsync<SurveySent>());
-        Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
-    }
-
-    [Theory, MemberData(nameof(Providers))]
     public async Task An_outcome_in_doubt_is_reported_failed_and_never_sent_again(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

@@ -43,4 +43,34 @@ public class TwilioDoubleTests
         Assert.Single(twilio.AcceptedMessages);
         Assert.Equal(4, twilio.Requests.Count);
     }
+
+    [Fact]
+    public async Task A_fault_for_a_period_answers_every_request_until_recovery_and_a_failing_number_keeps_failing()
+    {
+        await using var twilio = await TwilioDouble.StartAsync();
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        Task<HttpResponseMessage> Send(string to) => http.PostAsync($"{twilio.BaseUrl}/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["To"] = to, ["From"] = "+15550009999", ["Body"] = "hi" }));
+        Task<HttpResponseMessage> List() => http.GetAsync($"{twilio.BaseUrl}/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json?To=%2B15551230001");
+        twilio.FailMessagesTo("+15551230009", TwilioAnswer.InvalidNumber());
+
+        twilio.FailEverything(TwilioAnswer.ServiceUnavailable(TimeSpan.FromSeconds(5)));
+        var outage = new[] { await Send("+15551230001"), await Send("+15551230002"), await List() };
+        twilio.FailEverything(TwilioAnswer.AuthenticationFailed());
+        var refused = await Send("+15551230001");
+        twilio.FailEverything(TwilioAnswer.FromNumberCannotSend());
+        var fromNumber = await Send("+15551230001");
+        twilio.Recover();
+        var recovered = new[] { await Send("+15551230001"), await Send("+15551230009"), await List() };
+
+        Assert.All(outage, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode));
+        Assert.Equal(TimeSpan.FromSeconds(5), outage[0].Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("\"code\":20003", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("\"code\":21606", await fromNumber.Content.ReadAsStringAsync());
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.BadRequest, HttpStatusCode.OK], recovered.Select(r => r.StatusCode));
+        Assert.Contains("\"code\":21211", await recovered[1].Content.ReadAsStringAsync());
+        Assert.Single(twilio.AcceptedMessages);
+    }
 }

@@ -86,12 +86,10 @@ public class TwilioSmsGatewayTests
     [Theory]
     [InlineData(400, 21211, DeliveryFailureReasons.InvalidNumber)]
     [InlineData(400, 21610, DeliveryFailureReasons.OptedOut)]
-    [InlineData(400, 21408, DeliveryFailureReasons.Unreachable)]
     [InlineData(400, 21612, DeliveryFailureReasons.Unreachable)]
     [InlineData(400, 21999, DeliveryFailureReasons.ProviderRejected)]
-    [InlineData(401, 20003, DeliveryFailureReasons.ProviderRejected)]
     [InlineData(404, 20404, DeliveryFailureReasons.ProviderRejected)]
-    public async Task A_4xx_answer_is_mapped_to_a_reason_and_never_retried(int status, int code, string reason)
+    public async Task A_4xx_about_the_patients_number_or_the_message_is_a_rejection_with_its_reason(int status, int code, string reason)
     {
         handler.Then((HttpStatusCode)status, Error(code));
 
@@ -102,67 +100,82 @@ public class TwilioSmsGatewayTests
         Assert.Single(handler.Requests);
     }
 
-    [Fact]
-    public async Task A_429_is_retried_after_the_Retry_After_Twilio_names()
+    [Theory]
+    [InlineData(401, 20003)]
+    [InlineData(400, 21606)]
+    [InlineData(400, 21659)]
+    [InlineData(400, 21212)]
+    [InlineData(400, 21703)]
+    [InlineData(400, 21608)]
+    [InlineData(400, 21408)]
+    public async Task A_4xx_about_our_own_account_or_sender_is_a_sender_refusal_not_a_rejection(int status, int code)
     {
-        handler.Then(HttpStatusCode.TooManyRequests, Error(20429), r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)))
-               .Then(HttpStatusCode.Created, Created);
+        handler.Then((HttpStatusCode)status, Error(code));
 
         var outcome = await SendAsync(Gateway());
 
-        Assert.IsType<SendOutcome.Accepted>(outcome);
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.Contains(TimeSpan.FromSeconds(3), time.RequestedDelays);
+        Assert.Equal(code.ToString(), Assert.IsType<SendOutcome.SenderRefused>(outcome).ProviderErrorCode);
     }
 
     [Fact]
-    public async Task Every_request_retries_included_waits_for_the_senders_rate_limit()
+    public async Task A_401_without_a_body_is_our_failed_authentication()
     {
-        handler.Then(HttpStatusCode.TooManyRequests, Error(20429), r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.Zero))
-               .Then(HttpStatusCode.Created, Created);
+        handler.Then(HttpStatusCode.Unauthorized, "");
 
-        var outcome = await SendAsync(Gateway(o => o.RatePerSecond = 0.5));
+        Assert.Equal("20003", Assert.IsType<SendOutcome.SenderRefused>(await SendAsync(Gateway())).ProviderErrorCode);
+    }
 
-        Assert.IsType<SendOutcome.Accepted>(outcome);
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.Contains(TimeSpan.FromSeconds(2), time.RequestedDelays); // the retry waited for the bucket, not just Retry-After
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task A_429_or_5xx_is_one_request_reported_unavailable_for_the_caller_to_defer(HttpStatusCode status)
+    {
+        handler.Then(status, Error(20500));
+
+        var outcome = await SendAsync(Gateway());
+
+        Assert.Equal(new SendOutcome.Unavailable($"Twilio answered {(int)status}"), outcome);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
-    public async Task A_Retry_After_date_is_read_against_the_responses_own_date_and_capped()
+    public async Task The_Retry_After_Twilio_names_travels_with_the_outcome_in_seconds_or_as_a_date()
     {
         var sentAt = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-        handler.Then(HttpStatusCode.TooManyRequests, Error(20429), r =>
+        handler.Then(HttpStatusCode.TooManyRequests, Error(20429), r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)))
+               .Then(HttpStatusCode.ServiceUnavailable, "", r =>
                {
                    r.Headers.Date = sentAt;
                    r.Headers.RetryAfter = new RetryConditionHeaderValue(sentAt.AddSeconds(7));
-               })
-               .Then(HttpStatusCode.ServiceUnavailable, "", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(1)))
-               .Then(HttpStatusCode.Created, Created);
+               });
 
-        var outcome = await SendAsync(Gateway(o => o.MaxRetryDelay = TimeSpan.FromSeconds(20)));
+        var inSeconds = Assert.IsType<SendOutcome.Unavailable>(await SendAsync(Gateway()));
+        var asDate = Assert.IsType<SendOutcome.Unavailable>(await SendAsync(Gateway()));
 
-        Assert.IsType<SendOutcome.Accepted>(outcome);
-        Assert.Contains(TimeSpan.FromSeconds(7), time.RequestedDelays);
-        Assert.Contains(TimeSpan.FromSeconds(20), time.RequestedDelays);
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(7)), (inSeconds.RetryAfter, asDate.RetryAfter));
     }
 
     [Fact]
-    public async Task Server_errors_are_retried_with_growing_backoff_then_reported_unavailable()
+    public async Task A_request_waits_for_nothing_but_the_turn_the_caller_took()
     {
-        for (var i = 0; i < 4; i++) handler.Then(HttpStatusCode.InternalServerError, Error(20500));
+        handler.Then(HttpStatusCode.ServiceUnavailable, "").Then(HttpStatusCode.Created, Created);
+        var gateway = Gateway(o => o.RatePerSecond = 0.5);
 
-        var outcome = await SendAsync(Gateway(o => o.MaxAttempts = 4));
+        var first = await gateway.SendAsync(Message, await gateway.TakeTurnAsync(CancellationToken.None), CancellationToken.None);
+        var turn = gateway.TakeTurnAsync(CancellationToken.None);
+        Assert.False(turn.IsCompleted); // the next request waits 2 s for the bucket, retry or not
+        time.Advance(TimeSpan.FromSeconds(2));
+        var second = await gateway.SendAsync(Message, await turn, CancellationToken.None);
 
-        Assert.IsType<SendOutcome.Unavailable>(outcome);
-        Assert.Equal(4, handler.Requests.Count);
-        var backoffs = time.RequestedDelays.Where(d => d < TimeSpan.FromSeconds(10)).ToList(); // the rest are request timeouts
-        Assert.Equal(3, backoffs.Count);
-        Assert.True(backoffs[0] < backoffs[1] && backoffs[1] < backoffs[2], string.Join(", ", backoffs));
+        Assert.IsType<SendOutcome.Unavailable>(first);
+        Assert.IsType<SendOutcome.Accepted>(second);
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
-    public async Task A_timeout_is_an_unknown_outcome_and_is_not_retried()
+    public async Task A_timeout_once_connected_is_an_unknown_outcome_and_is_not_retried()
     {
         handler.ThenHang();
 
@@ -173,14 +186,15 @@ public class TwilioSmsGatewayTests
     }
 
     [Fact]
-    public async Task A_refused_connection_sent_nothing_so_it_is_retried_then_reported_unavailable()
+    public async Task A_connection_that_never_opened_sent_nothing_so_it_is_unavailable_not_in_doubt()
     {
-        for (var i = 0; i < 3; i++) handler.ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        // What SocketsHttpHandler throws when its ConnectTimeout passes: a cancellation carrying a TimeoutException.
+        handler.ThenThrow(new TaskCanceledException("A connection could not be established within the configured ConnectTimeout.", new TimeoutException()));
+        handler.ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
 
-        var outcome = await SendAsync(Gateway(o => o.MaxAttempts = 3));
-
-        Assert.IsType<SendOutcome.Unavailable>(outcome);
-        Assert.Equal(3, handler.Requests.Count);
+        Assert.IsType<SendOutcome.Unavailable>(await SendAsync(Gateway()));
+        Assert.IsType<SendOutcome.Unavailable>(await SendAsync(Gateway()));
+        Assert.Equal(2, handler.Requests.Count);
     }
 
     [Fact]
@@ -207,8 +221,7 @@ public class TwilioSmsGatewayTests
         var ok = Assert.IsType<SendOutcome.Accepted>(accepted);
         Assert.Matches("^SM[0-9a-f]{32}$", ok.ProviderMessageId);
         Assert.Equal("queued", ok.Status);
-        Assert.Equal(("20003", DeliveryFailureReasons.ProviderRejected),
-            (Assert.IsType<SendOutcome.Rejected>(refused).ProviderErrorCode, ((SendOutcome.Rejected)refused).Reason));
+        Assert.Equal("20003", Assert.IsType<SendOutcome.SenderRefused>(refused).ProviderErrorCode);
         Assert.Equal([true, false], twilio.Requests.Select(r => r.Authorized));
         Assert.Equal(Message.Body, twilio.AcceptedMessages.Single().Body);
     }

@@ -86,6 +86,7 @@ public class AccessMatrixTests(SystemUnderTest system)
             // Messaging
             Send("POST", "/webhooks/twilio/status", Rules.Open(Expected.Forbidden),
                 _ => new FormUrlEncodedContent(new Dictionary<string, string> { ["MessageSid"] = "SM1", ["MessageStatus"] = "delivered" })),
+            Get("/api/senders", Rules.StaffOrIntegration(Expected.Ok)),
             // Dev endpoints: this host runs in dev mode, where they are open by design (DevModeOffTests: 404 otherwise).
             Get("/dev/clock", Rules.Open(Expected.Ok)),
             Send("POST", "/dev/clock/advance", Rules.Open(new Expected(409)), _ => Json(new { by = "P1D" })),

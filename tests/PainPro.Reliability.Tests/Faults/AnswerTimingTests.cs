@@ -17,7 +17,7 @@ public sealed class AnswerTimingCluster : IAsyncLifetime
 {
     public FaultCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await FaultCluster.StartAsync(new Dictionary<string, string?>
+    public async Task InitializeAsync() => Cluster = await FaultCluster.StartAsync(ingestionSettings: new Dictionary<string, string?>
     {
         // The early-reply check pauses Ingestion's bus on purpose; its watchdog must not restart it meanwhile.
         ["PainPro:Bus:ProbeInterval"] = "00:10:00",

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using PainPro.Ingestion;
 using PainPro.Reliability.Tests.Support;
 using PainPro.Scheduling;
@@ -45,8 +46,11 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>Why webhook posts had to be repeated: a status code, or <c>unreachable</c>.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> WebhookFailures { get; } = new();
 
+    /// <param name="messaging">Settings for the Messaging process on top of the fault runs' own.</param>
+    /// <param name="simulatedClock">Every service on a dev clock (<see cref="AdvanceClockAsync"/>), as one: business time is real time plus one offset.</param>
     /// <param name="ingestionSettings">Configuration for the Ingestion host on top of the cluster's.</param>
-    public static async Task<FaultCluster> StartAsync(IReadOnlyDictionary<string, string?>? ingestionSettings = null)
+    public static async Task<FaultCluster> StartAsync(IReadOnlyDictionary<string, string?>? messaging = null, bool simulatedClock = false,
+        IReadOnlyDictionary<string, string?>? ingestionSettings = null)
     {
         var postgres = await PostgresDatabase.CreateAsync();
         var rabbit = await RabbitMqVirtualHost.CreateAsync();
@@ -56,12 +60,12 @@ public sealed class FaultCluster : IAsyncDisposable
         {
             var ingestionPort = TestInfrastructure.FreePort();
             var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
-            Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+            Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri, simulatedClock))
             {
                 ["PainPro:PublicBaseUrl"] = publicBaseUrl,
             };
 
-            cluster.Messaging = await ServiceProcess.StartAsync("Messaging", new Dictionary<string, string?>(Config())
+            var messagingConfig = new Dictionary<string, string?>(Config())
             {
                 ["PainPro:Messaging:Sms:Provider"] = "twilio",
                 ["PainPro:Messaging:Twilio:BaseUrl"] = twilio.BaseUrl,
@@ -69,11 +73,15 @@ public sealed class FaultCluster : IAsyncDisposable
                 ["PainPro:Messaging:Twilio:From"] = Sender,
                 ["PainPro:Messaging:Twilio:RatePerSecond"] = Sizes.FaultSendRatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["PainPro:Messaging:Twilio:Burst"] = "5",
-                ["PainPro:Messaging:Twilio:MaxRetryDelay"] = "00:00:03",
+                // Deferred sends back off up to 5 s and a refused sender is probed every 3 s (production: 1 minute and 30 s).
+                ["PainPro:Messaging:Delivery:MaxRetryDelay"] = "00:00:05",
+                ["PainPro:Messaging:Delivery:ProbeInterval"] = "00:00:03",
                 // A send cut off by a crash is declared interrupted after this long (production: 10 minutes).
                 ["PainPro:Messaging:Delivery:ClaimLease"] = "00:00:08",
                 ["PainPro:Messaging:CareTeam:Emails:0"] = CareTeamEmail,
-            });
+            };
+            foreach (var (key, value) in messaging ?? new Dictionary<string, string?>()) messagingConfig[key] = value;
+            cluster.Messaging = await ServiceProcess.StartAsync("Messaging", messagingConfig);
             cluster.owned.Add(cluster.Messaging);
             cluster.Scheduling = await PainProTestHost.StartAsync("scheduling", Config(), b => b.AddScheduling(), a => a.MapScheduling());
             cluster.owned.Add(cluster.Scheduling);
@@ -91,7 +99,11 @@ public sealed class FaultCluster : IAsyncDisposable
     }
 
     /// <summary>Registers patients whose day-3 survey (VAS + analgesics, clinic baseline 6) is due now, by CSV import.</summary>
-    public async Task<IReadOnlyList<Patient>> EnrollAsync(int count, bool withEmail = false)
+    public Task<IReadOnlyList<Patient>> EnrollAsync(int count, bool withEmail = false) =>
+        EnrollAsync(count, withEmail, chunk => Procedures.Csv(chunk));
+
+    /// <summary>Registers patients by CSV import, the rows written by <paramref name="csv"/> (header included) for up to 500 at a time.</summary>
+    public async Task<IReadOnlyList<Patient>> EnrollAsync(int count, bool withEmail, Func<IEnumerable<Patient>, string> csv)
     {
         var patients = Enumerable.Range(0, count)
             .Select(_ => Patient.Next())
@@ -101,7 +113,7 @@ public sealed class FaultCluster : IAsyncDisposable
         api.Timeout = TimeSpan.FromMinutes(3);
         foreach (var chunk in patients.Chunk(500))
         {
-            var response = await api.PostAsync("/api/procedures/import", new StringContent(Procedures.Csv(chunk), Encoding.UTF8, "text/csv"));
+            var response = await api.PostAsync("/api/procedures/import", new StringContent(csv(chunk), Encoding.UTF8, "text/csv"));
             var report = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.True(response.StatusCode == HttpStatusCode.OK && report["created"]!.GetValue<int>() == chunk.Length,
                 $"importing {chunk.Length} procedures answered {(int)response.StatusCode}: {Http.Shorten(report.ToJsonString())}");
@@ -260,6 +272,41 @@ public sealed class FaultCluster : IAsyncDisposable
     private int CountLogLines(string containing) =>
         Scheduling.Logs.Lines.Concat(Ingestion.Logs.Lines).Select(l => l.ToString()).Concat(Messaging.Output)
             .Count(line => line.Contains(containing, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Moves every service's dev clock forward by <paramref name="by"/> (each runs its due work at once) and returns
+    /// Scheduling's new time. The offsets stay equal, so all three keep one business time.
+    /// </summary>
+    public async Task<DateTimeOffset> AdvanceClockAsync(TimeSpan by)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var body = new StringContent($$"""{"by":"{{System.Xml.XmlConvert.ToString(by)}}"}""", Encoding.UTF8, "application/json");
+        DateTimeOffset now = default;
+        foreach (var url in new[] { Scheduling.BaseUrl, Messaging.BaseUrl, Ingestion.BaseUrl })
+        {
+            var response = await client.PostAsync(url + "/dev/clock/advance", body);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{url}/dev/clock/advance answered {(int)response.StatusCode}: {text}");
+            if (url == Scheduling.BaseUrl) now = JsonNode.Parse(text)!["now"]!.GetValue<DateTimeOffset>();
+        }
+        return now;
+    }
+
+    /// <summary>The business time of the cluster (Scheduling's clock).</summary>
+    public DateTimeOffset Now => Scheduling.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    /// <summary>Messaging's <c>/health/ready</c>: the overall status and the reason the provider check gives, if degraded.</summary>
+    public async Task<(string Status, string? Reason)> MessagingHealthAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var body = JsonNode.Parse(await client.GetStringAsync(Messaging.BaseUrl + "/health/ready"))!;
+        return (body["status"]!.GetValue<string>(), body["checks"]?["provider-senders"]?["description"]?.GetValue<string>());
+    }
+
+    /// <summary>Lines the Messaging process logged at Error from <paramref name="category"/> (its JSON console logs).</summary>
+    public IReadOnlyList<string> MessagingErrors(string category) =>
+        [.. Messaging.Output.Where(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)
+                                           && line.Contains($"\"Category\":\"{category}\"", StringComparison.Ordinal))];
 
     /// <summary>Every host answers <c>/health/ready</c>: recovered without a restart.</summary>
     public async Task AssertAllReadyAsync(TimeSpan within)

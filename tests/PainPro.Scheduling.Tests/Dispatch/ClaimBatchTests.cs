@@ -13,7 +13,8 @@ namespace PainPro.Scheduling.Tests.Dispatch;
 
 /// <summary>
 /// One claim batch holding every kind of due survey (first send, reminder, last reminder, deferral, deferral past the
-/// window's close): the set-based writes must give each row exactly what it would get alone, on both dialects.
+/// window's close, and sends still with Messaging): the set-based writes must give each row exactly what it would get
+/// alone, on both dialects.
 /// </summary>
 public class ClaimBatchTests
 {
@@ -30,6 +31,9 @@ public class ClaimBatchTests
         var lastReminder = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 2, firstSentAt: Now.AddDays(-4), reminders: "2880,5760", closesAt: Now.AddDays(5));
         var deferred = await SeedAsync(test.Db, windowStart: OnePm, attempts: 0, firstSentAt: null, reminders: "1440", closesAt: Now.AddDays(2));
         var closesFirst = await SeedAsync(test.Db, windowStart: OnePm, attempts: 0, firstSentAt: null, reminders: "1440", closesAt: Now.AddMinutes(30));
+        // Their reminder is due, but the send before it has not left Messaging yet: a reminder never overtakes it.
+        var queued = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 1, firstSentAt: null, reminders: "2880", closesAt: Now.AddDays(5), status: SurveyStatuses.Queued);
+        var deferredByMessaging = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 1, firstSentAt: null, reminders: "2880", closesAt: Now.AddDays(5), status: SurveyStatuses.Deferred);
         var dispatcher = new SurveyDispatcher(test.Db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance);
 
         Assert.Equal(5, await dispatcher.RunDueAsync(CancellationToken.None));
@@ -37,21 +41,26 @@ public class ClaimBatchTests
 
         var sent = await test.OutboxAsync<SurveyDue>();
         Assert.Equal(new[] { (firstSend, 0), (reminder, 1), (lastReminder, 2) }.Order(), sent.Select(m => (m.SurveyId, m.Attempt)).Order());
+        Assert.All(sent, m => Assert.Equal((NineToSeven, SevenPm), (m.SendWindowStartMinute, m.SendWindowEndMinute)));
         var rows = (await test.Db.ReadAsync(c => c.QueryAsync<SurveyState>(
             """
             SELECT id AS Id, status AS Status, attempts AS Attempts, first_sent_at AS FirstSentAt,
                    last_sent_at AS LastSentAt, next_send_at AS NextSendAt
             FROM surveys
             """))).ToDictionary(r => r.Id);
-        Assert.Equal(new SurveyState(firstSend, SurveyStatuses.Sent, 1, Now, Now, Now.AddDays(1)), rows[firstSend]);
-        Assert.Equal(new SurveyState(reminder, SurveyStatuses.Reminded, 2, Now.AddDays(-2), Now, Now.AddDays(2)), rows[reminder]);
-        Assert.Equal(new SurveyState(lastReminder, SurveyStatuses.Reminded, 3, Now.AddDays(-4), Now, null), rows[lastReminder]);
+        // Queued until Messaging says the provider took them: the sent times are not theirs to set.
+        Assert.Equal(new SurveyState(firstSend, SurveyStatuses.Queued, 1, null, null, Now.AddDays(1)), rows[firstSend]);
+        Assert.Equal(new SurveyState(reminder, SurveyStatuses.Queued, 2, Now.AddDays(-2), Now.AddDays(-2), Now.AddDays(2)), rows[reminder]);
+        Assert.Equal(new SurveyState(lastReminder, SurveyStatuses.Queued, 3, Now.AddDays(-4), Now.AddDays(-4), null), rows[lastReminder]);
         Assert.Equal(new SurveyState(deferred, SurveyStatuses.Scheduled, 0, null, null, Now.AddHours(1)), rows[deferred]);
         Assert.Equal(new SurveyState(closesFirst, SurveyStatuses.Scheduled, 0, null, null, null), rows[closesFirst]);
+        Assert.Equal(new SurveyState(queued, SurveyStatuses.Queued, 1, null, null, Now.AddMinutes(-1)), rows[queued]);
+        Assert.Equal(new SurveyState(deferredByMessaging, SurveyStatuses.Deferred, 1, null, null, Now.AddMinutes(-1)), rows[deferredByMessaging]);
     }
 
     /// <summary>A survey due a minute ago, of its own patient and enrollment in Etc/GMT; returns its id.</summary>
-    private static async Task<Guid> SeedAsync(SchedulingDb db, int windowStart, int attempts, DateTimeOffset? firstSentAt, string reminders, DateTimeOffset closesAt)
+    private static async Task<Guid> SeedAsync(SchedulingDb db, int windowStart, int attempts, DateTimeOffset? firstSentAt, string reminders,
+        DateTimeOffset closesAt, string? status = null)
     {
         var (patientId, enrollmentId, surveyId) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
         var due = Now.AddMinutes(-1);
@@ -79,7 +88,7 @@ public class ClaimBatchTests
                 new
                 {
                     surveyId, enrollmentId, due, closesAt, reminders, attempts, firstSentAt, token = surveyId.ToString(),
-                    status = attempts == 0 ? SurveyStatuses.Scheduled : SurveyStatuses.Sent,
+                    status = status ?? (attempts == 0 ? SurveyStatuses.Scheduled : SurveyStatuses.Sent),
                 });
         });
         return surveyId;

@@ -61,7 +61,7 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
         Assert.All(perSurvey, s => Assert.Equal(1, s.Count));
         Assert.Equal(DueSurveys, claimed.Sum());
         Assert.Equal(DueSurveys, await test.Db.ReadAsync(c => c.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM surveys WHERE status = 'sent' AND attempts = 1 AND next_send_at > @now", new { now = clock.Now })));
+            "SELECT COUNT(*) FROM surveys WHERE status = 'queued' AND attempts = 1 AND next_send_at > @now", new { now = clock.Now })));
         if (replicas > 1) Assert.All(claimed, c => Assert.True(c > 0, "every replica took a share of the work"));
         return elapsed.Elapsed;
     }

@@ -28,7 +28,7 @@ public class EnrollmentChangeTests
         var before = enrollment.Surveys.ToDictionary(s => s.Timepoint);
         var after = rescheduled.Surveys.ToDictionary(s => s.Timepoint);
         Assert.Equal(newTime, rescheduled.Procedure.PerformedAt);
-        Assert.Equal((SurveyStatuses.Sent, before[Timepoints.Day3].DueAt), (after[Timepoints.Day3].Status, after[Timepoints.Day3].DueAt));
+        Assert.Equal((SurveyStatuses.Queued, before[Timepoints.Day3].DueAt), (after[Timepoints.Day3].Status, after[Timepoints.Day3].DueAt));
         Assert.Equal(newTime.AddDays(30), after[Timepoints.Month1].DueAt);
         Assert.Equal(after[Timepoints.Month1].SendAt, after[Timepoints.Month1].NextSendAt);
         Assert.Equal(before[Timepoints.Month1].SurveyId, after[Timepoints.Month1].SurveyId);

@@ -22,7 +22,7 @@ public class ChannelFallbackTests
         var enrollment = await RegisterDay3DueNowAsync(scheduling, email: "ana@example.org");
         var day3 = await SentDay3Async(scheduling, enrollment);
 
-        await scheduling.PublishAsync(new SurveyDeliveryFailed(day3.SurveyId, 0, Channels.Sms, "undeliverable", "30003"));
+        await scheduling.PublishAsync(new SurveyDeliveryFailed(day3.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.Unreachable, "30003"));
 
         var moved = await Eventually.GetAsync(() => scheduling.GetEnrollmentAsync(enrollment.EnrollmentId),
             e => e.Surveys.All(s => s.Channel == Channels.Email), "the surveys to move to email");
@@ -60,7 +60,7 @@ public class ChannelFallbackTests
         var enrollment = await RegisterDay3DueNowAsync(scheduling, email: null);
         var day3 = await SentDay3Async(scheduling, enrollment);
 
-        await scheduling.PublishAsync(new SurveyDeliveryFailed(day3.SurveyId, 0, Channels.Sms, "landline", "30006"));
+        await scheduling.PublishAsync(new SurveyDeliveryFailed(day3.SurveyId, 0, Channels.Sms, DeliveryFailureReasons.Unreachable, "30006"));
 
         await Eventually.TrueAsync(async () => !(await PatientAsync(scheduling, enrollment)).Reachable, "the patient to be unreachable");
         var parked = await scheduling.GetEnrollmentAsync(enrollment.EnrollmentId);
@@ -110,6 +110,7 @@ public class ChannelFallbackTests
     private static async Task<SurveyView> SentDay3Async(SchedulingHost scheduling, EnrollmentView enrollment)
     {
         await scheduling.RunDueWorkAsync();
+        await scheduling.ConfirmSentAsync();
         var day3 = (await scheduling.GetEnrollmentAsync(enrollment.EnrollmentId)).Surveys.Single(s => s.Timepoint == Timepoints.Day3);
         Assert.Equal((SurveyStatuses.Sent, Channels.Sms), (day3.Status, day3.Channel));
         return day3;

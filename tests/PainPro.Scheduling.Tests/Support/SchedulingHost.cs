@@ -1,3 +1,4 @@
+using MassTransit;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -68,8 +69,27 @@ public sealed class SchedulingHost : IAsyncDisposable
         (await Client.GetFromJsonAsync<PainPro.Scheduling.Enrollments.EnrollmentView>($"/api/enrollments/{enrollmentId}", Json.Options))!;
 
     /// <summary>Publishes on the host's bus, as another service would; Scheduling's consumers receive it.</summary>
-    public Task PublishAsync<T>(T message) where T : class =>
-        Host.Services.GetRequiredService<MassTransit.IBus>().Publish(message);
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        Host.Services.GetRequiredService<MassTransit.IBus>().Publish(message, context => { if (messageId is { } id) context.MessageId = id; });
+
+    /// <summary>Waits until the named consumer has handled <paramref name="count"/> messages (its inbox rows): then "nothing changed" means something.</summary>
+    public Task WaitForConsumedAsync(string consumer, int count = 1) =>
+        Eventually.TrueAsync(() => Db.ReadAsync(c => c.ExecuteScalarAsync<bool>(
+            "SELECT COUNT(*) >= @count FROM inbox WHERE consumer = @consumer", new { consumer, count })), $"{consumer} to consume {count} message(s)");
+
+    /// <summary>
+    /// Answers every <see cref="PainPro.Contracts.SurveyDue"/> published so far, and not answered yet, as Messaging does when the provider takes
+    /// the text: a <see cref="PainPro.Contracts.SurveySent"/> at the current time. Waits until Scheduling has consumed them.
+    /// </summary>
+    public async Task ConfirmSentAsync()
+    {
+        var due = await OutboxAsync<PainPro.Contracts.SurveyDue>();
+        var fresh = due.Where(d => confirmed.Add((d.SurveyId, d.Attempt))).ToList();
+        foreach (var d in fresh) await PublishAsync(new PainPro.Contracts.SurveySent(d.SurveyId, d.Attempt, d.Channel, "SM" + Guid.NewGuid().ToString("N"), Now));
+        await WaitForConsumedAsync("SurveySentConsumer", confirmed.Count);
+    }
+
+    private readonly HashSet<(Guid, int)> confirmed = [];
 
     /// <summary>Runs the due work now, without moving the clock.</summary>
     public Task RunDueWorkAsync() => Host.Services.GetRequiredService<DueWorkRunner>().RunAllAsync(CancellationToken.None);

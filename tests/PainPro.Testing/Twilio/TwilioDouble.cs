@@ -14,8 +14,9 @@ namespace PainPro.Testing.Twilio;
 /// <summary>
 /// A Twilio-compatible test double: a tiny Kestrel app on a free loopback port that accepts
 /// <c>POST /2010-04-01/Accounts/{sid}/Messages.json</c> like Twilio does (basic auth, form fields, 201 JSON with
-/// <c>sid</c>, <c>status</c>, <c>error_code</c>), records every request, fails on demand (scripted answers, or every
-/// message to a given number), and posts status callbacks signed the way Twilio signs them.
+/// <c>sid</c>, <c>status</c>, <c>error_code</c>), records every request, fails on demand — the next requests, every
+/// request for a period (an outage: 503, or our account refused: 401/20003, 400/21606 …, with <c>Retry-After</c>), or
+/// every message to a given number (21211, 21610 …) — and posts status callbacks signed the way Twilio signs them.
 /// Nothing here uses PainPro code, so it checks PainPro against Twilio's behaviour rather than against itself.
 /// </summary>
 public sealed class TwilioDouble : IAsyncDisposable
@@ -26,6 +27,7 @@ public sealed class TwilioDouble : IAsyncDisposable
     private readonly List<TwilioRequest> requests = [];
     private readonly Lock gate = new();
     private readonly HttpClient callbacks = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private TwilioAnswer? everyRequest;
 
     private TwilioDouble(WebApplication app, string baseUrl, string accountSid, string authToken)
     {
@@ -75,6 +77,23 @@ public sealed class TwilioDouble : IAsyncDisposable
 
     /// <summary>Every message to <paramref name="to"/> gets <paramref name="answer"/> (e.g. 21610 for an opted-out number).</summary>
     public void FailMessagesTo(string to, TwilioAnswer answer) => failingNumbers[to] = answer;
+
+    /// <summary>
+    /// From now until <see cref="Recover"/>, every request — create and list alike, whatever the number — gets
+    /// <paramref name="answer"/>: an outage (<see cref="TwilioAnswer.ServiceUnavailable"/>) or our account refused
+    /// (<see cref="TwilioAnswer.AuthenticationFailed"/>, <see cref="TwilioAnswer.FromNumberCannotSend"/>). A later call replaces the fault.
+    /// </summary>
+    public void FailEverything(TwilioAnswer answer) => Volatile.Write(ref everyRequest, answer);
+
+    /// <summary>Ends <see cref="FailEverything"/>: Twilio answers normally again.</summary>
+    public void Recover() => Volatile.Write(ref everyRequest, null);
+
+    /// <summary>
+    /// The clock <see cref="TwilioRequest.ReceivedOnClock"/> is read from: the business clock of services running on a
+    /// dev clock, so a test can say at what local time a text arrived (<see cref="TwilioRequest.ReceivedAt"/> stays real
+    /// time, as Twilio's own dates are). The system clock by default.
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// How long an unscripted message takes to be answered once accepted (recorded): a provider under load, and a
@@ -134,6 +153,8 @@ public sealed class TwilioDouble : IAsyncDisposable
         TwilioAnswer answer;
         if (!authorized)
             answer = TwilioAnswer.Error(StatusCodes.Status401Unauthorized, 20003, "Authenticate");
+        else if (Volatile.Read(ref everyRequest) is { } fault)
+            answer = fault;
         else if (!string.Equals(accountSid, AccountSid, StringComparison.Ordinal))
             answer = TwilioAnswer.Error(StatusCodes.Status404NotFound, 20404, $"The requested resource /2010-04-01/Accounts/{accountSid}/Messages.json was not found");
         else if (Invalid(fields) is { } invalid)
@@ -146,15 +167,26 @@ public sealed class TwilioDouble : IAsyncDisposable
             answer = TwilioAnswer.Accept(Latency);
 
         var sid = answer.StatusCode == StatusCodes.Status201Created ? "SM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : null;
-        var record = new TwilioRequest(accountSid, fields, authorized, answer.StatusCode, sid, DateTimeOffset.UtcNow);
+        var record = new TwilioRequest(accountSid, fields, authorized, answer.StatusCode, sid, DateTimeOffset.UtcNow, Clock.GetUtcNow());
         lock (gate) requests.Add(record);
 
         if (answer.Delay > TimeSpan.Zero) await Task.Delay(answer.Delay);
+        if (sid is null) await WriteErrorAsync(context, answer);
+        else
+        {
+            context.Response.StatusCode = answer.StatusCode;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(MessageJson(accountSid, sid, fields));
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, TwilioAnswer answer)
+    {
         context.Response.StatusCode = answer.StatusCode;
         if (answer.RetryAfter is { } retryAfter)
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(sid is null ? ErrorJson(answer) : MessageJson(accountSid, sid, fields));
+        await context.Response.WriteAsync(ErrorJson(answer));
     }
 
     /// <summary>Twilio's message list: the account's accepted messages, newest first, filtered by <c>To</c>, one page of <c>PageSize</c>.</summary>
@@ -163,8 +195,12 @@ public sealed class TwilioDouble : IAsyncDisposable
         lock (gate) listRequests++;
         if (!IsAuthorized(context.Request, accountSid) || !string.Equals(accountSid, AccountSid, StringComparison.Ordinal))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync(ErrorJson(TwilioAnswer.Error(StatusCodes.Status401Unauthorized, 20003, "Authenticate")));
+            await WriteErrorAsync(context, TwilioAnswer.Error(StatusCodes.Status401Unauthorized, 20003, "Authenticate"));
+            return;
+        }
+        if (Volatile.Read(ref everyRequest) is { } fault)
+        {
+            await WriteErrorAsync(context, fault);
             return;
         }
         var to = context.Request.Query["To"].ToString();
@@ -271,6 +307,17 @@ public sealed record TwilioAnswer(int StatusCode, int? ErrorCode = null, string?
 
     public static TwilioAnswer ServerError() => Error(StatusCodes.Status500InternalServerError, 20500, "Internal Server Error");
 
+    /// <summary>503, as Twilio answers in an outage, optionally naming when to come back.</summary>
+    public static TwilioAnswer ServiceUnavailable(TimeSpan? retryAfter = null) =>
+        new(StatusCodes.Status503ServiceUnavailable, 20503, "Service Unavailable", retryAfter);
+
+    /// <summary>401/20003: our credentials are refused (a rotated auth token, a closed sub-account).</summary>
+    public static TwilioAnswer AuthenticationFailed() => Error(StatusCodes.Status401Unauthorized, 20003, "Authenticate");
+
+    /// <summary>400/21606: our From number is not a valid, SMS-capable number of the account.</summary>
+    public static TwilioAnswer FromNumberCannotSend() =>
+        Error(StatusCodes.Status400BadRequest, 21606, "The From phone number is not a valid, SMS-capable inbound phone number or short code for your account.");
+
     /// <summary>Accepts the message but answers only after <paramref name="delay"/> (to trip the client's timeout).</summary>
     public static TwilioAnswer Slow(TimeSpan delay) => Accept(delay);
 }
@@ -282,7 +329,8 @@ public sealed record TwilioRequest(
     bool Authorized,
     int StatusCode,
     string? MessageSid,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset ReceivedOnClock)
 {
     public string? To => Form.GetValueOrDefault("To");
     public string? From => Form.GetValueOrDefault("From");
