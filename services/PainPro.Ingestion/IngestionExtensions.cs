@@ -41,6 +41,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddSingleton<AlertBook>();
         builder.Services.AddSingleton<ResponseRecorder>();
+        builder.AddPatientMessages();
         builder.Services.AddSingleton<PhoneConversations>();
         builder.Services.AddSingleton<SmsInbox>();
         builder.Services.AddSingleton<EarlyReplies>();
@@ -62,6 +63,7 @@ public static class IngestionExtensions
     {
         // While the database is unreachable every endpoint answers 503 with Retry-After (ServiceDefaults), not 500.
         app.MapSmsWebhook();
+        app.MapPatientMessageApi();
         app.MapSurveyForm();
         app.MapAlertApi();
         app.MapResponseApi();

@@ -31,7 +31,7 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await card.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync($"{App.BaseUrl}/alerts/{alert.AlertId}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(patient.FullName);
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "This patient's pain (VAS) at each timepoint" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "This patient's pain (NRS 0–10) at each timepoint" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("table", new() { HasText = "Scores by timepoint" })).ToContainTextAsync("9");
         await fixture.ScreenshotAsync(page, "alert");
 

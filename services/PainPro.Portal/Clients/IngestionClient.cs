@@ -34,6 +34,15 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
     public Task<IReadOnlyList<ResponseView>> ListResponsesAsync(Guid enrollmentId, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<ResponseView>>($"api/enrollments/{enrollmentId}/responses", ct);
 
+    /// <summary>Texts patients wrote that were neither answers nor keywords, newest first (the view is audited).</summary>
+    public Task<IReadOnlyList<PatientMessage>> ListPatientMessagesAsync(string? kind, bool? urgent, int limit, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<PatientMessage>>(Query("api/patient-messages", ("kind", kind),
+            ("urgent", urgent?.ToString().ToLowerInvariant()), ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+
+    /// <summary>An enrollment's messages from the patient, newest first (the view is audited).</summary>
+    public Task<IReadOnlyList<PatientMessage>> ListEnrollmentMessagesAsync(Guid enrollmentId, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<PatientMessage>>($"api/enrollments/{enrollmentId}/messages", ct);
+
     public Task<IReadOnlyList<OutcomeSummaryRow>> OutcomeSummaryAsync(ReportFilter filter, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<OutcomeSummaryRow>>(
             Query("api/outcomes/summary", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);

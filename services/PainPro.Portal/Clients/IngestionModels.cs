@@ -68,6 +68,31 @@ public sealed record ResponseView
     public DateTimeOffset? SupersededAt { get; init; }
 }
 
+/// <summary>
+/// A text a patient wrote that was neither an answer nor a keyword. <c>Kind</c>: <c>message</c> (on the worklist as an
+/// alert) or <c>small-talk</c> ("ok", "thanks", numbers: listed only). <c>Phone</c> only for a number with no patient.
+/// </summary>
+public sealed record PatientMessage
+{
+    public string MessageSid { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string Body { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public IReadOnlyList<string> UrgentWords { get; init; } = [];
+    public string? Reply { get; init; }
+    public Guid? EnrollmentId { get; init; }
+    public Guid? PatientId { get; init; }
+    public string? MrnLast4 { get; init; }
+    public string? Facility { get; init; }
+    public string? Timepoint { get; init; }
+    public Guid? AlertId { get; init; }
+    public string? AlertStatus { get; init; }
+    public string? AlertSeverity { get; init; }
+    public string? Phone { get; init; }
+
+    public bool IsUrgent => UrgentWords.Count > 0;
+}
+
 // The outcome summary is read as decimals: they keep every digit the service wrote, so the dashboard and its CSV
 // show exactly the service's numbers.
 public sealed record VasStatistics

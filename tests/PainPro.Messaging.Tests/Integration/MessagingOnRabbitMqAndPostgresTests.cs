@@ -1,5 +1,6 @@
 using System.Net;
 using PainPro.Contracts;
+using PainPro.Instruments;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Tests.Support;

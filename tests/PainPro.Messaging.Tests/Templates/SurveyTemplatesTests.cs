@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using PainPro.Instruments;
 using PainPro.Messaging.Templates;
 
 namespace PainPro.Messaging.Tests.Templates;
