@@ -91,7 +91,7 @@ public static class SmsConversation
         if (asking is not null && parse is { Kind: ReplyKind.Answer, Value: { } value })
         {
             var recorded = InstrumentTexts.Recorded(asking.Code, value, survey.Locale);
-            var reply = survey.Pending.Count > 1 ? Ask(survey.Locale, survey.Pending[1], recorded) : Join(recorded, Closing(survey, contact));
+            var reply = Join(recorded, survey.Pending.Count > 1 ? Ask(survey.Locale, survey.Pending[1], recorded) : Closing(survey, contact));
             return new SmsTurn(SmsOutcome.Answered, reply, asking.Code, value);
         }
 

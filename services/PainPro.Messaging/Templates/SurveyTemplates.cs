@@ -102,12 +102,17 @@ public sealed class SurveyTemplates(string organisationName)
         var template = SmsTexts[(language, kind)];
         var question = InstrumentTexts.For(ItemCodes.Vas, language).SmsPrompt;
         var name = GivenNames.Clean(givenName);
-        // Longest first; the last candidate has no name at all, and every compact form fits on its own.
+        // Longest first; the last candidate has no name at all, and every compact form fits on its own. A name outside
+        // GSM-7 is written without its accents ("María" → "Maria") only when keeping them would cost a third segment.
+        var plain = GivenNames.AsGsm7(name);
         foreach (var candidate in new[]
                  {
                      Fill(template.Full, name, question), Fill(template.Compact, name, question),
-                     Fill(template.Compact, GivenNames.Shorten(name), question), Fill(template.Compact, "", question),
-                 })
+                     Fill(template.Compact, GivenNames.Shorten(name), question),
+                     plain is null ? null : Fill(template.Full, plain, question),
+                     plain is null ? null : Fill(template.Compact, GivenNames.Shorten(plain), question),
+                     Fill(template.Compact, "", question),
+                 }.OfType<string>())
         {
             if (SmsSegments.FitsBudget(candidate)) return candidate;
         }
@@ -207,6 +212,24 @@ public static class GivenNames
             builder.Append(c);
         }
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The name in the GSM-7 alphabet: letters outside it lose their accents ("Zoë Ángela" → "Zoe Angela"; "José" keeps its
+    /// é, which GSM-7 has). Null when that is not enough (another script): such a name is left out rather than mangled.
+    /// </summary>
+    public static string? AsGsm7(string name)
+    {
+        if (SmsSegments.IsGsm7(name)) return name;
+        var plain = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (SmsSegments.IsGsm7(c.ToString())) { plain.Append(c); continue; }
+            var bare = new string([.. c.ToString().Normalize(NormalizationForm.FormD).Where(d => CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)]);
+            if (bare.Length == 0 || !SmsSegments.IsGsm7(bare)) return null;
+            plain.Append(bare);
+        }
+        return plain.ToString();
     }
 
     /// <summary>The first name of several, cut to <see cref="ShortLength"/> characters without splitting a pair.</summary>

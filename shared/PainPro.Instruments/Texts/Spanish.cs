@@ -113,8 +113,8 @@ internal static class Spanish
             ContinueOnWeb: "Gracias. Por favor, responda unas preguntas sobre sus actividades diarias en este enlace: {link}",
             NoOpenSurvey: "Gracias por su mensaje. Ahora no hay preguntas esperando respuesta. {care}",
             MessageNoted: "Gracias por su mensaje. {care}",
-            Help: "PainPro le manda preguntas de su equipo médico para saber si mejora. Responda lo que le preguntamos. "
-                + "Responda STOP para dejar de recibir mensajes, o START para volver a recibirlos. Los mensajes no se leen enseguida. {care}",
+            Help: "PainPro le manda preguntas de su equipo médico para saber si mejora. "
+                + "Responda STOP para no recibir mensajes, o START para recibirlos de nuevo. Los mensajes no se leen enseguida. {care}",
             OptedOut: "Ya no va a recibir mensajes de PainPro. Responda START para volver a recibirlos.",
             OptedIn: "Va a recibir de nuevo los mensajes de PainPro. Responda STOP para dejarlos en cualquier momento.",
             NotAnAnswer: "Disculpe, no pudimos leer eso como una respuesta. {reply} {care}",
