@@ -107,7 +107,7 @@ internal static class English
             RecordedFormat: "Got it: {0}.",
             Thanks: "Thank you, we have all your answers. To change one, reply PAIN or MEDICINE and the number, like PAIN 5. "
                 + "If you are worried about your health: {care}",
-            ContinueOnWeb: "Thank you. Please answer a few more questions about your daily activities here: {link}",
+            ContinueOnWeb: "Thank you. Please answer a few more questions on this page: {link}",
             NoOpenSurvey: "Thank you for your message. No questions are waiting for an answer now. {care}",
             MessageNoted: "Thank you for your message. {care}",
             Help: "PainPro texts you questions from your care team about your recovery. Reply with the number we ask for. "

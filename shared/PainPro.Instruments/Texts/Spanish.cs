@@ -110,7 +110,7 @@ internal static class Spanish
             RecordedFormat: "Anotado: {0}.",
             Thanks: "Gracias, ya tenemos todas sus respuestas. Para cambiar una, responda por ejemplo DOLOR 5 o MEDICINA 2. "
                 + "Si le preocupa su salud: {care}",
-            ContinueOnWeb: "Gracias. Por favor, responda unas preguntas sobre sus actividades diarias en este enlace: {link}",
+            ContinueOnWeb: "Gracias. Por favor, responda otras preguntas en este enlace: {link}",
             NoOpenSurvey: "Gracias por su mensaje. Ahora no hay preguntas esperando respuesta. {care}",
             MessageNoted: "Gracias por su mensaje. {care}",
             Help: "PainPro le manda preguntas de su equipo médico para saber si mejora. "
