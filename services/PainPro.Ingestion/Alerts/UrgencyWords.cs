@@ -35,16 +35,22 @@ public static class UrgencyWords
         ["don't"] = "do not", ["dont"] = "do not", ["won't"] = "will not",
     }.ToFrozenDictionary();
 
-    /// <summary>The urgency phrases the text holds, each once, in the order of the list (built-in, then configured).</summary>
+    /// <summary>
+    /// The urgency phrases the text holds, each once, in the order of the list (built-in, then configured); a phrase
+    /// overlapping words an earlier one matched is not named again ("please call me" is "call me", not also "please call").
+    /// </summary>
     public static IReadOnlyList<string> Find(string? body, IEnumerable<string>? configured = null)
     {
         var words = Normalize(ReplyParser.Words(body));
         if (words.Count == 0) return [];
         var found = new List<string>();
+        var used = new bool[words.Count];
         foreach (var phrase in BuiltIn.Concat(configured ?? []))
         {
             var wanted = Normalize(ReplyParser.Words(phrase));
-            if (wanted.Count > 0 && Contains(words, wanted) && !found.Contains(phrase)) found.Add(phrase);
+            if (wanted.Count == 0 || found.Contains(phrase) || IndexOf(words, wanted, used) is not { } at) continue;
+            found.Add(phrase);
+            for (var i = at; i < at + wanted.Count; i++) used[i] = true;
         }
         return found;
     }
@@ -52,14 +58,15 @@ public static class UrgencyWords
     private static List<string> Normalize(IReadOnlyList<string> words) =>
         [.. words.SelectMany(word => Contractions.TryGetValue(word, out var full) ? full.Split(' ') : [word])];
 
-    private static bool Contains(List<string> words, List<string> phrase)
+    /// <summary>Where the phrase first stands among words no earlier phrase took; null when it does not.</summary>
+    private static int? IndexOf(List<string> words, List<string> phrase, bool[] used)
     {
         for (var i = 0; i + phrase.Count <= words.Count; i++)
         {
             var match = true;
-            for (var j = 0; j < phrase.Count && match; j++) match = words[i + j] == phrase[j];
-            if (match) return true;
+            for (var j = 0; j < phrase.Count && match; j++) match = words[i + j] == phrase[j] && !used[i + j];
+            if (match) return i;
         }
-        return false;
+        return null;
     }
 }
