@@ -149,17 +149,19 @@ public static class ReplyParser
     }.ToFrozenSet();
 
     /// <summary>
-    /// The words of each value's own label, in every language, with a few short forms patients copy from our texts:
-    /// "0 (no pain)", "10 (worst possible pain)", "10 worst", "3 = a brace" read as the number they label.
+    /// The words of each value's own labels, in every language, with a few short forms patients copy from our texts:
+    /// "0 (no pain)", "10 (worst possible pain)", "10 worst", "3 = a brace" read as the number they label. Each label
+    /// separately: the words after the number must all be one label's and make up at least half of it, so one shared
+    /// word ("3 less" for "Less than I used to") is not taken for the label.
     /// </summary>
-    private static readonly Lazy<FrozenDictionary<(string Item, int Value), FrozenSet<string>>> LabelWords = new(() =>
+    private static readonly Lazy<FrozenDictionary<(string Item, int Value), FrozenSet<string>[]>> LabelWords = new(() =>
     {
         var extra = new Dictionary<(string, int), string[]>
         {
             [(ItemCodes.Vas, 0)] = ["no pain", "sin dolor", "nada", "none"],
             [(ItemCodes.Vas, 10)] = ["worst", "worst pain imaginable", "el peor", "el peor dolor imaginable", "max"],
         };
-        var labels = new Dictionary<(string, int), HashSet<string>>();
+        var labels = new Dictionary<(string, int), List<FrozenSet<string>>>();
         foreach (var texts in Texts.Locales.All)
         foreach (var (code, text) in texts.Items)
         foreach (var (value, anchor) in text.Anchors)
@@ -167,11 +169,11 @@ public static class ReplyParser
             // "In between …" names no level of its own: echoing it says nothing about which level.
             if (ItemCodes.IsMsts(code) && value is 4 or 2) continue;
             var key = (code, value);
-            if (!labels.TryGetValue(key, out var words)) labels[key] = words = [];
-            words.UnionWith(Words(anchor));
-            if (extra.TryGetValue(key, out var more)) words.UnionWith(more.SelectMany(Words));
+            if (!labels.TryGetValue(key, out var sets)) labels[key] = sets = [];
+            sets.Add(Words(anchor).ToFrozenSet());
+            if (extra.Remove(key, out var more)) sets.AddRange(more.Select(label => Words(label).ToFrozenSet()));
         }
-        return labels.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToFrozenSet());
+        return labels.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
     });
 
     /// <summary>Words that may surround an analgesic change word ("I'm taking about the same").</summary>
@@ -182,6 +184,14 @@ public static class ReplyParser
         "estoy", "tomando", "tomo", "lo", "que", "antes", "mucho", "muchos", "muchas", "poco", "un", "casi",
         "aproximadamente", "ahora", "hoy", "gracias", "vale", "para", "el", "los", "la", "las", "dolor", "una", "cantidad",
     }.Concat(MedicineWords).ToFrozenSet();
+
+    /// <summary>The words after a number are its own label, or most of one (see <see cref="LabelWords"/>).</summary>
+    private static bool EchoesLabel(ItemDefinition item, int value, List<string> words)
+    {
+        var said = words.Where(word => !NumberFillers.Contains(word)).ToHashSet();
+        return LabelWords.Value.TryGetValue((item.Code, value), out var labels)
+            && labels.Any(label => said.All(label.Contains) && words.Count(label.Contains) * 2 >= label.Count);
+    }
 
     /// <summary>Parses a text message sent in reply to <paramref name="item"/>. Never throws for any body.</summary>
     /// <param name="locale">The patient's locale: Spanish adds its keywords to the carriers' English ones.</param>
@@ -352,7 +362,7 @@ public static class ReplyParser
                 return null; // a slash that is not a denominator: "/7", "7/8", "1/2"
             }
 
-            if (acceptsChangeWords && token.Text == "una")
+            if (acceptsChangeWords && token.Text == "una" && i + 1 < tokens.Count && tokens[i + 1].Text == "cantidad")
             {
                 fillers.Add(token.Text); // the article of "una cantidad mayor", not the number one
             }
@@ -404,8 +414,7 @@ public static class ReplyParser
         {
             answer = n;
         }
-        else if (number is { } labelled && LabelWords.Value.TryGetValue((item.Code, labelled), out var label)
-                 && fillers.All(f => NumberFillers.Contains(f) || label.Contains(f)))
+        else if (number is { } labelled && EchoesLabel(item, labelled, fillers))
         {
             answer = labelled; // the number followed by its own label: "0 (no pain)", "10 worst"
         }

@@ -105,6 +105,8 @@ public class ReplyTableTests
         { ItemCodes.MstsSupports, "3 = a brace", Answer(3) },
         { ItemCodes.MstsSupports, "3 two canes", NotAnAnswer },
         { ItemCodes.MstsSupports, "4 in between", NotAnAnswer },
+        { ItemCodes.MstsLifting, "3 less than I used to", Answer(3) },
+        { ItemCodes.MstsLifting, "3 less", NotAnAnswer }, // one word of a five-word label is not the label
         { Analgesic, "3 = una cantidad mayor", Answer(3) },
         { Analgesic, "mayor", Answer(3) },
         { Analgesic, "1 (less pain medicine)", Answer(1) },
