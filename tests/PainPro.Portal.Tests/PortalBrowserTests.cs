@@ -80,7 +80,7 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
 
         var page = await fixture.SignInAsync("manager");
         await page.GotoAsync($"{App.BaseUrl}/dashboard?{query}");
-        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Pain (VAS) over time: median and interquartile range" });
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Pain (NRS 0–10) over time: median and interquartile range" });
         await Assertions.Expect(chart).ToBeVisibleAsync();
         await Assertions.Expect(chart.Locator("polyline")).ToHaveCountAsync(1);
         await fixture.ScreenshotAsync(page, "dashboard");

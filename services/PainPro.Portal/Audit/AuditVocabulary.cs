@@ -25,6 +25,7 @@ public static class AuditVocabulary
         // Ingestion (alerts and answers)
         "viewed-alert" => "Opened an alert",
         "viewed-responses" => "Viewed the patient's answers",
+        "viewed-messages" => "Read messages from patients",
         "entered-responses" => "Entered answers for the patient",
         "resubmitted-form" => "Patient changed answers on the web form",
         "alert.acknowledged" => "Acknowledged an alert",
