@@ -16,21 +16,41 @@ namespace PainPro.Scheduling.Reports;
 /// </summary>
 public sealed record FunnelStage(string Timepoint, long Due, long Sent, long Reminded, long Answered, long AnsweredAfterReminder);
 
-/// <summary><c>GET /api/reports/delivery-funnel?procedureType=&amp;from=&amp;to=</c> (procedure dates, as the dashboard filters).</summary>
+/// <summary>How many enrollments of one procedure type are in one status (<c>active</c>, <c>completed</c>, <c>cancelled</c> …).</summary>
+public sealed record EnrollmentCount(string ProcedureType, string Status, long Count);
+
+/// <summary>
+/// The dashboard's questions to Scheduling, answered as counts (never lists: a health system has tens of thousands of
+/// enrollments): <c>GET /api/reports/delivery-funnel</c> and <c>GET /api/reports/enrollments</c>, both
+/// <c>?procedureType=&amp;from=&amp;to=</c> on procedure dates, as the dashboard filters.
+/// </summary>
 public static class DeliveryFunnel
 {
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/reports/enrollments", async (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var fromAt = Bound(from, "from", errors);
+            var untilAt = Bound(to, "to", errors)?.AddDays(1);
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            var where = Where(procedureType, fromAt, untilAt, "WHERE 1 = 1");
+            var rows = await db.ReadAsync(c => c.QueryAsync<EnrollmentCount>($"""
+                SELECT procedure_type AS ProcedureType, status AS Status, COUNT(*) AS Count
+                FROM (SELECT e.procedure_type, {Enrollments.EnrollmentStatuses.Sql} AS status FROM enrollments e {where}) counted
+                GROUP BY procedure_type, status
+                ORDER BY procedure_type, status
+                """, new { procedureType = procedureType?.Trim(), fromAt, untilAt }), ct);
+            return Results.Ok(rows.ToList());
+        }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
+
         app.MapGet("/api/reports/delivery-funnel", async (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var fromAt = Bound(from, "from", errors);
             var untilAt = Bound(to, "to", errors)?.AddDays(1);
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var where = new StringBuilder("WHERE s.status <> 'cancelled'");
-            if (!string.IsNullOrWhiteSpace(procedureType)) where.Append(" AND e.procedure_type = @procedureType");
-            if (fromAt is not null) where.Append(" AND e.performed_at >= @fromAt");
-            if (untilAt is not null) where.Append(" AND e.performed_at < @untilAt");
+            var where = Where(procedureType, fromAt, untilAt, "WHERE s.status <> 'cancelled'");
             var rows = await db.ReadAsync(c => c.QueryAsync<FunnelStage>($"""
                 SELECT s.timepoint AS Timepoint,
                        SUM(CASE WHEN s.status <> 'scheduled' THEN 1 ELSE 0 END) AS Due,
@@ -46,6 +66,15 @@ public static class DeliveryFunnel
             return Results.Ok(rows.OrderBy(r => Array.IndexOf(order, r.Timepoint) is var i && i < 0 ? int.MaxValue : i).ThenBy(r => r.Timepoint).ToList());
         }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
         return app;
+    }
+
+    private static string Where(string? procedureType, DateTimeOffset? fromAt, DateTimeOffset? untilAt, string start)
+    {
+        var where = new StringBuilder(start);
+        if (!string.IsNullOrWhiteSpace(procedureType)) where.Append(" AND e.procedure_type = @procedureType");
+        if (fromAt is not null) where.Append(" AND e.performed_at >= @fromAt");
+        if (untilAt is not null) where.Append(" AND e.performed_at < @untilAt");
+        return where.ToString();
     }
 
     /// <summary>A date (yyyy-MM-dd, UTC day); <c>to</c> is inclusive.</summary>
