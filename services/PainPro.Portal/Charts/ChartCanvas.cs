@@ -60,11 +60,11 @@ internal sealed class ChartCanvas
         {
             var y = Y(v, min, max);
             Line(Left, y, Width - Right, y, Grid);
-            Text(Left - 5, y + 4, label(v), anchor: "end", size: 11, fill: Muted);
+            Text(Left - 5, y + 4, label(v), anchor: "end", size: 12, fill: Muted);
         }
         if (title is not null)
             svg.Append(CultureInfo.InvariantCulture,
-                $"""<text x="11" y="{F(Top + PlotHeight / 2)}" font-size="11" fill="{Muted}" transform="rotate(-90 11 {F(Top + PlotHeight / 2)})" text-anchor="middle">{Escape(title)}</text>""");
+                $"""<text x="12" y="{F(Top + PlotHeight / 2)}" font-size="12" fill="{Muted}" transform="rotate(-90 12 {F(Top + PlotHeight / 2)})" text-anchor="middle">{Escape(title)}</text>""");
         return this;
     }
 

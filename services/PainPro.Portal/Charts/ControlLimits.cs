@@ -24,6 +24,14 @@ public static class ControlLimits
         return (Limit(cdf, n, tail), Limit(cdf, n, 1 - tail));
     }
 
+    /// <summary>P(X ≥ <paramref name="events"/>) for X ~ Binomial(n, p): how surprising so many events would be by chance.</summary>
+    public static double UpperTail(int n, double p, int events) =>
+        events <= 0 ? 1 : p is 0 ? 0 : p is 1 ? 1 : 1 - Cdf(n, p)[Math.Min(events, n + 1) - 1];
+
+    /// <summary>P(X ≤ <paramref name="events"/>) for X ~ Binomial(n, p).</summary>
+    public static double LowerTail(int n, double p, int events) =>
+        events >= n ? 1 : p is 0 ? 1 : p is 1 ? 0 : Cdf(n, p)[Math.Max(events, 0)];
+
     private static double Limit(double[] cdf, int n, double probability)
     {
         var r = 0;

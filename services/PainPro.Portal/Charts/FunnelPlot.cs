@@ -19,15 +19,21 @@ public enum FunnelPosition { Within, AboveWarning, AboveAlarm, BelowWarning, Bel
 /// </summary>
 public static class FunnelPlot
 {
+    /// <summary>
+    /// Outside a funnel when the group's count is in the tail beyond it: P(X ≥ events) (or P(X ≤ events)) under the
+    /// overall rate below 0.025 (95 %) or 0.001 (99.8 %). Judged on the exact tail rather than on the drawn limit, whose
+    /// interpolation between counts can put 2 of 2 just above a limit that no count of 2 could exceed by chance alone.
+    /// </summary>
     public static FunnelPosition Position(FunnelGroup group, double overall)
     {
         if (group.N == 0) return FunnelPosition.Within;
-        var (warnLow, warnHigh) = ControlLimits.For(group.N, overall, ControlLimits.Warning);
-        var (alarmLow, alarmHigh) = ControlLimits.For(group.N, overall, ControlLimits.Alarm);
-        return group.Rate > alarmHigh ? FunnelPosition.AboveAlarm
-            : group.Rate > warnHigh ? FunnelPosition.AboveWarning
-            : group.Rate < alarmLow ? FunnelPosition.BelowAlarm
-            : group.Rate < warnLow ? FunnelPosition.BelowWarning
+        var above = ControlLimits.UpperTail(group.N, overall, group.Events);
+        var below = ControlLimits.LowerTail(group.N, overall, group.Events);
+        var (warning, alarm) = ((1 - ControlLimits.Warning) / 2, (1 - ControlLimits.Alarm) / 2);
+        return above < alarm ? FunnelPosition.AboveAlarm
+            : above < warning ? FunnelPosition.AboveWarning
+            : below < alarm ? FunnelPosition.BelowAlarm
+            : below < warning ? FunnelPosition.BelowWarning
             : FunnelPosition.Within;
     }
 
@@ -44,15 +50,13 @@ public static class FunnelPlot
     {
         var shown = groups.Where(g => g.N > 0).ToList();
         var maxN = NiceCeiling(Math.Max(10, shown.Count == 0 ? 10 : shown.Max(g => g.N)));
-        var canvas = new ChartCanvas(id, title, DescribeAll(shown, overall), height: 250, bottom: 36);
+        var canvas = new ChartCanvas(id, title, DescribeAll(shown, overall), height: 250, left: 56, bottom: 36);
         canvas.YAxis(0, 1, 0.25, ChartCanvas.Percent, "≥ 2-point reduction");
         double X(double n) => canvas.Left + canvas.PlotWidth * n / maxN;
-        for (var tick = 0; tick <= 4; tick++)
-        {
-            var n = maxN * tick / 4.0;
-            canvas.Text(X(n), canvas.PlotBottom + 14, n.ToString("0", CultureInfo.InvariantCulture), size: 10.5);
-        }
-        canvas.Text(canvas.Left + canvas.PlotWidth / 2, canvas.PlotBottom + 29, "patients (n)", size: 10.5, fill: ChartCanvas.Muted);
+        var step = Math.Max(1, TrendScale.NiceStep(maxN / 4.0));
+        for (var n = 0.0; n <= maxN; n += step)
+            canvas.Text(X(n), canvas.PlotBottom + 14, n.ToString("0", CultureInfo.InvariantCulture), size: 12);
+        canvas.Text(canvas.Left + canvas.PlotWidth / 2, canvas.PlotBottom + 30, "patients (n)", size: 12, fill: ChartCanvas.Muted);
 
         var y = canvas.Y(overall, 0, 1);
         canvas.Line(X(0), y, X(maxN), y, ChartCanvas.Ink, 1.5);
@@ -77,7 +81,7 @@ public static class FunnelPlot
             var outside = Position(g, overall) != FunnelPosition.Within;
             if (g.N < ChartCanvas.FewBelow) canvas.Circle(px, py, 4, "#ffffff", ChartCanvas.Few);
             else canvas.Circle(px, py, 4.5, outside ? "#a4161a" : "#0b5394");
-            canvas.Text(px + 6, py - 5, (i + 1).ToString(CultureInfo.InvariantCulture), anchor: "start", size: 10.5,
+            canvas.Text(px + 6, py - 5, (i + 1).ToString(CultureInfo.InvariantCulture), anchor: "start", size: 12,
                 fill: g.N < ChartCanvas.FewBelow ? ChartCanvas.FewText : ChartCanvas.Ink, bold: outside);
         }
         return canvas.Close();

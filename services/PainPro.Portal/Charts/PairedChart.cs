@@ -23,25 +23,25 @@ public static class PairedChart
             (int)(Top + rows.Count * RowHeight + 34), left: 64, right: 52, top: Top, bottom: 34);
         double X(double pain) => canvas.Left + canvas.PlotWidth * Math.Clamp(pain, 0, 10) / 10;
         canvas.Circle(12, 12, 4, "#ffffff", Baseline);
-        canvas.Text(20, 16, "baseline", anchor: "start", size: 10.5);
+        canvas.Text(20, 16, "baseline", anchor: "start", size: 12);
         canvas.Circle(90, 12, 4, FollowUp);
-        canvas.Text(98, 16, "follow-up (median, quartiles)", anchor: "start", size: 10.5);
+        canvas.Text(98, 16, "follow-up (median, quartiles)", anchor: "start", size: 12);
         for (var pain = 0; pain <= 10; pain += 2)
         {
             canvas.Line(X(pain), Top - 4, X(pain), canvas.PlotBottom, ChartCanvas.Grid);
-            canvas.Text(X(pain), canvas.PlotBottom + 13, pain.ToString(CultureInfo.InvariantCulture), size: 10.5, fill: ChartCanvas.Muted);
+            canvas.Text(X(pain), canvas.PlotBottom + 13, pain.ToString(CultureInfo.InvariantCulture), size: 12, fill: ChartCanvas.Muted);
         }
-        canvas.Text(canvas.Left + canvas.PlotWidth / 2, canvas.PlotBottom + 27, "pain (NRS 0–10)", size: 10.5, fill: ChartCanvas.Muted);
-        canvas.Text(ChartCanvas.PhoneWidth - 4, Top - 8, "n", anchor: "end", size: 10.5, fill: ChartCanvas.Muted);
+        canvas.Text(canvas.Left + canvas.PlotWidth / 2, canvas.PlotBottom + 27, "pain (NRS 0–10)", size: 12, fill: ChartCanvas.Muted);
+        canvas.Text(ChartCanvas.PhoneWidth - 4, Top - 8, "n", anchor: "end", size: 12, fill: ChartCanvas.Muted);
 
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
             var y = Top + i * RowHeight + RowHeight / 2;
-            var few = r.N < ChartCanvas.FewBelow;
+            var few = r.N is > 0 and < ChartCanvas.FewBelow;
             canvas.Text(canvas.Left - 6, y + 4, r.Label, anchor: "end", size: 11, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
             canvas.Text(ChartCanvas.PhoneWidth - 4, y + 4, r.N.ToString(CultureInfo.InvariantCulture) + (few ? " (few)" : ""),
-                anchor: "end", size: 10.5, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
+                anchor: "end", size: 12, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
             if (r.N == 0 || r.BaselineMedian is not { } b || r.Median is not { } m) continue;
             var (baseline, followUp) = few ? (ChartCanvas.Few, ChartCanvas.Few) : (Baseline, FollowUp);
             if (r.BaselineQ1 is { } bq1 && r.BaselineQ3 is { } bq3) canvas.Line(X(bq1), y - 6, X(bq3), y - 6, baseline, 1.5);

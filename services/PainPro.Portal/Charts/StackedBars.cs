@@ -31,15 +31,15 @@ public static class StackedBars
         {
             var (x, y) = (8 + (i % 2) * 176, 8 + (i / 2) * 16);
             canvas.Rect(x, y, 10, 10, Palette[i % Palette.Length]);
-            canvas.Text(x + 14, y + 9, legend[i], anchor: "start", size: 10.5);
+            canvas.Text(x + 14, y + 9, legend[i], anchor: "start", size: 11);
         }
         var max = shares ? 1 : Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Total));
         for (var row = 0; row < bars.Count; row++)
         {
             var bar = bars[row];
             var y = top + row * RowHeight + 3;
-            var few = bar.Total < ChartCanvas.FewBelow;
-            canvas.Text(LabelWidth - 5, y + 12, bar.Label, anchor: "end", size: 10.5, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
+            var few = bar.Total is > 0 and < ChartCanvas.FewBelow;
+            canvas.Text(LabelWidth - 5, y + 12, bar.Label, anchor: "end", size: 11, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
             var x = canvas.Left;
             foreach (var (segment, index) in bar.Segments.Select((s, i) => (s, i)))
             {
@@ -48,7 +48,7 @@ public static class StackedBars
                 x += width;
             }
             canvas.Text(x + 4, y + 12, (few ? "n " : "") + bar.Total.ToString(CultureInfo.InvariantCulture) + (few ? " (few)" : ""),
-                anchor: "start", size: 10.5, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
+                anchor: "start", size: 11, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
         }
         return canvas.Close();
     }

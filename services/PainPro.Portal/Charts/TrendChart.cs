@@ -19,7 +19,7 @@ public sealed record TrendScale(double Min, double Max, double Step, Func<double
         return new TrendScale(0, step * Math.Max(1, Math.Ceiling(Math.Max(largest, 1) / step)), step, format, title);
     }
 
-    private static double NiceStep(double raw)
+    internal static double NiceStep(double raw)
     {
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var fraction = raw / magnitude;
@@ -35,12 +35,12 @@ public sealed record TrendScale(double Min, double Max, double Step, Func<double
 /// </summary>
 public static class TrendChart
 {
-    private const double MinSlot = 26;
+    private const double MinSlot = 30;
 
     public static string Render(string id, string title, IReadOnlyList<string> periods, IReadOnlyList<TrendSeries> series, TrendScale scale)
     {
-        var width = Math.Max(ChartCanvas.PhoneWidth, 52 + MinSlot * periods.Count);
-        var canvas = new ChartCanvas(id, title, Describe(periods, series, scale), height: 200, bottom: 50, width: width);
+        var width = Math.Max(ChartCanvas.PhoneWidth, 58 + MinSlot * periods.Count);
+        var canvas = new ChartCanvas(id, title, Describe(periods, series, scale), height: 210, left: 46, bottom: 54, width: width);
         canvas.YAxis(scale.Min, scale.Max, scale.Step, scale.Format);
         var n = series.Count == 0 ? [] : series[0].Points;
 
@@ -48,13 +48,13 @@ public static class TrendChart
         {
             var x = canvas.Slot(i, periods.Count);
             var (label, year) = Label(periods[i], i == 0);
-            canvas.Text(x, canvas.PlotBottom + 13, label, size: 10.5);
-            if (year is not null) canvas.Text(x, canvas.PlotBottom + 24, year, size: 10, fill: ChartCanvas.Muted);
+            canvas.Text(x, canvas.PlotBottom + 14, label, size: 12);
+            if (year is not null) canvas.Text(x, canvas.PlotBottom + 27, year, size: 11, fill: ChartCanvas.Muted);
             var count = i < n.Count ? n[i].N : 0;
             var few = count < ChartCanvas.FewBelow;
-            canvas.Text(x, canvas.PlotBottom + 37, count.ToString(CultureInfo.InvariantCulture), size: 10.5, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
+            canvas.Text(x, canvas.PlotBottom + 42, count.ToString(CultureInfo.InvariantCulture), size: 12, fill: few ? ChartCanvas.FewText : ChartCanvas.Ink);
         }
-        canvas.Text(canvas.Left - 5, canvas.PlotBottom + 37, "n", anchor: "end", size: 10.5, fill: ChartCanvas.Muted);
+        canvas.Text(canvas.Left - 5, canvas.PlotBottom + 42, "n", anchor: "end", size: 12, fill: ChartCanvas.Muted);
 
         foreach (var s in series)
         {
