@@ -102,6 +102,21 @@ public sealed class OutcomeTrendsTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_century_wide_range_draws_the_months_with_enrollments_not_1200_months(string provider)
+    {
+        await using var h = await IngestionHarness.CreateAsync(provider);
+        await SeedAsync(h);
+        var trends = new OutcomeTrends(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var century = new DateRange(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(["2026-01", "2026-02", "2026-03"], (await trends.RunAsync(null, century, OutcomeTrends.Month)).Periods);
+        Assert.Equal(["2026-Q1"], (await trends.RunAsync(null, century, OutcomeTrends.Quarter)).Periods);
+        // Kyphoplasty's procedures are in January and February: March is not drawn for it.
+        Assert.Equal(["2026-01", "2026-02"], (await trends.RunAsync("kyphoplasty", century, OutcomeTrends.Month)).Periods);
+        Assert.Empty((await trends.RunAsync("fixation", century, OutcomeTrends.Month)).Periods);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Time_to_acknowledge_has_its_median_90th_percentile_and_share_within_each_severitys_target(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

@@ -74,7 +74,7 @@ public sealed record PairedTimepoint(
     double? MeanChange);
 
 /// <summary><c>GET /api/outcomes/trends</c>.</summary>
-/// <param name="Periods">Every period of the range in order, those without enrollments included.</param>
+/// <param name="Periods">Every period from the first to the last with enrollments in the range, in order, empty ones between included.</param>
 public sealed record OutcomeTrendsView(
     string Period,
     IReadOnlyList<string> Periods,
@@ -151,8 +151,14 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
         }, ct);
 
         var now = db.Clock.GetUtcNow();
-        string PeriodOf(string m) => period == Quarter ? QuarterOf(m) : m;
-        var periods = Periods(range, period, surveys.Select(s => s.Month).Concat(enrollments.Select(e => e.Month)), PeriodOf);
+        // Tens of thousands of rows share a few dozen months: name each month's period once.
+        var periodOfMonth = new Dictionary<string, string>(StringComparer.Ordinal);
+        string PeriodOf(string m)
+        {
+            if (!periodOfMonth.TryGetValue(m, out var p)) periodOfMonth[m] = p = period == Quarter ? QuarterOf(m) : m;
+            return p;
+        }
+        var periods = Periods(period, surveys.Select(s => s.Month).Concat(enrollments.Select(e => e.Month)), PeriodOf);
 
         var outcomes = new List<TrendCell>();
         foreach (var dimension in TrendDimensions.Each)
@@ -170,8 +176,10 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
             {
                 var groupEnrollments = enrolled[group].ToList();
                 var groupAlerts = raised[group].ToList();
-                foreach (var p in groupEnrollments.Select(e => PeriodOf(e.Month)).Union(groupAlerts.Select(a => PeriodOf(a.Month))).Order(StringComparer.Ordinal))
-                    alertCells.Add(AlertCell(dimension, group, p, groupEnrollments.Where(e => PeriodOf(e.Month) == p), groupAlerts.Where(a => PeriodOf(a.Month) == p), targets, now));
+                var enrolledIn = groupEnrollments.ToLookup(e => PeriodOf(e.Month));
+                var raisedIn = groupAlerts.ToLookup(a => PeriodOf(a.Month));
+                foreach (var p in enrolledIn.Select(g => g.Key).Union(raisedIn.Select(g => g.Key)).Order(StringComparer.Ordinal))
+                    alertCells.Add(AlertCell(dimension, group, p, enrolledIn[p], raisedIn[p], targets, now));
                 alertCells.Add(AlertCell(dimension, group, null, groupEnrollments, groupAlerts, targets, now));
             }
         }
@@ -257,14 +265,17 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
         return histogram;
     }
 
-    /// <summary>Every period from the range's first to its last (or the data's, for an open end), so gaps show as gaps.</summary>
-    private static List<string> Periods(DateRange range, string period, IEnumerable<string> months, Func<string, string> periodOf)
+    /// <summary>
+    /// Every period from the first to the last month with enrollments within the range, the empty ones between included
+    /// so gaps show as gaps. Empty months before the first or after the last carry nothing and would only stretch the
+    /// charts: a range of 2000–2100 over two years of data draws two years, not 1,200 months.
+    /// </summary>
+    private static List<string> Periods(string period, IEnumerable<string> months, Func<string, string> periodOf)
     {
+        // The months come from rows the range already filtered.
         var present = months.Distinct().Order(StringComparer.Ordinal).ToList();
-        var first = range.From is { } from ? MonthOf(from) : present.FirstOrDefault();
-        var last = range.Until is { } until ? MonthOf(until.AddTicks(-1)) : present.LastOrDefault();
-        if (first is null || last is null) return [];
-        if (string.CompareOrdinal(first, last) > 0) return [];
+        if (present.Count == 0) return [];
+        var (first, last) = (present[0], present[^1]);
         var result = new List<string>();
         var cursor = DateOnly.ParseExact(first + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var end = DateOnly.ParseExact(last + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -276,8 +287,6 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
         }
         return period == Month ? result : [.. result.Distinct()];
     }
-
-    private static string MonthOf(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary><c>2026-05</c> → <c>2026-Q2</c>.</summary>
     public static string QuarterOf(string month) =>
