@@ -73,6 +73,8 @@ public class AccessMatrixTests(SystemUnderTest system)
             Get("/api/alerts/stats", Rules.StaffOrIntegration(Expected.Ok)),
             Get("/api/alerts/worklist?sort=overdue", Rules.StaffOrIntegration(Expected.Ok)),
             Get("/api/alerts/targets", Rules.StaffOrIntegration(Expected.Ok)),
+            // Before anyone takes it: giving back an alert nobody holds is a no-op for whoever may act on alerts.
+            Send("POST", $"/api/alerts/{alertId}/release", Rules.StaffOrIntegration(Expected.Ok), _ => null),
             Send("POST", $"/api/alerts/{alertId}/assign", Rules.StaffOrIntegration(Expected.Ok), _ => Json(new { takeOver = true })),
             Send("POST", "/api/alerts/acknowledge", Rules.StaffOrIntegration(Expected.Ok), _ => Json(new { alertIds = new[] { alertId } })),
             Get($"/api/alerts/{alertId}", Rules.StaffOrIntegration(Expected.Ok)),
@@ -113,6 +115,7 @@ public class AccessMatrixTests(SystemUnderTest system)
             Get("/dashboard", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/outcomes", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/extract", Rules.Page(Expected.Ok, Rules.Managers)),
+            Get("/dashboard/export/trends", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/admin/accounts", Rules.Page(Expected.Ok, Rules.Admins)),
             Get("/admin/api-keys", Rules.Page(Expected.Ok, Rules.Admins)),
             Get("/admin/audit", Rules.Page(Expected.Ok, Rules.Admins)),
