@@ -31,6 +31,8 @@ public static class IngestionExtensions
                 "PainPro:Ingestion:Alerts:EscalateAfter must be a positive duration such as PT4H.")
             .Validate(o => Durations.TryParse(o.Sms.EarlyReplyHold, out _),
                 "PainPro:Ingestion:Sms:EarlyReplyHold must be a positive duration such as PT5M.")
+            .Validate(o => o.Alerts.AcknowledgeMediumWithin > TimeSpan.Zero && o.Alerts.AcknowledgeLowWithin > TimeSpan.Zero,
+                "PainPro:Ingestion:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.")
             .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
                 "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
             .Validate(o => o.SurveyLinks.FailedLookupsPerMinuteTotal > 0,
@@ -48,6 +50,9 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<IDueWork>(services => services.GetRequiredService<EarlyReplies>());
         builder.Services.AddSingleton<SurveyLinkGuard>();
         builder.Services.AddSingleton<OutcomesSummary>();
+        builder.Services.AddSingleton<OutcomeTrends>();
+        builder.Services.AddSingleton<PseudonymKey>();
+        builder.Services.AddSingleton<PatientExtract>();
         builder.Services.AddSingleton<IDueWork, AlertEscalation>();
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);

@@ -12,6 +12,8 @@ public sealed class IngestionOptions
     public SmsOptions Sms { get; set; } = new();
 
     public SurveyLinkOptions SurveyLinks { get; set; } = new();
+
+    public Outcomes.ExtractOptions Extract { get; set; } = new();
 }
 
 /// <summary>The alert rules' thresholds (DESIGN §6). Configuration, not code.</summary>
@@ -39,6 +41,12 @@ public sealed class AlertThresholds
     public string EscalateAfter { get; set; } = "PT4H";
 
     public TimeSpan EscalationDelay => Durations.Parse(EscalateAfter);
+
+    /// <summary>How soon a medium alert should be acknowledged (the worklist's target; a high alert's is <see cref="EscalateAfter"/>).</summary>
+    public TimeSpan AcknowledgeMediumWithin { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How soon a low alert should be acknowledged.</summary>
+    public TimeSpan AcknowledgeLowWithin { get; set; } = TimeSpan.FromHours(72);
 }
 
 public sealed class SmsOptions

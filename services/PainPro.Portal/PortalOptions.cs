@@ -11,7 +11,6 @@ namespace PainPro.Portal;
 /// PainPro:Portal:DemoPassword           password of the dev-mode demo accounts (default: generated once, kept in the data directory)
 /// PainPro:Portal:Lockout:MaxFailures    failed sign-ins before a lock-out (default 5)
 /// PainPro:Portal:Lockout:Duration       how long a lock-out lasts (default 00:15:00)
-/// PainPro:Portal:AcknowledgeTargets:{high,medium,low}   how soon an alert should be acknowledged (default 1 h, 4 h, 24 h)
 /// PainPro:Portal:TimeZone               IANA zone the Portal shows times in (default UTC)
 /// PainPro:Portal:WorklistRefresh        how often the worklist refreshes itself (default 00:00:30)
 /// </code>
@@ -27,8 +26,6 @@ public sealed class PortalOptions
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
     public string? DemoPassword { get; set; }
     public LockoutOptions Lockout { get; set; } = new();
-
-    public Dictionary<string, TimeSpan> AcknowledgeTargets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string TimeZone { get; set; } = "UTC";
     public TimeSpan WorklistRefresh { get; set; } = TimeSpan.FromSeconds(30);
