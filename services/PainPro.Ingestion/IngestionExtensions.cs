@@ -13,7 +13,7 @@ using PainPro.Ingestion.Sms;
 using PainPro.Ingestion.Surveys;
 using PainPro.Ingestion.WebForm;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Ingestion;
@@ -43,11 +43,10 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<ResponseRecorder>();
         builder.Services.AddSingleton<PhoneConversations>();
         builder.Services.AddSingleton<SmsInbox>();
-        builder.Services.AddSingleton<EarlyReplies>();
-        builder.Services.AddSingleton<IDueWork>(services => services.GetRequiredService<EarlyReplies>());
+        builder.AddDueWork<EarlyReplies>(ServiceName, "answer-early-replies");
         builder.Services.AddSingleton<SurveyLinkGuard>();
         builder.Services.AddSingleton<OutcomesSummary>();
-        builder.Services.AddSingleton<IDueWork, AlertEscalation>();
+        builder.AddDueWork<AlertEscalation>(ServiceName, "escalate-unacknowledged-alerts");
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
         builder.AddConsumer<EnrollmentCancelledConsumer>(ServiceName);

@@ -17,7 +17,7 @@ using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Messaging;
@@ -90,10 +90,10 @@ public static class MessagingExtensions
         builder.AddConsumer<PatientOptedInConsumer>(Service);
         builder.AddConsumer<PainAlertRaisedConsumer>(Service);
 
-        builder.Services.AddSingleton<IDueWork, StalledDeliverySweeper>();
-        builder.Services.AddSingleton<IDueWork, DeferredSurveySends>();
-        builder.Services.AddSingleton<IDueWork, DeferredReplySends>();
-        builder.Services.AddSingleton<IDueWork, CareTeamNotificationWork>();
+        builder.AddDueWork<StalledDeliverySweeper>(Service, "resume-stalled-sends");
+        builder.AddDueWork<DeferredSurveySends>(Service, "send-deferred-surveys");
+        builder.AddDueWork<DeferredReplySends>(Service, "send-deferred-replies");
+        builder.AddDueWork<CareTeamNotificationWork>(Service, "notify-care-team");
         return builder;
     }
 

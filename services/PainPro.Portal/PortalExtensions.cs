@@ -6,6 +6,7 @@ using PainPro.Portal.Accounts;
 using PainPro.Portal.ApiKeys;
 using PainPro.Portal.Clients;
 using PainPro.Portal.Dashboard;
+using PainPro.Portal.Jobs;
 using PainPro.Portal.DevPhone;
 using PainPro.Portal.Web;
 using PainPro.Portal.Worklist;
@@ -65,6 +66,7 @@ public static class PortalExtensions
         app.UsePortalErrorPages();
         app.MapPortalAssets();
         app.MapRazorPages();
+        app.MapJobsDashboard();
         return app;
     }
 

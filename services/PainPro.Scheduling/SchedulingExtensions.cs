@@ -11,7 +11,7 @@ using PainPro.Scheduling.Patients;
 using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Scheduling;
@@ -33,14 +33,16 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<RegistrationValidator>();
         builder.Services.AddSingleton<EnrollmentRegistrar>();
         builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<CsvImportJobs>();
+        builder.AddDueWork<FinishedImportsPurge>(ServiceName, "delete-old-import-reports", JobSchedules.EveryMinute);
         builder.Services.AddSingleton<EnrollmentChanges>();
         builder.AddFhirIntake();
         builder.Services.AddSingleton<SurveyLinkTokens>();
 
-        builder.Services.AddSingleton<IDueWork, PlainLinkTokenConversion>();
+        builder.AddDueWork<PlainLinkTokenConversion>(ServiceName, "protect-plain-link-tokens", JobSchedules.EveryMinute);
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
-        builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
-        builder.Services.AddSingleton<IDueWork, SurveyDispatcher>();
+        builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys");
+        builder.AddDueWork<SurveyDispatcher>(ServiceName, "claim-due-surveys");
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
@@ -75,6 +77,7 @@ internal sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOp
         catch (InvalidOperationException ex) { return ValidateOptionsResult.Fail(ex.Message); }
         if (options.ClaimBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ClaimBatchSize must be at least 1.");
         if (options.ImportBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ImportBatchSize must be at least 1.");
+        if (options.ImportSynchronousRowLimit < 0) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ImportSynchronousRowLimit must not be negative.");
         return ValidateOptionsResult.Success;
     }
 }

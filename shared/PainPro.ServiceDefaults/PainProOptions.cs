@@ -21,6 +21,7 @@ public sealed class PainProOptions
     public AuthOptions Auth { get; set; } = new();
     public Messaging.RetentionOptions Retention { get; set; } = new();
     public Security.KeyRingOptions DataProtection { get; set; } = new();
+    public Jobs.JobsOptions Jobs { get; set; } = new();
 
     /// <summary>
     /// Networks (CIDR) of the reverse proxies whose X-Forwarded-* headers are trusted, e.g. the ingress pods'.
@@ -28,7 +29,11 @@ public sealed class PainProOptions
     /// </summary>
     public List<string> TrustedProxyNetworks { get; set; } = [];
 
-    /// <summary>Every due-work loop (claim, expiry, escalation) runs at this period.</summary>
+    /// <summary>
+    /// The period of the recurring jobs that run due work (claim, expiry, escalation, sweeps) unless one declares its own
+    /// schedule: whole seconds, minutes or hours that divide the next unit (a Hangfire seconds cron). Zero turns every
+    /// schedule off: due work then runs only when the dev clock moves (tests that drive the clock themselves).
+    /// </summary>
     public TimeSpan DueWorkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public bool IsSimulatedClock => string.Equals(Clock, "simulated", StringComparison.OrdinalIgnoreCase);

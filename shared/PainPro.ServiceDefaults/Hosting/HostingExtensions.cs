@@ -17,6 +17,7 @@ using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Dev;
 using PainPro.ServiceDefaults.Health;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.ServiceDefaults.Security;
 
@@ -68,8 +69,8 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<MigrationHostedService>();
 
-        builder.Services.TryAddSingleton<DueWorkRunner>();
-        builder.Services.AddHostedService<DueWorkLoop>();
+        // The clock (recurring jobs) and the runner of long jobs: Hangfire, after the migrations.
+        builder.AddPainProJobs(options);
 
         builder.Services.TryAddSingleton<Credentials>();
         builder.Services.AddAuthentication(PainProAuth.CookieScheme)
@@ -107,6 +108,8 @@ public static class HostingExtensions
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // Consumers are read from the container when the bus starts: services may declare theirs after this.
+        builder.AddPainProBus();
         return builder;
     }
 
@@ -118,6 +121,7 @@ public static class HostingExtensions
         var schema = typeof(TDb).GetField("Name")?.GetRawConstantValue() as string ?? typeof(TDb).Name.ToLowerInvariant();
         builder.AddConsumer<ApiKeyIssuedConsumer<TDb>>(schema);
         builder.AddConsumer<ApiKeyRevokedConsumer<TDb>>(schema);
+        builder.AddDueWork<OutboxRetention<TDb>>(schema, "purge-outbox-and-inbox", JobSchedules.EveryMinute);
         return builder;
     }
 

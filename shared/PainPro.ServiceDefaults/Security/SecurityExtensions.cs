@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
@@ -27,7 +26,6 @@ internal static class SecurityExtensions
                 .RequireRole(PainProAuth.IntegrationRole, PainProAuth.AdminRole));
 
         KeyRingProtection.AddKeyRing(builder.Services, options);
-        builder.Services.AddSingleton<IDueWork, OutboxRetention>();
     }
 
     public static WebApplication UseBaselineSecurityHeaders(this WebApplication app)
