@@ -84,7 +84,8 @@ public static class MessagingExtensions
         builder.Services.AddTransient<SmsReplySender>();
         builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"]);
 
-        builder.AddConsumer<SurveyDueConsumer>(Service);
+        // Named SurveyDueConsumer when its queue was first declared (Ingestion's consumer of SurveyDue keeps that name).
+        builder.AddConsumer<SurveySendConsumer>(Service, queue: "messaging-survey-due");
         builder.AddConsumer<SendSmsReplyConsumer>(Service);
         builder.AddConsumer<PatientOptedOutConsumer>(Service);
         builder.AddConsumer<PatientOptedInConsumer>(Service);

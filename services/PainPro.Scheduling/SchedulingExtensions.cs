@@ -4,7 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PainPro.Scheduling.Dispatch;
 using PainPro.Scheduling.Enrollments;
-using PainPro.Scheduling.Feedback;
+using PainPro.Scheduling.ChannelFallback;
+using PainPro.Scheduling.SurveyReports;
 using PainPro.Scheduling.Fhir;
 using PainPro.Scheduling.Intake;
 using PainPro.Scheduling.Patients;
@@ -42,7 +43,7 @@ public static class SchedulingExtensions
         builder.AddDueWork<PlainLinkTokenConversion>(ServiceName, "protect-plain-link-tokens", JobSchedules.EveryMinute);
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
         builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys");
-        builder.AddDueWork<SurveyDispatcher>(ServiceName, "claim-due-surveys");
+        builder.AddDueWork<DueSurveyClaim>(ServiceName, "claim-due-surveys");
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);

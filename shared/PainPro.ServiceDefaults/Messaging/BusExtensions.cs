@@ -13,11 +13,13 @@ public static partial class BusExtensions
     /// Declares a consumer of <paramref name="service"/> with its <see cref="ServiceConsumerDefinition{TConsumer}"/>:
     /// queue <c>{service}-{consumer}</c>, PainPro's retries, and at most <paramref name="concurrentMessageLimit"/>
     /// messages at once when given. Order does not matter: the bus reads every consumer from the container when it starts.
+    /// A consumer renamed after its queue existed names that <paramref name="queue"/>: messages already bound to it keep coming.
     /// </summary>
-    public static IHostApplicationBuilder AddConsumer<TConsumer>(this IHostApplicationBuilder builder, string service, int? concurrentMessageLimit = null)
+    public static IHostApplicationBuilder AddConsumer<TConsumer>(this IHostApplicationBuilder builder, string service,
+        int? concurrentMessageLimit = null, string? queue = null)
         where TConsumer : class, IConsumer
     {
-        builder.Services.AddSingleton(new ConsumerEndpoint<TConsumer>(service, concurrentMessageLimit));
+        builder.Services.AddSingleton(new ConsumerEndpoint<TConsumer>(service, concurrentMessageLimit, queue));
         builder.Services.RegisterConsumer<TConsumer, ServiceConsumerDefinition<TConsumer>>();
         return builder;
     }

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace PainPro.ServiceDefaults.Messaging;
 
-/// <summary>Which service a consumer belongs to, and how many messages it may handle at once (null: the prefetch count).</summary>
-public sealed record ConsumerEndpoint<TConsumer>(string Service, int? ConcurrentMessageLimit) where TConsumer : class, IConsumer;
+/// <summary>
+/// Which service a consumer belongs to, how many messages it may handle at once (null: the prefetch count), and — for
+/// a consumer renamed since its queue was first declared — the queue it keeps.
+/// </summary>
+public sealed record ConsumerEndpoint<TConsumer>(string Service, int? ConcurrentMessageLimit, string? Queue = null) where TConsumer : class, IConsumer;
 
 /// <summary>
 /// How every PainPro consumer is received: its own queue <c>{service}-{consumer}</c> in kebab case (so two services that
@@ -20,7 +23,7 @@ public sealed class ServiceConsumerDefinition<TConsumer> : ConsumerDefinition<TC
     public ServiceConsumerDefinition(ConsumerEndpoint<TConsumer> endpoint, IOptions<PainProOptions> options)
     {
         bus = options.Value.Bus;
-        EndpointName = BusExtensions.QueueName(endpoint.Service, typeof(TConsumer));
+        EndpointName = endpoint.Queue ?? BusExtensions.QueueName(endpoint.Service, typeof(TConsumer));
         if (endpoint.ConcurrentMessageLimit is { } limit) ConcurrentMessageLimit = limit;
     }
 

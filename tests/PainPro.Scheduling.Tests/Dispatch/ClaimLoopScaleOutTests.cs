@@ -66,13 +66,13 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
         return elapsed.Elapsed;
     }
 
-    private static (SurveyDispatcher Dispatcher, DatabaseConnector Connector) Replica(string connectionString, TimeProvider clock)
+    private static (DueSurveyClaim Dispatcher, DatabaseConnector Connector) Replica(string connectionString, TimeProvider clock)
     {
         var connector = new DatabaseConnector(Options.Create(new PainProOptions
         {
             Database = { Provider = "postgres", ConnectionString = connectionString },
         }));
         var db = new SchedulingDb(connector, new OutboxSignal(), clock);
-        return (new SurveyDispatcher(db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance), connector);
+        return (new DueSurveyClaim(db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<DueSurveyClaim>.Instance), connector);
     }
 }

@@ -8,7 +8,7 @@ using PainPro.Scheduling.Tests.Support;
 using PainPro.Testing;
 using Xunit;
 
-namespace PainPro.Scheduling.Tests.Feedback;
+namespace PainPro.Scheduling.Tests.SurveyReports;
 
 /// <summary>
 /// The schedule tells the truth about delivery: a claimed survey is <c>queued</c>, <c>deferred</c> while Messaging holds

@@ -8,7 +8,7 @@ using PainPro.Scheduling.Tests.Support;
 using PainPro.Testing;
 using Xunit;
 
-namespace PainPro.Scheduling.Tests.Feedback;
+namespace PainPro.Scheduling.Tests.ChannelFallback;
 
 /// <summary>SMS opt-out or an SMS delivery failure moves the remaining surveys to email, or leaves the patient unreachable.</summary>
 public class ChannelFallbackTests

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using PainPro.Contracts;
-using PainPro.Scheduling.Routing;
+using PainPro.Scheduling.ChannelFallback;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
-namespace PainPro.Scheduling.Feedback;
+namespace PainPro.Scheduling.ChannelFallback;
 
 /// <summary>
 /// A survey's send failed. The survey shows it (<c>undelivered</c>, with the reason) when it was the latest attempt;
@@ -33,7 +33,7 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
             UPDATE surveys
             SET status = @status, delivery_reason = @Reason, delivery_error_code = @ProviderErrorCode, next_attempt_at = NULL
             WHERE id = @SurveyId AND attempts = @Attempt + 1
-              AND status IN {SqlLists.Literals([.. SurveyStatuses.AwaitingProvider, SurveyStatuses.Sent, SurveyStatuses.Reminded])}
+              AND status IN {SqlDialect.Literals([.. SurveyStatuses.AwaitingProvider, SurveyStatuses.Sent, SurveyStatuses.Reminded])}
             """,
             new
             {
@@ -70,11 +70,11 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
         }
 
         // One statement marks the phone failed and returns what rerouting needs.
-        var patient = await session.QuerySingleOrDefaultAsync<ChannelRouting.PatientChannelRow>(
+        var patient = await session.QuerySingleOrDefaultAsync<PatientChannels.PatientChannelRow>(
             $"""
             UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now
             WHERE id = (SELECT e.patient_id FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId)
-            RETURNING {ChannelRouting.PatientChannelColumns}
+            RETURNING {PatientChannels.PatientChannelColumns}
             """, new { now = session.Clock.GetUtcNow(), message.SurveyId });
         if (patient is null)
         {
@@ -83,7 +83,7 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
         }
 
         // Resend only when the failed attempt is still the survey's latest: a late report must not double an email already sent.
-        var channel = await ChannelRouting.RerouteAsync(session, patient, resendSurveyId: latest ? message.SurveyId : null);
+        var channel = await PatientChannels.RerouteAsync(session, patient, resendSurveyId: latest ? message.SurveyId : null);
 
         // The provider's reason text may quote the number, so only its error code goes to the log.
         if (channel is null)

@@ -4,7 +4,7 @@ using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
-namespace PainPro.Scheduling.Feedback;
+namespace PainPro.Scheduling.SurveyReports;
 
 /// <summary>
 /// The provider took a survey's text or email: the survey reads <c>sent</c> (attempt 0) or <c>reminded</c>,
@@ -87,7 +87,7 @@ public sealed class SurveyDeferredConsumer(SchedulingDb db, ILogger<SurveyDeferr
             UPDATE surveys
             SET status = @deferred, delivery_reason = @Reason, delivery_error_code = @ProviderErrorCode,
                 next_attempt_at = @NextAttemptAt, delivery_reported_at = @DeferredAt
-            WHERE id = @SurveyId AND attempts = @Attempt + 1 AND status IN {SqlLists.Literals(SurveyStatuses.AwaitingProvider)}
+            WHERE id = @SurveyId AND attempts = @Attempt + 1 AND status IN {SqlDialect.Literals(SurveyStatuses.AwaitingProvider)}
               AND (delivery_reported_at IS NULL OR delivery_reported_at < @DeferredAt)
             """,
             new { deferred = SurveyStatuses.Deferred, message.Reason, message.ProviderErrorCode, message.NextAttemptAt, message.DeferredAt, message.SurveyId, message.Attempt });

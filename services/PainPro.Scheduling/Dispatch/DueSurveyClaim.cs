@@ -22,7 +22,7 @@ namespace PainPro.Scheduling.Dispatch;
 /// were split across transactions, which would also split the outbox write from the status change. On SQLite the
 /// transaction holds the single write lock, so one writer dispatches at a time.
 /// </remarks>
-public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions> options, SurveyLinkTokens tokens, ILogger<SurveyDispatcher> logger) : IDueWork
+public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> options, SurveyLinkTokens tokens, ILogger<DueSurveyClaim> logger) : IDueWork
 {
     public string Name => "scheduling: send due surveys";
 
@@ -32,7 +32,7 @@ public sealed class SurveyDispatcher(SchedulingDb db, IOptions<SchedulingOptions
         WITH claimed AS (
             SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token_protected
             FROM surveys
-            WHERE next_send_at <= @now AND closes_at > @now AND status NOT IN {SqlLists.Literals(SurveyStatuses.AwaitingProvider)}
+            WHERE next_send_at <= @now AND closes_at > @now AND status NOT IN {SqlDialect.Literals(SurveyStatuses.AwaitingProvider)}
             ORDER BY next_send_at
             LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
         )

@@ -4,7 +4,7 @@ using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
-namespace PainPro.Scheduling.Feedback;
+namespace PainPro.Scheduling.SurveyReports;
 
 /// <summary>An answered survey gets no more reminders.</summary>
 public sealed class SurveyCompletedConsumer(SchedulingDb db, ILogger<SurveyCompletedConsumer> logger)
@@ -15,7 +15,7 @@ public sealed class SurveyCompletedConsumer(SchedulingDb db, ILogger<SurveyCompl
         var updated = await session.ExecuteAsync(
             $"""
             UPDATE surveys SET status = @completed, completed_at = @CompletedAt, next_send_at = NULL
-            WHERE id = @SurveyId AND status IN {SqlLists.Literals(SurveyStatuses.Open)}
+            WHERE id = @SurveyId AND status IN {SqlDialect.Literals(SurveyStatuses.Open)}
             """,
             new { completed = SurveyStatuses.Completed, message.CompletedAt, message.SurveyId });
         if (updated == 0)

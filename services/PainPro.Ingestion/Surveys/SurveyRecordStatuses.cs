@@ -1,6 +1,6 @@
 namespace PainPro.Ingestion.Surveys;
 
-public static class SurveyStatuses
+public static class SurveyRecordStatuses
 {
     /// <summary>Sent and inside its window: it can be answered by text and by the form.</summary>
     public const string Open = "open";

@@ -2,14 +2,14 @@ using PainPro.Contracts;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
 
-namespace PainPro.Scheduling.Routing;
+namespace PainPro.Scheduling.ChannelFallback;
 
 /// <summary>
 /// Which channel reaches a patient, and keeping their open surveys on it. The patient's row is the truth
 /// (contact details, SMS opt-out, SMS failure); every change to it ends with <see cref="RerouteAsync"/>, so
 /// surveys move to email, park when nothing reaches the patient, and resume when something does again.
 /// </summary>
-public static class ChannelRouting
+public static class PatientChannels
 {
     /// <summary>The channel to use now, or null when the patient is unreachable.</summary>
     public static string? ChannelFor(string preferredChannel, string? phone, string? email, bool smsOptedOut, bool smsFailed)
@@ -57,7 +57,7 @@ public static class ChannelRouting
                    e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd
             FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
             WHERE e.patient_id = @patientId AND e.cancelled_at IS NULL
-              AND s.status IN {SqlLists.Literals(SurveyStatuses.Open)} AND s.closes_at > @now
+              AND s.status IN {SqlDialect.Literals(SurveyStatuses.Open)} AND s.closes_at > @now
             """, new { patientId, now });
 
         foreach (var survey in surveys)

@@ -8,7 +8,7 @@ namespace PainPro.Messaging.Surveys;
 /// provider call and the outcome after it, so the dispatcher runs two short transactions around the call; the delivery
 /// row (one per survey and attempt) de-duplicates.
 /// </summary>
-public sealed class SurveyDueConsumer(SurveyDispatcher dispatcher) : IConsumer<SurveyDue>
+public sealed class SurveySendConsumer(SurveyDispatcher dispatcher) : IConsumer<SurveyDue>
 {
     public Task Consume(ConsumeContext<SurveyDue> context) => dispatcher.DispatchAsync(context.Message, context.CancellationToken);
 }
