@@ -25,17 +25,7 @@ public static class IngestionExtensions
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IngestionDb>();
-        builder.Services.AddOptions<IngestionOptions>()
-            .BindConfiguration(IngestionOptions.Section)
-            .Validate(o => Durations.TryParse(o.Alerts.EscalateAfter, out _),
-                "PainPro:Ingestion:Alerts:EscalateAfter must be a positive duration such as PT4H.")
-            .Validate(o => Durations.TryParse(o.Sms.EarlyReplyHold, out _),
-                "PainPro:Ingestion:Sms:EarlyReplyHold must be a positive duration such as PT5M.")
-            .Validate(o => o.SurveyLinks.FailedLookupsPerMinute > 0,
-                "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinute must be positive.")
-            .Validate(o => o.SurveyLinks.FailedLookupsPerMinuteTotal > 0,
-                "PainPro:Ingestion:SurveyLinks:FailedLookupsPerMinuteTotal must be positive.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(IngestionOptions.Section);
         builder.Services.AddDataProtection();
 
         builder.Services.AddSingleton<SurveyLinks>();

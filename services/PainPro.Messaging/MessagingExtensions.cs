@@ -32,15 +32,13 @@ public static class MessagingExtensions
 
         var painPro = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
         var section = builder.Configuration.GetSection(MessagingOptions.Section);
-        builder.Services.AddOptions<MessagingOptions>().Bind(section)
+        builder.AddValidatedOptions<MessagingOptions, MessagingOptionsValidator>(MessagingOptions.Section)
             .PostConfigure(o =>
             {
                 o.Sms.Provider = ResolveProvider(o.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);
                 o.Email.Provider = ResolveProvider(o.Email.Provider, painPro.Dev.Enabled, Providers.Smtp);
                 o.PortalBaseUrl ??= painPro.PublicBaseUrl;
-            })
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>();
+            });
 
         var messaging = section.Get<MessagingOptions>() ?? new MessagingOptions();
         var smsProvider = ResolveProvider(messaging.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);

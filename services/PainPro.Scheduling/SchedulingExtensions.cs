@@ -24,10 +24,7 @@ public static class SchedulingExtensions
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<SchedulingDb>();
-        builder.Services.AddOptions<SchedulingOptions>()
-            .Bind(builder.Configuration.GetSection(SchedulingOptions.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>();
+        builder.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(SchedulingOptions.Section);
 
         builder.Services.AddSingleton<ProtocolCatalog>();
         builder.Services.AddSingleton<FacilitySettings>();
