@@ -74,7 +74,7 @@ public static class JobsExtensions
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
     }
 
-    internal static PostgreSqlStorageOptions PostgresStorageOptions(JobsOptions jobs) => new()
+    public static PostgreSqlStorageOptions PostgresStorageOptions(JobsOptions jobs) => new()
     {
         SchemaName = JobsOptions.Schema,
         // Installed by JobStorageInstaller under the migration lock: replicas starting together must not race.
