@@ -74,6 +74,7 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
     {
         foreach (var chunk in rows.Chunk(session.Dialect.RowsPerStatement))
         {
+            // WHERE true: SQLite needs it to tell the SELECT from the upsert's ON CONFLICT.
             var (table, parameters) = session.Dialect.Rows("batch", chunk,
                 RowColumn.Of<ImportRow, int>("row", r => r.Row),
                 RowColumn.Of<ImportRow, string?>("external_id", r => r.ExternalId),
@@ -85,7 +86,7 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
                 $"""
                 WITH {table}
                 INSERT INTO csv_import_rows (import_id, row, external_id, result, enrollment_id, reason)
-                SELECT @importId, row, external_id, result, enrollment_id, reason FROM batch
+                SELECT @importId, row, external_id, result, enrollment_id, reason FROM batch WHERE true
                 ON CONFLICT (import_id, row) DO UPDATE SET result = excluded.result, enrollment_id = excluded.enrollment_id, reason = excluded.reason
                 """, parameters);
         }

@@ -78,6 +78,7 @@ public static class HostingExtensions
         // only where it is registered: in the Portal's host, and in AllInOne for every service.
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(PainProAuth.ApiKeyScheme, _ => { });
+        builder.Services.AddAuthorization();
         builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>>((authorization, authentication) =>
         {
             string[] staffSchemes = authentication.Value.SchemeMap.ContainsKey(PainProAuth.CookieScheme)
