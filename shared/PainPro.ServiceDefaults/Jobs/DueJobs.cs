@@ -66,15 +66,27 @@ public sealed class DueJobs(
 
     private async Task<int> RunNowAsync(DueWorkRegistration work, CancellationToken ct)
     {
-        while (true)
+        // A run that never finishes (no worker for the queue, a stuck job) fails the caller instead of holding it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(RunNowTimeout);
+        try
         {
-            var jobId = recurringJobs.TriggerJob(work.JobId)
-                ?? throw new InvalidOperationException($"The recurring job {work.JobId} is not declared.");
-            var run = await WaitForAsync(jobId, ct);
-            if (run is not { Skipped: true }) return run?.Handled ?? 0;
-            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+            while (true)
+            {
+                var jobId = recurringJobs.TriggerJob(work.JobId)
+                    ?? throw new InvalidOperationException($"The recurring job {work.JobId} is not declared.");
+                var run = await WaitForAsync(jobId, deadline.Token);
+                if (run is not { Skipped: true }) return run?.Handled ?? 0;
+                await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The recurring job {work.JobId} did not finish a run within {RunNowTimeout}: is a Hangfire server of its queue '{work.Queue}' running?");
         }
     }
+
+    private static readonly TimeSpan RunNowTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Polls the job's state until it is final; null when it failed (the job logged why).</summary>
     private async Task<DueWorkRun?> WaitForAsync(string jobId, CancellationToken ct)

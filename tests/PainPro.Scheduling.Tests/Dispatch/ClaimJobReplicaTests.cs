@@ -28,9 +28,10 @@ public class ClaimJobReplicaTests(ITestOutputHelper output)
         await using var second = await StartReplicaAsync(postgres, "scheduling-2");
         var db = first.Services.GetRequiredService<SchedulingDb>();
 
-        // Due over the next six seconds, a thousand a second, so each run of the job finds some and some are left.
-        var start = DateTimeOffset.UtcNow;
-        await DueSurveySeed.SeedAsync(db, start, Surveys, i => start.AddMilliseconds(i * 1.0));
+        // Due in twelve bursts of 500, half a second apart: a run drains what is due when it runs, so each burst is
+        // claimed by whichever replica's worker takes the next run, and some are always left for later runs.
+        var start = DateTimeOffset.UtcNow.AddSeconds(1);
+        await DueSurveySeed.SeedAsync(db, start, Surveys, i => start.AddMilliseconds(i / 500 * 500));
 
         // Besides the schedule, each replica keeps asking for a run now, as the dev clock does: the two collide.
         var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
