@@ -36,14 +36,25 @@ public static class JobsExtensions
     internal static void AddPainProJobs(this IHostApplicationBuilder builder, PainProOptions options)
     {
         var jobs = options.Jobs;
-        builder.Services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<DatabaseConnector>(), options));
+        builder.Services.AddSingleton<JobStorage>(sp =>
+        {
+            // Hangfire's static configuration (logging above all) is in place before a storage logs anything.
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return CreateStorage(sp.GetRequiredService<DatabaseConnector>(), options);
+        });
         // Hangfire's own registration would fall back to the static JobActivator.Current: the last host built would
         // activate every host's jobs. Each host activates its own, in a DI scope per job.
         builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        builder.Services.AddHangfire(c => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        builder.Services.AddHangfire((sp, c) =>
+        {
+            c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(HangfireLogs.Instance);
+            var loggers = sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+            HangfireLogs.Instance.Attach(loggers);
+            sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => HangfireLogs.Instance.Detach(loggers));
+        });
 
         builder.Services.TryAddSingleton<DueWorkCatalog>();
         builder.Services.TryAddSingleton<DueWorkTurns>();
