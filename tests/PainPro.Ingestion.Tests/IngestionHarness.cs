@@ -108,7 +108,9 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public Task<IReadOnlyList<AnswerVersionRow>> VersionsAsync(Guid surveyId) => Db.ReadAsync(async c =>
         (IReadOnlyList<AnswerVersionRow>)(await c.QueryAsync<AnswerVersionRow>("""
             SELECT item AS Item, value AS Value, source AS Source, answered_at AS AnsweredAt, superseded_at AS SupersededAt
-            FROM responses WHERE survey_id = @surveyId ORDER BY answered_at, id
+            FROM responses WHERE survey_id = @surveyId
+            -- one version's answers share answered_at and their ids are not ordered: the instrument's item order breaks the tie
+            ORDER BY answered_at, CASE item WHEN 'vas' THEN 0 ELSE 1 END, id
             """, new { surveyId })).ToList());
 
     public Task<IReadOnlyList<T>> OutboxAsync<T>() => database.OutboxAsync<T>();

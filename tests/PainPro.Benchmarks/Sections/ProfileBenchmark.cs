@@ -55,6 +55,9 @@ public static class ProfileBenchmark
             ["PainPro:Messaging:Twilio:MessagingServiceSid"] = "MG" + new string('0', 32),
             ["PainPro:Messaging:Twilio:RatePerSecond"] = "0",
             ["PainPro:Messaging:Email:Provider"] = "dev",
+            // The SurveyDue below carries no send window: without one Messaging holds texts outside 09:00–19:00 local.
+            ["PainPro:Messaging:Delivery:SendWindowStart"] = "00:00",
+            ["PainPro:Messaging:Delivery:SendWindowEnd"] = "24:00",
         };
         settings.WithDataProtection();
         await using var host = await PainProTestHost.StartAsync("profile", settings,

@@ -16,14 +16,19 @@ public class PoisonMessageTests
     private const string MassTransitJson = "application/vnd.masstransit+json";
 
     /// <summary>
-    /// The contract a queue's consumer takes, from the queue's name: <c>{service}-{message-in-kebab-case}</c>
-    /// (<c>ingestion-survey-due</c> takes <c>SurveyDue</c>).
+    /// The contract each queue's consumer takes, as RabbitMQ routes it: MassTransit binds the message type's exchange
+    /// (<c>PainPro.Contracts:SurveyDue</c>) to the endpoint's exchange, which is bound to the queue of the same name.
     /// </summary>
-    private static Type? MessageTypeOf(string queue)
+    private static async Task<Dictionary<string, Type?>> MessageTypesAsync(FaultCluster cluster, IEnumerable<string> queues)
     {
-        var kebab = queue[(queue.IndexOf('-') + 1)..];
-        var name = string.Concat(kebab.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
-        return typeof(PainPro.Contracts.SurveyDue).Assembly.GetType($"PainPro.Contracts.{name}");
+        var output = await TestInfrastructure.RunAsync("rabbitmqctl", $"-q list_bindings -p {cluster.Rabbit.Name} source_name destination_name --no-table-headers");
+        var sources = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(parts => parts.Length == 2 && parts[0].StartsWith("PainPro.Contracts:", StringComparison.Ordinal))
+            .ToLookup(parts => parts[1], parts => parts[0]["PainPro.Contracts:".Length..]);
+        return queues.ToDictionary(queue => queue, queue => sources[queue].Distinct().SingleOrDefault() is { } name
+            ? typeof(PainPro.Contracts.SurveyDue).Assembly.GetType($"PainPro.Contracts.{name}")
+            : null);
     }
 
     [Fact]
@@ -32,7 +37,8 @@ public class PoisonMessageTests
         using var entry = Ledger.Open("faults.poison-messages", Ledger.Faults, "A poison message on each queue (garbage bytes and an empty envelope)");
         await using var cluster = await FaultCluster.StartAsync();
         var queues = (await Queues.ListAsync(cluster)).Where(q => !Queues.IsDeadLetter(q.Name)).Select(q => q.Name).ToList();
-        var unknown = queues.Where(q => MessageTypeOf(q) is null).ToList();
+        var types = await MessageTypesAsync(cluster, queues);
+        var unknown = queues.Where(q => types[q] is null).ToList();
         Assert.True(unknown.Count == 0, $"queues this test does not know the message type of: {string.Join(", ", unknown)}");
         Assert.True(queues.Count >= 12, $"expected every service's queues, found {string.Join(", ", queues)}");
 
@@ -42,7 +48,7 @@ public class PoisonMessageTests
         {
             foreach (var queue in queues)
             {
-                var type = MessageTypeOf(queue)!.Name;
+                var type = types[queue]!.Name;
                 await PublishAsync(channel, queue, "this is not a message {"u8.ToArray());
                 await PublishAsync(channel, queue, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
                 {
