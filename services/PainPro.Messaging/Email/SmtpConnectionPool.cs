@@ -19,6 +19,7 @@ public sealed class SmtpConnectionPool(IOptions<MessagingOptions> options, TimeP
     private readonly Stack<Session> idle = new();
     private readonly Lock gate = new();
     private int opened;
+    private volatile bool disposed;
 
     private SmtpOptions Smtp => options.Value.Smtp;
 
@@ -85,7 +86,7 @@ public sealed class SmtpConnectionPool(IOptions<MessagingOptions> options, TimeP
         try
         {
             session.Sent++;
-            if (reusable && session.Client.IsConnected && session.Sent < Smtp.MaxMessagesPerConnection)
+            if (reusable && !disposed && session.Client.IsConnected && session.Sent < Smtp.MaxMessagesPerConnection)
             {
                 session.IdleSince = realTime.GetTimestamp();
                 lock (gate) idle.Push(session);
@@ -114,10 +115,11 @@ public sealed class SmtpConnectionPool(IOptions<MessagingOptions> options, TimeP
         }
     }
 
+    /// <summary>Says goodbye on idle sessions; one still sending is closed when it comes back.</summary>
     public async ValueTask DisposeAsync()
     {
+        disposed = true;
         while (TakeIdle() is { } session) await CloseAsync(session);
-        slots.Dispose();
     }
 
     internal sealed class Session(SmtpClient client)
