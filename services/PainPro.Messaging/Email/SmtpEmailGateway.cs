@@ -1,6 +1,5 @@
 using System.Net.Mail;
 using MailKit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using PainPro.Contracts;
@@ -83,16 +82,5 @@ public sealed class SmtpEmailGateway(IOptions<MessagingOptions> options, SmtpCon
 
         // MailKit measures the message whenever progress is asked for, so the size is always known; count nothing here.
         public void Report(long bytesTransferred) { }
-    }
-}
-
-public static class SmtpEmailRegistration
-{
-    public static IServiceCollection AddSmtpEmail(this IServiceCollection services)
-    {
-        services.AddSingleton(sp => new SmtpConnectionPool(sp.GetRequiredService<IOptions<MessagingOptions>>(), TimeProvider.System,
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SmtpConnectionPool>>()));
-        services.AddSingleton<IEmailGateway, SmtpEmailGateway>();
-        return services;
     }
 }
