@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using PainPro.Portal.Clients;
 using PainPro.Portal.DevPhone;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.AllInOne.Demo;
 
@@ -85,7 +85,7 @@ public sealed partial class DemoApi(HttpClient http, string publicBaseUrl, strin
             ["NumMedia"] = "0",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, PhoneSimulator.WebhookPath.TrimStart('/')) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(twilioAuthToken, signedUrl, form));
+        request.Headers.Add(TwilioWebhookSignature.Header, TwilioWebhookSigner.Sign(twilioAuthToken, signedUrl, form));
         using var response = await http.SendAsync(request, ct);
         await EnsureSuccessAsync(response, "an SMS reply", ct);
         return PhoneSimulator.ParseTwiml(await response.Content.ReadAsStringAsync(ct));
