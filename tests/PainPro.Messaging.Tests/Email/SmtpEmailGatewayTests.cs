@@ -146,7 +146,7 @@ public sealed class SmtpEmailGatewayTests : IAsyncDisposable
         var (gateway, _) = To(server);
         await gateway.SendAsync(Email(), CancellationToken.None);
 
-        server.DropIdleConnections();
+        await server.DropIdleConnectionsAsync();
         var outcome = await gateway.SendAsync(Email(), CancellationToken.None);
 
         Assert.IsType<SendOutcome.Accepted>(outcome);

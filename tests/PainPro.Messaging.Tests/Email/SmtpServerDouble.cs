@@ -75,10 +75,16 @@ public sealed class SmtpServerDouble : IAsyncDisposable
     /// <summary>Close the connection after the whole message arrived, without a reply: the client cannot know.</summary>
     public bool DropAfterData { get; set; }
 
-    /// <summary>Closes every connection that is waiting for its next command, as a server does with idle sessions.</summary>
-    public void DropIdleConnections()
+    /// <summary>
+    /// Waits until every open connection waits for its next command, then closes them all, as a server does with idle
+    /// sessions. The client has its reply before this server is back at its read, so "idle" is waited for, not assumed.
+    /// </summary>
+    public async Task DropIdleConnectionsAsync()
     {
-        foreach (var connection in open.Values.Where(c => c.Idle)) connection.Client.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (open.Values.Any(c => !c.Idle))
+            await Task.Delay(TimeSpan.FromMilliseconds(5), timeout.Token);
+        foreach (var connection in open.Values) connection.Client.Close();
     }
 
     /// <summary>A certificate for 127.0.0.1 that nothing trusts unless told (the tests pin it).</summary>
