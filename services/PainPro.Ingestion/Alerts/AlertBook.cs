@@ -220,7 +220,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 
     /// <summary>What the rules find on a survey now: its answers', or no-response when it expired unanswered.</summary>
     private static AlertFinding? FindingOf(EvidenceSurvey survey, Trajectory trajectory, AlertThresholds thresholds) =>
-        survey.Answered == 0 && survey.Status == SurveyStatuses.Expired ? AlertRules.NoAnswer(survey.Timepoint)
+        survey.Answered == 0 && survey.Status == SurveyRecordStatuses.Expired ? AlertRules.NoAnswer(survey.Timepoint)
         : survey.Timepoint == Timepoints.Baseline ? null
         : AlertRules.Evaluate(trajectory, survey.Timepoint, thresholds);
 
