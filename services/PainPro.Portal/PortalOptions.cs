@@ -57,8 +57,6 @@ internal sealed class PortalOptionsValidator : Microsoft.Extensions.Options.IVal
         if (options.Lockout.MaxFailures < 1) errors.Add($"{PortalOptions.Section}:Lockout:MaxFailures must be at least 1.");
         if (options.Lockout.Duration <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:Lockout:Duration must be a positive duration such as 00:15:00.");
         if (options.WorklistRefresh <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:WorklistRefresh must be a positive duration such as 00:00:30.");
-        foreach (var (severity, target) in options.AcknowledgeTargets)
-            if (target <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:AcknowledgeTargets:{severity} must be a positive duration such as 04:00:00.");
         return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
     }
 }
