@@ -14,6 +14,7 @@ using PainPro.Messaging.Replies;
 using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Surveys;
+using PainPro.Messaging.Telemetry;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
@@ -58,6 +59,7 @@ public static class MessagingExtensions
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 });
             builder.Services.AddTransient<ISmsGateway>(sp => sp.GetRequiredService<TwilioSmsGateway>());
+            builder.Services.AddProviderRequestMetrics(nameof(TwilioSmsGateway), "twilio");
         }
         else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
 

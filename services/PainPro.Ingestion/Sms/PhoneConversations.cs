@@ -6,6 +6,8 @@ using PainPro.Ingestion.Responses;
 using PainPro.Ingestion.Surveys;
 using PainPro.Instruments;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
+using PainPro.Ingestion.Telemetry;
 
 namespace PainPro.Ingestion.Sms;
 
@@ -67,7 +69,8 @@ public sealed class PhoneConversations(
     ResponseRecorder recorder,
     SurveyLinks links,
     IOptionsMonitor<IngestionOptions> options,
-    ILogger<PhoneConversations> logger)
+    ILogger<PhoneConversations> logger,
+    PainProMetrics? metrics = null)
 {
     /// <summary>The newest survey the phone may answer by text (open, or completed with its window still open).</summary>
     private const string NewestSurvey = """
@@ -153,7 +156,9 @@ public sealed class PhoneConversations(
     public async Task<SmsTurn> TakeTurnAsync(DbSession session, SurveyConversation? survey, string phone, string body,
         DateTimeOffset receivedAt, string locale)
     {
+        using var activity = IngestionTelemetry.StartReply(survey?.Survey.Id);
         var turn = SmsConversation.Next(body, survey is null ? null : StateOf(survey), locale);
+        IngestionTelemetry.FinishReply(activity, session, turn.Outcome, metrics);
         switch (turn.Outcome)
         {
             case SmsOutcome.Answered:
