@@ -73,9 +73,12 @@ public static class TelemetryExtensions
 }
 
 /// <summary>
-/// Parent-based ratio sampling, minus the spans that start no causal chain: database commands and HTTP calls with no
-/// parent (the relay's and Hangfire's polls, the bus watchdog's probes) would otherwise be a root trace each, every second.
-/// Every message PainPro publishes has a parent: the relay publishes each under its outbox row's trace, or a span of its own.
+/// Parent-based ratio sampling, minus the spans that start no causal chain: database commands with no parent (the relay's
+/// and Hangfire's polls) and messages published or consumed outside any trace (the bus watchdog's probes) would otherwise
+/// be a root trace each, every few seconds. Every message PainPro publishes has a parent: the relay publishes each under
+/// its outbox row's trace, or a span of its own. Dropping a span still propagates "not sampled" to its children, so only
+/// kinds whose children need no trace of their own are dropped here (an HTTP call with no parent is kept: its server is
+/// traced under it).
 /// </summary>
 internal sealed class PainProSampler(double ratio) : Sampler
 {
@@ -83,8 +86,19 @@ internal sealed class PainProSampler(double ratio) : Sampler
 
     public override SamplingResult ShouldSample(in SamplingParameters parameters)
     {
-        if (parameters.ParentContext.TraceId == default && parameters.Kind is ActivityKind.Client or ActivityKind.Producer or ActivityKind.Consumer)
+        if (parameters.ParentContext.TraceId == default && (parameters.Kind is ActivityKind.Producer or ActivityKind.Consumer || IsDatabaseCommand(parameters)))
             return new SamplingResult(SamplingDecision.Drop);
         return inner.ShouldSample(parameters);
+    }
+
+    /// <summary>Npgsql names its command spans after the database system (and its connection opens <c>CONNECT {database}</c>).</summary>
+    private static bool IsDatabaseCommand(in SamplingParameters parameters)
+    {
+        if (parameters.Kind != ActivityKind.Client) return false;
+        if (parameters.Name == "postgresql" || parameters.Name.StartsWith("CONNECT ", StringComparison.Ordinal)) return true;
+        if (parameters.Tags is null) return false;
+        foreach (var tag in parameters.Tags)
+            if (tag.Key is "db.system.name" or "db.system") return true;
+        return false;
     }
 }
