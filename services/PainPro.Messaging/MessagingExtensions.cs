@@ -51,19 +51,12 @@ public static class MessagingExtensions
 
         if (smsProvider == Providers.Twilio)
         {
-            builder.Services.AddHttpClient<TwilioSmsGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan) // per-request timeout inside
-                // A connection that never opens sent nothing: the gateway reports it unavailable (deferred), not in doubt.
-                .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-                {
-                    ConnectTimeout = sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Twilio.ConnectTimeout,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                });
-            builder.Services.AddTransient<ISmsGateway>(sp => sp.GetRequiredService<TwilioSmsGateway>());
-            builder.Services.AddProviderRequestMetrics(nameof(TwilioSmsGateway), "twilio");
+            builder.Services.AddTwilioSms();
+            builder.Services.AddProviderRequestMetrics(PainPro.Twilio.Rest.TwilioRestClientFactory.HttpClientName, "twilio");
         }
         else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
 
-        if (emailProvider == Providers.Smtp) builder.Services.AddSingleton<IEmailGateway, SmtpEmailGateway>();
+        if (emailProvider == Providers.Smtp) builder.Services.AddSmtpEmail();
         else builder.Services.AddSingleton<IEmailGateway, DevEmailGateway>();
 
         builder.Services.AddSingleton(sp => new SurveyTemplates(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.OrganisationName));
@@ -141,6 +134,11 @@ internal sealed class MessagingOptionsValidator(IOptions<PainProOptions> painPro
             case Providers.Smtp:
                 if (string.IsNullOrWhiteSpace(options.Smtp.Host)) errors.Add("PainPro:Messaging:Smtp:Host is required for the smtp email provider.");
                 if (string.IsNullOrWhiteSpace(options.Smtp.From)) errors.Add("PainPro:Messaging:Smtp:From is required for the smtp email provider.");
+                if (options.Smtp.Port is <= 0 or > 65535) errors.Add("PainPro:Messaging:Smtp:Port must be a TCP port.");
+                if (options.Smtp.Timeout <= TimeSpan.Zero || options.Smtp.IdleTimeout <= TimeSpan.Zero)
+                    errors.Add("PainPro:Messaging:Smtp:Timeout and IdleTimeout must be positive.");
+                if (options.Smtp.MaxConnections < 1 || options.Smtp.MaxMessagesPerConnection < 1)
+                    errors.Add("PainPro:Messaging:Smtp:MaxConnections and MaxMessagesPerConnection must be at least 1.");
                 break;
             default:
                 errors.Add($"PainPro:Messaging:Email:Provider '{options.Email.Provider}' is not supported; use 'dev' or 'smtp'.");

@@ -170,7 +170,8 @@ internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueJobs 
             // Messaging and Ingestion take the same SurveyDue off the bus; once the link has been sent, the next round
             // finds the survey open at Ingestion too. Opening it earlier would look like guessing a link.
             var to = survey.Channel == Channels.Sms ? patient.Phone : patient.Email!;
-            task.Link = await api.LatestLinkAsync(to, survey.LastSentAt ?? DateTimeOffset.MinValue, ct);
+            if (survey.LastSentAt is not { } lastSent) return false;
+            task.Link = await api.LatestLinkAsync(to, survey.SendAt ?? task.Survey.SendAt ?? DateTimeOffset.MinValue, lastSent, ct);
             return false;
         }
         var status = await api.SubmitFormAsync(task.Link, values, ct);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace PainPro.ServiceDefaults.Twilio;
+namespace PainPro.Twilio.Webhooks;
 
 /// <summary>
 /// Reads a Twilio webhook's form, refusing what Twilio never sends before anything is stored: another content type,
