@@ -31,7 +31,6 @@ public sealed class PainProMetrics
         (Names.AlertsOpenOldestAge, "gauge", "s"),
         (Names.OutboxBacklog, "gauge", "{message}"),
         (Names.OutboxOldestUnsentAge, "gauge", "s"),
-        (Names.QueueDepth, "gauge", "{message}"),
     ];
 
     public static class Names
@@ -50,7 +49,6 @@ public sealed class PainProMetrics
         public const string AlertsOpenOldestAge = "painpro.alerts.open.oldest_age";
         public const string OutboxBacklog = "painpro.outbox.backlog";
         public const string OutboxOldestUnsentAge = "painpro.outbox.oldest_unsent_age";
-        public const string QueueDepth = "painpro.bus.queue.depth";
     }
 
     private readonly Counter<long> claimed, sent, deferred, failed, completed, expired, replies, alertsRaised;
