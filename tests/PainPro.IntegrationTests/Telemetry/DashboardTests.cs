@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using PainPro.AllInOne;
 using PainPro.Testing;
 using Xunit;
 
@@ -46,16 +45,8 @@ public sealed partial class DashboardTests
     /// <summary>Every instrument in this process, after AllInOne ran the thin slice with telemetry on, by its Prometheus name(s).</summary>
     private static async Task<HashSet<string>> ExportedPrometheusNamesAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "painpro-dashboard-" + Guid.NewGuid().ToString("N"));
-        var port = TestInfrastructure.FreePort();
-        var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Embedded(directory))
-        {
-            ["PainPro:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["PainPro:Demo:Seed"] = "false",
-            ["PainPro:Telemetry:Enabled"] = "true",
-        };
-        await using var host = await PainProTestHost.StartAsync("PainPro.AllInOne", config, b => b.AddAllServices(), a => a.MapAllServices(), port: port);
-        await new ThinSlice(host.CreateClient(), host.CreateClient(), host.CreateClient(), host.BaseUrl, PainProTestHost.Configuration.TwilioAuthToken).RunAsync();
+        await using var host = await TelemetryHosts.StartAllInOneAsync(new Dictionary<string, string?> { ["PainPro:Telemetry:Enabled"] = "true" });
+        await TelemetryHosts.NewSlice(host).RunAsync();
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         using var listener = new MeterListener { InstrumentPublished = (instrument, _) => { lock (names) names.UnionWith(PrometheusNames(instrument)); } };

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
-using PainPro.AllInOne;
 using PainPro.ServiceDefaults.Telemetry;
 using PainPro.Testing;
 using Xunit;
@@ -13,22 +12,11 @@ public sealed class MetricsTests
     [Fact]
     public async Task After_the_thin_slice_the_counters_hold_one_claim_one_send_two_answers_one_alert_one_completion_and_no_backlog()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "painpro-metrics-" + Guid.NewGuid().ToString("N"));
-        var port = TestInfrastructure.FreePort();
-        var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Embedded(directory))
-        {
-            ["PainPro:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["PainPro:Demo:Seed"] = "false",
-            ["PainPro:Telemetry:Enabled"] = "true",
-        };
         var exported = new List<Metric>();
-        await using var host = await PainProTestHost.StartAsync("PainPro.AllInOne", config, b =>
-        {
-            b.AddAllServices();
-            b.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported));
-        }, a => a.MapAllServices(), port: port);
+        await using var host = await TelemetryHosts.StartAllInOneAsync(new Dictionary<string, string?> { ["PainPro:Telemetry:Enabled"] = "true" },
+            b => b.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported)));
 
-        var slice = new ThinSlice(host.CreateClient(), host.CreateClient(), host.CreateClient(), host.BaseUrl, PainProTestHost.Configuration.TwilioAuthToken);
+        var slice = TelemetryHosts.NewSlice(host);
         await slice.RunAsync();
         // Quiet before reading: every outbox relayed (the gauge itself says so once the relays are done).
         var sampler = host.Services.GetRequiredService<GaugeSampler>();

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
-using PainPro.AllInOne;
 using PainPro.Testing;
 using Xunit;
 
@@ -18,7 +17,7 @@ public sealed class OtlpExportTests
     public async Task AllInOne_with_an_otlp_endpoint_delivers_its_traces_and_metrics_to_the_collector()
     {
         await using var collector = await OtlpReceiver.StartAsync();
-        var (host, _) = await StartAllInOneAsync(new()
+        var host = await TelemetryHosts.StartAllInOneAsync(new Dictionary<string, string?>
         {
             // The standard variables, as the Helm chart sets them (configuration reads the environment the same way).
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.BaseUrl,
@@ -30,7 +29,7 @@ public sealed class OtlpExportTests
         });
         await using (host)
         {
-            await new ThinSlice(host.CreateClient(), host.CreateClient(), host.CreateClient(), host.BaseUrl, PainProTestHost.Configuration.TwilioAuthToken).RunAsync();
+            await TelemetryHosts.NewSlice(host).RunAsync();
 
             // OTLP/protobuf carries strings as UTF-8: the service's name and our span and instrument names are readable in it.
             await Eventually.TrueAsync(() => Task.FromResult(collector.Received("/v1/traces", "painpro-allinone", "9.9.9-test", "claim due surveys", "handle sms reply")),
@@ -43,27 +42,13 @@ public sealed class OtlpExportTests
     [Fact]
     public async Task Without_an_otlp_endpoint_nothing_is_recorded_or_exported()
     {
-        var (host, _) = await StartAllInOneAsync([]);
+        var host = await TelemetryHosts.StartAllInOneAsync(new Dictionary<string, string?>());
         await using (host)
         {
             Assert.Null(host.Services.GetService<TracerProvider>());
             Assert.Null(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
             Assert.Null(host.Services.GetService<PainPro.ServiceDefaults.Telemetry.GaugeSampler>());
         }
-    }
-
-    private static async Task<(PainProTestHost Host, int Port)> StartAllInOneAsync(Dictionary<string, string?> extra)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "painpro-otlp-" + Guid.NewGuid().ToString("N"));
-        var port = TestInfrastructure.FreePort();
-        var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Embedded(directory))
-        {
-            ["PainPro:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["PainPro:Demo:Seed"] = "false",
-        };
-        foreach (var (key, value) in extra) config[key] = value;
-        var host = await PainProTestHost.StartAsync("PainPro.AllInOne", config, b => b.AddAllServices(), a => a.MapAllServices(), port: port);
-        return (host, port);
     }
 
     /// <summary>A loopback OTLP/HTTP collector: keeps every body posted to <c>/v1/traces</c>, <c>/v1/metrics</c> or <c>/v1/logs</c>.</summary>
