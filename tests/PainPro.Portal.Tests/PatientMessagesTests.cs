@@ -181,14 +181,15 @@ public sealed partial class PatientMessagesTests(PatientMessagesFixture fixture)
         return page;
     }
 
-    /// <summary>The severity class of the worklist card whose summary is <paramref name="summary"/>.</summary>
+    /// <summary>The severity class of the worklist row whose summary is <paramref name="summary"/>.</summary>
     private static string? CardSeverity(string html, string summary)
     {
         html = WebUtility.HtmlDecode(html); // Razor writes “ and ” as character references
         var at = html.IndexOf(summary, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"the worklist has no card saying {summary}");
-        var card = html.LastIndexOf("<li class=\"alert-card", at, StringComparison.Ordinal);
-        return SeverityClass().Match(html, card).Value;
+        Assert.True(at >= 0, $"the worklist has no row saying {summary}");
+        var row = html.LastIndexOf("<tr class=\"severity-", at, StringComparison.Ordinal);
+        Assert.True(row >= 0, $"the summary {summary} is in no worklist row");
+        return SeverityClass().Match(html, row).Value;
     }
 
     [GeneratedRegex("severity-(high|medium|low)")]
