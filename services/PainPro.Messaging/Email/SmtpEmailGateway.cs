@@ -38,6 +38,12 @@ public sealed class SmtpEmailGateway(IOptions<MessagingOptions> options) : IEmai
         };
         mail.To.Add(to);
         mail.Headers.Add("Message-ID", messageId);
+        if (message.UnsubscribeUrl is { } unsubscribe)
+        {
+            // RFC 2369 and RFC 8058: mail clients offer "Unsubscribe" and POST to the link without asking the patient again.
+            mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         // With a plain body and one alternate view, System.Net.Mail writes multipart/alternative: text first, then HTML.
         mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html));
 
