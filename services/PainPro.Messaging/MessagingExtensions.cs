@@ -82,7 +82,8 @@ public static class MessagingExtensions
             sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, sp.GetRequiredService<ILogger<BackgroundSends>>()));
         builder.Services.AddTransient<SurveyDispatcher>();
         builder.Services.AddTransient<SmsReplySender>();
-        builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"])
+            .AddCheck<CareTeamHealthCheck>("care-team", tags: ["ready"]);
 
         builder.AddConsumer<SurveyDueConsumer>(Service);
         builder.AddConsumer<SendSmsReplyConsumer>(Service);
@@ -101,6 +102,7 @@ public static class MessagingExtensions
     {
         app.MapTwilioStatusWebhook();
         app.MapSenders();
+        app.MapCareTeamRecipients();
         if (app.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Dev.Enabled) app.MapDevOutbox();
         return app;
     }
