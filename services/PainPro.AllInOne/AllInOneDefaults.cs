@@ -29,6 +29,7 @@ public static class AllInOneDefaults
             // A newcomer reads these logs in a terminal: plain lines, and no per-queue chatter from the bus.
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:MassTransit"] = "Warning",
+            ["Logging:LogLevel:Hangfire"] = "Warning",
         };
         // Lowest precedence: appsettings, environment and command line all win over these.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });

@@ -1,7 +1,6 @@
 using PainPro.AllInOne;
 using PainPro.AllInOne.Demo;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Messaging;
 
 // All four services in one process: in-memory bus, SQLite files, dev gateways, a dev clock that can jump.
 var builder = WebApplication.CreateBuilder(args);
@@ -9,7 +8,6 @@ builder.UseAllInOneDefaults();
 builder.AddServiceDefaults();
 builder.AddAllServices();
 builder.AddDemo();
-builder.AddPainProBus();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -1,4 +1,4 @@
-using System.Xml;
+using Microsoft.Extensions.Options;
 
 namespace PainPro.Ingestion;
 
@@ -37,10 +37,8 @@ public sealed class AlertThresholds
     /// <summary><c>function-decline</c>: MSTS total fell at least this much from month 1 to month 3.</summary>
     public int FunctionDecline { get; set; } = 5;
 
-    /// <summary>How long a high alert may stay unacknowledged before it is escalated: ISO 8601 (<c>PT4H</c>) or <c>hh:mm:ss</c>.</summary>
-    public string EscalateAfter { get; set; } = "PT4H";
-
-    public TimeSpan EscalationDelay => Durations.Parse(EscalateAfter);
+    /// <summary>How long a high alert may stay unacknowledged before it is escalated (<c>04:00:00</c>).</summary>
+    public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>How soon a medium alert should be acknowledged (the worklist's target; a high alert's is <see cref="EscalateAfter"/>).</summary>
     public TimeSpan AcknowledgeMediumWithin { get; set; } = TimeSpan.FromHours(24);
@@ -58,14 +56,12 @@ public sealed class SmsOptions
     public bool AskMstsByText { get; set; }
 
     /// <summary>
-    /// How long a text from a number with no open survey waits for one to open (ISO 8601, <c>PT5M</c>, or <c>hh:mm:ss</c>).
+    /// How long a text from a number with no open survey waits for one to open (<c>00:05:00</c>).
     /// The wait covers Ingestion receiving its <c>SurveyDue</c> after Messaging sent the text (no order between the two):
     /// milliseconds normally, seconds under a dispatch burst, a minute or two over a rolling restart or a broker
     /// reconnect. Past it the patient is told no questionnaire is waiting, a few minutes late at worst.
     /// </summary>
-    public string EarlyReplyHold { get; set; } = "PT5M";
-
-    public TimeSpan EarlyReplyHoldTime => Durations.Parse(EarlyReplyHold);
+    public TimeSpan EarlyReplyHold { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class SurveyLinkOptions
@@ -80,23 +76,22 @@ public sealed class SurveyLinkOptions
     public int FailedLookupsPerMinuteTotal { get; set; } = 300;
 }
 
-internal static class Durations
+/// <summary>Refuses start-up on settings that cannot work, naming the key.</summary>
+internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
 {
-    /// <summary>Reads ISO 8601 durations (<c>PT4H</c>) as well as .NET's <c>04:00:00</c>.</summary>
-    public static TimeSpan Parse(string text)
+    public ValidateOptionsResult Validate(string? name, IngestionOptions options)
     {
-        var trimmed = text.Trim();
-        if (trimmed.StartsWith('P') || trimmed.StartsWith('p'))
-            return XmlConvert.ToTimeSpan(trimmed.ToUpperInvariant());
-        return TimeSpan.Parse(trimmed, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public static bool TryParse(string? text, out TimeSpan duration)
-    {
-        duration = default;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        try { duration = Parse(text); return duration > TimeSpan.Zero; }
-        catch (FormatException) { return false; }
-        catch (OverflowException) { return false; }
+        var errors = new List<string>();
+        if (options.Alerts.EscalateAfter <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Alerts:EscalateAfter must be a positive duration such as 04:00:00.");
+        if (options.Alerts.AcknowledgeMediumWithin <= TimeSpan.Zero || options.Alerts.AcknowledgeLowWithin <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.");
+        if (options.Sms.EarlyReplyHold <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Sms:EarlyReplyHold must be a positive duration such as 00:05:00.");
+        if (options.SurveyLinks.FailedLookupsPerMinute <= 0)
+            errors.Add($"{IngestionOptions.Section}:SurveyLinks:FailedLookupsPerMinute must be positive.");
+        if (options.SurveyLinks.FailedLookupsPerMinuteTotal <= 0)
+            errors.Add($"{IngestionOptions.Section}:SurveyLinks:FailedLookupsPerMinuteTotal must be positive.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

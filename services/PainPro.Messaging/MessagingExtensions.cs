@@ -14,10 +14,11 @@ using PainPro.Messaging.Replies;
 using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Surveys;
+using PainPro.Messaging.Telemetry;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Messaging;
@@ -32,15 +33,13 @@ public static class MessagingExtensions
 
         var painPro = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
         var section = builder.Configuration.GetSection(MessagingOptions.Section);
-        builder.Services.AddOptions<MessagingOptions>().Bind(section)
+        builder.AddValidatedOptions<MessagingOptions, MessagingOptionsValidator>(MessagingOptions.Section)
             .PostConfigure(o =>
             {
                 o.Sms.Provider = ResolveProvider(o.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);
                 o.Email.Provider = ResolveProvider(o.Email.Provider, painPro.Dev.Enabled, Providers.Smtp);
                 o.PortalBaseUrl ??= painPro.PublicBaseUrl;
-            })
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>();
+            });
 
         var messaging = section.Get<MessagingOptions>() ?? new MessagingOptions();
         var smsProvider = ResolveProvider(messaging.Sms.Provider, painPro.Dev.Enabled, Providers.Twilio);
@@ -52,18 +51,12 @@ public static class MessagingExtensions
 
         if (smsProvider == Providers.Twilio)
         {
-            builder.Services.AddHttpClient<TwilioSmsGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan) // per-request timeout inside
-                // A connection that never opens sent nothing: the gateway reports it unavailable (deferred), not in doubt.
-                .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-                {
-                    ConnectTimeout = sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Twilio.ConnectTimeout,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                });
-            builder.Services.AddTransient<ISmsGateway>(sp => sp.GetRequiredService<TwilioSmsGateway>());
+            builder.Services.AddTwilioSms();
+            builder.Services.AddProviderRequestMetrics(PainPro.Twilio.Rest.TwilioRestClientFactory.HttpClientName, "twilio");
         }
         else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
 
-        if (emailProvider == Providers.Smtp) builder.Services.AddSingleton<IEmailGateway, SmtpEmailGateway>();
+        if (emailProvider == Providers.Smtp) builder.Services.AddSmtpEmail();
         else builder.Services.AddSingleton<IEmailGateway, DevEmailGateway>();
 
         builder.Services.AddSingleton(sp => new SurveyTemplates(sp.GetRequiredService<IOptions<MessagingOptions>>().Value.OrganisationName));
@@ -85,16 +78,17 @@ public static class MessagingExtensions
         builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"])
             .AddCheck<CareTeamHealthCheck>("care-team", tags: ["ready"]);
 
-        builder.AddConsumer<SurveyDueConsumer>(Service);
+        // Named SurveyDueConsumer when its queue was first declared (Ingestion's consumer of SurveyDue keeps that name).
+        builder.AddConsumer<SurveySendConsumer>(Service, queue: "messaging-survey-due");
         builder.AddConsumer<SendSmsReplyConsumer>(Service);
         builder.AddConsumer<PatientOptedOutConsumer>(Service);
         builder.AddConsumer<PatientOptedInConsumer>(Service);
         builder.AddConsumer<PainAlertRaisedConsumer>(Service);
 
-        builder.Services.AddSingleton<IDueWork, StalledDeliverySweeper>();
-        builder.Services.AddSingleton<IDueWork, DeferredSurveySends>();
-        builder.Services.AddSingleton<IDueWork, DeferredReplySends>();
-        builder.Services.AddSingleton<IDueWork, CareTeamNotificationWork>();
+        builder.AddDueWork<StalledDeliverySweeper>(Service, "resume-stalled-sends");
+        builder.AddDueWork<DeferredSurveySends>(Service, "send-deferred-surveys");
+        builder.AddDueWork<DeferredReplySends>(Service, "send-deferred-replies");
+        builder.AddDueWork<CareTeamNotificationWork>(Service, "notify-care-team");
         return builder;
     }
 
@@ -142,6 +136,11 @@ internal sealed class MessagingOptionsValidator(IOptions<PainProOptions> painPro
             case Providers.Smtp:
                 if (string.IsNullOrWhiteSpace(options.Smtp.Host)) errors.Add("PainPro:Messaging:Smtp:Host is required for the smtp email provider.");
                 if (string.IsNullOrWhiteSpace(options.Smtp.From)) errors.Add("PainPro:Messaging:Smtp:From is required for the smtp email provider.");
+                if (options.Smtp.Port is <= 0 or > 65535) errors.Add("PainPro:Messaging:Smtp:Port must be a TCP port.");
+                if (options.Smtp.Timeout <= TimeSpan.Zero || options.Smtp.IdleTimeout <= TimeSpan.Zero)
+                    errors.Add("PainPro:Messaging:Smtp:Timeout and IdleTimeout must be positive.");
+                if (options.Smtp.MaxConnections < 1 || options.Smtp.MaxMessagesPerConnection < 1)
+                    errors.Add("PainPro:Messaging:Smtp:MaxConnections and MaxMessagesPerConnection must be at least 1.");
                 break;
             default:
                 errors.Add($"PainPro:Messaging:Email:Provider '{options.Email.Provider}' is not supported; use 'dev' or 'smtp'.");

@@ -1,3 +1,4 @@
+using MailKit.Security;
 using PainPro.Contracts;
 
 namespace PainPro.Messaging;
@@ -25,10 +26,19 @@ namespace PainPro.Messaging;
    PainPro:Messaging:Twilio:ConnectTimeout     How long to wait for a connection to Twilio. Default 00:00:05. Nothing has left
                                                then, so the send is deferred and tried again.
    PainPro:Messaging:Smtp:Host, Port           SMTP server. Port default 587.
-   PainPro:Messaging:Smtp:EnableSsl            STARTTLS (System.Net.Mail does not speak implicit TLS on 465). Default true.
+   PainPro:Messaging:Smtp:EnableSsl            TLS required: implicit TLS on port 465, STARTTLS (required, never skipped) on any
+                                               other port. false = plain text (a local relay, maildev). Default true.
+   PainPro:Messaging:Smtp:Security             Overrides EnableSsl with MailKit's SecureSocketOptions: None, StartTls,
+                                               StartTlsWhenAvailable (opportunistic: not recommended), SslOnConnect, Auto.
+   PainPro:Messaging:Smtp:CheckCertificateRevocation  Check the server certificate's revocation (CRL/OCSP: calls the CA,
+                                               which this service otherwise never does). Default false.
    PainPro:Messaging:Smtp:Username, Password   Credentials; omit both for an unauthenticated relay.
    PainPro:Messaging:Smtp:From, FromName       Envelope and header sender. FromName defaults to OrganisationName.
-   PainPro:Messaging:Smtp:Timeout              Default 00:00:30.
+   PainPro:Messaging:Smtp:Timeout              Each network step (connect, each command, the message). Default 00:00:30.
+   PainPro:Messaging:Smtp:MaxConnections       SMTP sessions open at once per process, reused from one email to the next (a
+                                               send waits for a free one). Default 2.
+   PainPro:Messaging:Smtp:MaxMessagesPerConnection  A session is closed after this many messages. Default 100.
+   PainPro:Messaging:Smtp:IdleTimeout          A session idle this long is closed rather than reused. Default 00:00:30.
    PainPro:Messaging:CareTeam:Emails[]         Addresses told about pain alerts.
    PainPro:Messaging:CareTeam:Phones[]         Optional E.164 numbers also texted about pain alerts.
    PainPro:Messaging:CareTeam:MinimumSeverity  low | medium | high: quieter alerts are not notified. Default low.
@@ -99,11 +109,16 @@ public sealed class SmtpOptions
     public string? Host { get; set; }
     public int Port { get; set; } = 587;
     public bool EnableSsl { get; set; } = true;
+    public SecureSocketOptions? Security { get; set; }
+    public bool CheckCertificateRevocation { get; set; }
     public string? Username { get; set; }
     public string? Password { get; set; }
     public string? From { get; set; }
     public string? FromName { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxConnections { get; set; } = 2;
+    public int MaxMessagesPerConnection { get; set; } = 100;
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class CareTeamOptions

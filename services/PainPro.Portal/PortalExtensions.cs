@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
@@ -6,6 +7,7 @@ using PainPro.Portal.Accounts;
 using PainPro.Portal.ApiKeys;
 using PainPro.Portal.Clients;
 using PainPro.Portal.Dashboard;
+using PainPro.Portal.Jobs;
 using PainPro.Portal.DevPhone;
 using PainPro.Portal.Web;
 using PainPro.Portal.Worklist;
@@ -19,7 +21,7 @@ public static class PortalExtensions
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<PortalDb>();
-        builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section));
+        builder.AddValidatedOptions<PortalOptions, PortalOptionsValidator>(PortalOptions.Section);
 
         builder.Services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         builder.Services.AddSingleton<AccountStore>();
@@ -67,6 +69,7 @@ public static class PortalExtensions
         app.UsePortalErrorPages();
         app.MapPortalAssets();
         app.MapRazorPages();
+        app.MapJobsDashboard();
         return app;
     }
 
@@ -103,12 +106,27 @@ public static class PortalExtensions
         }
     }
 
-    private static void ConfigureSignIn(IHostApplicationBuilder builder) =>
-        // ServiceDefaults owns the cookie; the Portal adds what only it knows: where access-denied goes, and the
-        // per-request check that the account is still active and unchanged.
+    /// <summary>
+    /// The staff sign-in cookie, configured here only: the Portal signs staff in. In AllInOne every service's staff
+    /// endpoints accept it too (ServiceDefaults' staff policies take it wherever it is registered); a service deployed
+    /// alone could not read it anyway (its own key ring) and accepts API keys only.
+    /// </summary>
+    private static void ConfigureSignIn(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(PainProAuth.CookieScheme).AddCookie(PainProAuth.CookieScheme);
         builder.Services.PostConfigure<CookieAuthenticationOptions>(PainProAuth.CookieScheme, o =>
         {
+            o.LoginPath = "/login";
             o.AccessDeniedPath = "/access-denied";
+            o.Cookie.Name = "painpro.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(10);
+            // APIs answer 401/403; only pages redirect to sign-in.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
             var validate = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
             {
@@ -124,4 +142,17 @@ public static class PortalExtensions
                 return Task.CompletedTask;
             };
         });
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/dev"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
 }

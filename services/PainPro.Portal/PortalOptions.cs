@@ -42,3 +42,21 @@ public sealed class LockoutOptions
     public int MaxFailures { get; set; } = 5;
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
 }
+
+/// <summary>Refuses start-up on Portal settings that cannot work, naming the key.</summary>
+internal sealed class PortalOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<PortalOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PortalOptions options)
+    {
+        var errors = new List<string>();
+        foreach (var (key, url) in new[] { ("SchedulingUrl", options.SchedulingUrl), ("IngestionUrl", options.IngestionUrl), ("MessagingUrl", options.MessagingUrl) })
+            if (!string.IsNullOrWhiteSpace(url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
+                errors.Add($"{PortalOptions.Section}:{key} must be an absolute URL such as http://scheduling:8080.");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
+            errors.Add($"{PortalOptions.Section}:TimeZone '{options.TimeZone}' is not an IANA time zone such as Europe/London.");
+        if (options.Lockout.MaxFailures < 1) errors.Add($"{PortalOptions.Section}:Lockout:MaxFailures must be at least 1.");
+        if (options.Lockout.Duration <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:Lockout:Duration must be a positive duration such as 00:15:00.");
+        if (options.WorklistRefresh <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:WorklistRefresh must be a positive duration such as 00:00:30.");
+        return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
+}

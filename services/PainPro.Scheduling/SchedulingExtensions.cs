@@ -4,7 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PainPro.Scheduling.Dispatch;
 using PainPro.Scheduling.Enrollments;
-using PainPro.Scheduling.Feedback;
+using PainPro.Scheduling.ChannelFallback;
+using PainPro.Scheduling.SurveyReports;
 using PainPro.Scheduling.Fhir;
 using PainPro.Scheduling.Intake;
 using PainPro.Scheduling.Patients;
@@ -12,7 +13,7 @@ using PainPro.Scheduling.Reports;
 using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
-using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Scheduling;
@@ -24,24 +25,24 @@ public static class SchedulingExtensions
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<SchedulingDb>();
-        builder.Services.AddOptions<SchedulingOptions>()
-            .Bind(builder.Configuration.GetSection(SchedulingOptions.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>();
+        builder.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(SchedulingOptions.Section);
 
         builder.Services.AddSingleton<ProtocolCatalog>();
         builder.Services.AddSingleton<FacilitySettings>();
         builder.Services.AddSingleton<RegistrationValidator>();
         builder.Services.AddSingleton<EnrollmentRegistrar>();
+        builder.Services.AddSingleton<ServiceDefaults.Telemetry.IGaugeSource, Telemetry.DueSurveyGauges>();
         builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<CsvImportJobs>();
+        builder.AddDueWork<FinishedImportsPurge>(ServiceName, "delete-old-import-reports", JobSchedules.EveryMinute);
         builder.Services.AddSingleton<EnrollmentChanges>();
         builder.AddFhirIntake();
         builder.Services.AddSingleton<SurveyLinkTokens>();
 
-        builder.Services.AddSingleton<IDueWork, PlainLinkTokenConversion>();
+        builder.AddDueWork<PlainLinkTokenConversion>(ServiceName, "protect-plain-link-tokens", JobSchedules.EveryMinute);
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
-        builder.Services.AddSingleton<IDueWork, SurveyExpiry>();
-        builder.Services.AddSingleton<IDueWork, SurveyDispatcher>();
+        builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys");
+        builder.AddDueWork<DueSurveyClaim>(ServiceName, "claim-due-surveys");
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
@@ -78,6 +79,7 @@ internal sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOp
         catch (InvalidOperationException ex) { return ValidateOptionsResult.Fail(ex.Message); }
         if (options.ClaimBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ClaimBatchSize must be at least 1.");
         if (options.ImportBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ImportBatchSize must be at least 1.");
+        if (options.ImportSynchronousRowLimit < 0) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ImportSynchronousRowLimit must not be negative.");
         return ValidateOptionsResult.Success;
     }
 }

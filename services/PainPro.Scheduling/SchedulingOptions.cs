@@ -32,6 +32,12 @@ public sealed class SchedulingOptions
 
     /// <summary>How many CSV rows one import transaction writes.</summary>
     public int ImportBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// CSV files with more rows than this are imported as a background job (202 and a status to poll) rather than
+    /// within the request.
+    /// </summary>
+    public int ImportSynchronousRowLimit { get; set; } = 2000;
 }
 
 /// <summary>One timepoint of a protocol. Unset values keep the default of DESIGN §4.</summary>

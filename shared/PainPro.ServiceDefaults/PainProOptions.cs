@@ -21,6 +21,8 @@ public sealed class PainProOptions
     public AuthOptions Auth { get; set; } = new();
     public Messaging.RetentionOptions Retention { get; set; } = new();
     public Security.KeyRingOptions DataProtection { get; set; } = new();
+    public Jobs.JobsOptions Jobs { get; set; } = new();
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>
     /// Networks (CIDR) of the reverse proxies whose X-Forwarded-* headers are trusted, e.g. the ingress pods'.
@@ -28,7 +30,11 @@ public sealed class PainProOptions
     /// </summary>
     public List<string> TrustedProxyNetworks { get; set; } = [];
 
-    /// <summary>Every due-work loop (claim, expiry, escalation) runs at this period.</summary>
+    /// <summary>
+    /// The period of the recurring jobs that run due work (claim, expiry, escalation, sweeps) unless one declares its own
+    /// schedule: whole seconds, minutes or hours that divide the next unit (a Hangfire seconds cron). Zero turns every
+    /// schedule off: due work then runs only when the dev clock moves (tests that drive the clock themselves).
+    /// </summary>
     public TimeSpan DueWorkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public bool IsSimulatedClock => string.Equals(Clock, "simulated", StringComparison.OrdinalIgnoreCase);
@@ -104,4 +110,31 @@ public sealed class ApiKeyEntry
 {
     public string Name { get; set; } = "";
     public string Sha256 { get; set; } = "";
+}
+
+/// <summary>Refuses start-up on platform settings that cannot work, naming the key.</summary>
+internal sealed class PainProOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<PainProOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PainProOptions options)
+    {
+        var errors = new List<string>();
+        const string section = PainProOptions.Section;
+        if (!options.IsSimulatedClock && !string.Equals(options.Clock, "system", StringComparison.OrdinalIgnoreCase))
+            errors.Add($"{section}:Clock '{options.Clock}' is not supported; use 'system' or 'simulated'.");
+        if (options.DueWorkInterval != TimeSpan.Zero && !Jobs.JobSchedules.TryEveryInterval(options.DueWorkInterval, out _, out var schedule))
+            errors.Add(schedule);
+        var bus = options.Bus;
+        if (bus.PrefetchCount < 1) errors.Add($"{section}:Bus:PrefetchCount must be at least 1.");
+        if (bus.RetryLimit < 0) errors.Add($"{section}:Bus:RetryLimit must not be negative.");
+        if (bus.PublishTimeout <= TimeSpan.Zero) errors.Add($"{section}:Bus:PublishTimeout must be a positive duration such as 00:00:30.");
+        if (bus.ProbeInterval <= TimeSpan.Zero) errors.Add($"{section}:Bus:ProbeInterval must be a positive duration such as 00:00:15.");
+        if (bus.ProbeTimeout <= TimeSpan.Zero) errors.Add($"{section}:Bus:ProbeTimeout must be a positive duration such as 00:00:10.");
+        if (options.Telemetry.Problem() is { } telemetry) errors.Add(telemetry);
+        if (options.Jobs.WorkerCount < 1) errors.Add($"{section}:Jobs:WorkerCount must be at least 1.");
+        if (options.Jobs.QueuePollInterval <= TimeSpan.Zero) errors.Add($"{section}:Jobs:QueuePollInterval must be a positive duration such as 00:00:01.");
+        if (options.Retention.Problem() is { } retention) errors.Add(retention);
+        if (options.Auth.IssuedKeyCacheDuration < TimeSpan.Zero) errors.Add($"{section}:Auth:IssuedKeyCacheDuration must not be negative.");
+        if (options.Database.OutboxBatchSize < 1) errors.Add($"{section}:Database:OutboxBatchSize must be at least 1.");
+        return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
 }

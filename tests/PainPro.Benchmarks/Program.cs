@@ -7,12 +7,12 @@ using PainPro.Benchmarks.Reporting;
 using PainPro.Benchmarks.Sections;
 using PainPro.Testing;
 
-// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale]
+// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale,hangfire]
 //                                                          [--npgsql "Max Auto Prepare=50"]
 var arguments = CommandLine.Parse(args);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale] [--npgsql SETTINGS]");
+    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale,hangfire] [--npgsql SETTINGS]");
     return 2;
 }
 
@@ -110,6 +110,9 @@ await Section("profile", async () =>
 
 await Section("scale", async () =>
     report.Scale.AddRange(await ScaleBenchmark.RunAsync(plan.ScaleSizes, plan.ScaleDue, arguments.NpgsqlOptions, log, ct)));
+
+await Section("hangfire", async () =>
+    report.Jobs.AddRange(await JobThroughputBenchmark.RunAsync(plan.PostgresJobs, plan.InMemoryJobs, log, ct)));
 
 report.Duration = clock.Elapsed;
 var markdown = MarkdownReport.Render(report);

@@ -147,7 +147,7 @@ public sealed class AlertLifecycleTests
     [Fact]
     public async Task Acknowledged_and_medium_alerts_are_not_escalated_and_the_delay_is_configurable()
     {
-        var options = new IngestionOptions { Alerts = { EscalateAfter = "PT1H" } };
+        var options = new IngestionOptions { Alerts = { EscalateAfter = TimeSpan.FromHours(1) } };
         await using var h = await IngestionHarness.CreateAsync(TestDatabase.Sqlite, options);
         var acknowledged = Fixtures.Enrollment(baselineVas: 5);
         var medium = Fixtures.Enrollment(baselineVas: 5, bodySite: "tibia");

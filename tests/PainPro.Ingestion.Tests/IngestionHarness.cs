@@ -92,7 +92,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
     /// <summary>Moves the clock past the early-reply hold and runs the due work that answers texts still waiting.</summary>
     public async Task<int> PassTheHoldAsync()
     {
-        Clock.Advance(monitor.CurrentValue.Sms.EarlyReplyHoldTime + TimeSpan.FromSeconds(1));
+        Clock.Advance(monitor.CurrentValue.Sms.EarlyReplyHold + TimeSpan.FromSeconds(1));
         return await EarlyReplies.RunDueAsync(CancellationToken.None);
     }
 

@@ -253,16 +253,17 @@ public sealed class SmsReplyTableTests
     }
 
     [Fact]
-    public void TwiML_escapes_the_message_text()
+    public void TwiML_escapes_the_message_text_and_no_reply_is_an_empty_Response()
     {
-        Assert.Equal("""<?xml version="1.0" encoding="UTF-8"?><Response><Message>Tom &amp; Jerry &lt;3 "quoted" 'too' &gt;</Message></Response>""",
+        Assert.Equal("""<?xml version="1.0" encoding="utf-8"?><Response><Message>Tom &amp; Jerry &lt;3 "quoted" 'too' &gt;</Message></Response>""",
             TwiML.Reply("""Tom & Jerry <3 "quoted" 'too' >"""));
-        Assert.Equal("""<?xml version="1.0" encoding="UTF-8"?><Response />""", TwiML.Reply(null));
+        var empty = System.Xml.Linq.XDocument.Parse(TwiML.Reply(null)).Root!;
+        Assert.Equal(("Response", false, ""), (empty.Name.LocalName, empty.HasElements, empty.Value));
     }
 
     /// <summary>The TwiML Twilio expects, built independently of <see cref="TwiML"/>: text nodes escape &amp;, &lt; and &gt;.</summary>
     private static string ExpectedTwiML(string message) =>
-        """<?xml version="1.0" encoding="UTF-8"?><Response><Message>"""
+        """<?xml version="1.0" encoding="utf-8"?><Response><Message>"""
         + message.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;")
         + "</Message></Response>";
 }

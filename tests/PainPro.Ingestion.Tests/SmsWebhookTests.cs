@@ -4,7 +4,7 @@ using System.Text.Json;
 using PainPro.Contracts;
 using PainPro.Instruments;
 using PainPro.Ingestion.Sms;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Testing.Twilio;
 using PainPro.Testing;
 
 namespace PainPro.Ingestion.Tests;
@@ -63,7 +63,7 @@ public sealed class SmsWebhookTests
         var url = host.Host.BaseUrl + TwilioWebhook.SmsPath;
 
         using var forged = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        forged.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute("not-the-token", url, form));
+        forged.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign("not-the-token", url, form));
         using var forgedResponse = await host.Client.SendAsync(forged);
         using var unsignedResponse = await host.Client.PostAsync(url, new FormUrlEncodedContent(form));
 

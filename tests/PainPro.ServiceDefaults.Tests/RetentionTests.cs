@@ -75,8 +75,8 @@ public class RetentionTests
         Assert.Contains(key, problem);
     }
 
-    private static OutboxRetention Purge(SampleDb db) =>
-        new([db], Options.Create(new PainProOptions { Retention = Retention }), NullLogger<OutboxRetention>.Instance);
+    private static OutboxRetention<SampleDb> Purge(SampleDb db) =>
+        new(db, Options.Create(new PainProOptions { Retention = Retention }), NullLogger<OutboxRetention<SampleDb>>.Instance);
 
     private static async Task<List<Guid>> WriteOutboxAsync(SampleDb db, int count, DateTimeOffset? sentAt)
     {

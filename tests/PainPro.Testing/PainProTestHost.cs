@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Messaging;
 
 namespace PainPro.Testing;
 
@@ -81,7 +80,6 @@ public sealed class PainProTestHost : IAsyncDisposable
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
 
         add(builder);
-        builder.AddPainProBus();
 
         var app = builder.Build();
         app.MapServiceDefaults();
@@ -120,7 +118,7 @@ public sealed class PainProTestHost : IAsyncDisposable
             ["PainPro:Dev:Enabled"] = "true",
             ["PainPro:Dev:ApiKey"] = ApiKey,
             ["PainPro:Clock"] = simulatedClock ? "simulated" : "system",
-            ["PainPro:DueWorkInterval"] = "00:00:00.200",
+            ["PainPro:DueWorkInterval"] = "00:00:01",
         };
 
         /// <summary>AllInOne's embedded set: SQLite files in a fresh directory and the in-memory bus.</summary>
@@ -133,7 +131,7 @@ public sealed class PainProTestHost : IAsyncDisposable
             ["PainPro:Dev:Enabled"] = "true",
             ["PainPro:Dev:ApiKey"] = ApiKey,
             ["PainPro:Clock"] = simulatedClock ? "simulated" : "system",
-            ["PainPro:DueWorkInterval"] = "00:00:00.200",
+            ["PainPro:DueWorkInterval"] = "00:00:01",
         };
     }
 }

@@ -1,4 +1,4 @@
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Testing.Twilio;
 
 namespace PainPro.Testing;
 
@@ -22,7 +22,7 @@ public static class TwilioWebhook
     {
         var url = publicBaseUrl.TrimEnd('/') + SmsPath;
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(authToken, url, form));
+        request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(authToken, url, form));
         return await client.SendAsync(request);
     }
 }

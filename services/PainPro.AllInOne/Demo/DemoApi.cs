@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using PainPro.Portal.Clients;
 using PainPro.Portal.DevPhone;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.AllInOne.Demo;
 
@@ -62,13 +62,15 @@ public sealed partial class DemoApi(HttpClient http, string publicBaseUrl, strin
         PostAsync($"api/alerts/{alertId}/resolve", new { outcome, note }, ct);
 
     /// <summary>
-    /// The newest survey link texted or emailed to a patient since <paramref name="since"/> (the dev gateways record
-    /// every send). Null until Messaging has sent it: Scheduling marks a survey sent before the send itself happens.
+    /// The newest survey link texted or emailed to a patient between a survey's planned send and its last send as
+    /// Scheduling knows it (the dev gateways record every send). Null until Messaging has sent it. Messaging records
+    /// the text a moment before it reports the send, whose time becomes the survey's last send, so that bounds the
+    /// search from above; links to the patient's earlier surveys went before this one's planned send.
     /// </summary>
-    public async Task<string?> LatestLinkAsync(string to, DateTimeOffset since, CancellationToken ct)
+    public async Task<string?> LatestLinkAsync(string to, DateTimeOffset plannedSend, DateTimeOffset lastSent, CancellationToken ct)
     {
         var sent = await GetAsync<List<DevOutboxEntry>>($"dev/outbox?to={Uri.EscapeDataString(to)}", ct) ?? [];
-        return sent.LastOrDefault(s => !string.IsNullOrEmpty(s.Link) && s.SentAt >= since)?.Link;
+        return sent.LastOrDefault(s => !string.IsNullOrEmpty(s.Link) && s.SentAt >= plannedSend && s.SentAt <= lastSent)?.Link;
     }
 
     /// <summary>Texts <paramref name="body"/> from the patient's phone, signed as Twilio signs; returns the TwiML's texts.</summary>
@@ -85,7 +87,7 @@ public sealed partial class DemoApi(HttpClient http, string publicBaseUrl, strin
             ["NumMedia"] = "0",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, PhoneSimulator.WebhookPath.TrimStart('/')) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(twilioAuthToken, signedUrl, form));
+        request.Headers.Add(TwilioWebhookSignature.Header, TwilioWebhookSigner.Sign(twilioAuthToken, signedUrl, form));
         using var response = await http.SendAsync(request, ct);
         await EnsureSuccessAsync(response, "an SMS reply", ct);
         return PhoneSimulator.ParseTwiml(await response.Content.ReadAsStringAsync(ct));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PainPro.ServiceDefaults;
 
 namespace PainPro.AllInOne.Demo;
 
@@ -12,7 +13,7 @@ public static class DemoExtensions
     /// </summary>
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        builder.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(DemoOptions.Section);
         builder.Services.AddHostedService<DemoSeeder>();
         return builder;
     }

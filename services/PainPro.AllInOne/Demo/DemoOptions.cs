@@ -18,3 +18,16 @@ public sealed class DemoOptions
     public TimeSpan Period { get; set; } = TimeSpan.FromDays(120);
     public TimeSpan Step { get; set; } = TimeSpan.FromHours(2);
 }
+
+internal sealed class DemoOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<DemoOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, DemoOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Patients < 1) errors.Add($"{DemoOptions.Section}:Patients must be at least 1.");
+        if (options.Period <= TimeSpan.Zero) errors.Add($"{DemoOptions.Section}:Period must be a positive duration such as 120.00:00:00.");
+        if (options.Step <= TimeSpan.Zero || options.Step > options.Period)
+            errors.Add($"{DemoOptions.Section}:Step must be a positive duration no longer than Period, such as 02:00:00.");
+        return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
+}

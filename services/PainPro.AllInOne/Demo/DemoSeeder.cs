@@ -6,6 +6,7 @@ using PainPro.Portal;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
 using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 
 namespace PainPro.AllInOne.Demo;
 
@@ -20,7 +21,7 @@ internal sealed class DemoSeeder(
     IOptions<DemoOptions> demoOptions,
     IOptions<PainProOptions> painProOptions,
     TimeProvider clock,
-    DueWorkRunner dueWork,
+    DueJobs dueWork,
     Credentials credentials,
     IServer server,
     IHostApplicationLifetime lifetime,

@@ -2,6 +2,7 @@ using PainPro.Contracts;
 using PainPro.Instruments;
 using PainPro.Portal.Clients;
 using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 
 namespace PainPro.AllInOne.Demo;
 
@@ -10,7 +11,7 @@ namespace PainPro.AllInOne.Demo;
 /// day has come, answers the surveys the scheduler has sent (promptly, after a reminder, or never, as each patient's
 /// plan says), and has the demo nurse acknowledge and resolve alerts after a while — leaving the newest open.
 /// </summary>
-internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueWorkRunner dueWork, DemoOptions options, ILogger logger)
+internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueJobs dueWork, DemoOptions options, ILogger logger)
 {
     private const int MaxTriesPerSurvey = 20;
 
@@ -77,7 +78,7 @@ internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueWorkR
 
             if (clock.Offset >= TimeSpan.Zero) break;
             clock.Advance(clock.Offset + step > TimeSpan.Zero ? -clock.Offset : step);
-            await dueWork.RunAllAsync(ct);
+            await dueWork.RunAllNowAsync(ct);
         }
 
         // The last sends are relayed a moment after the last claim; give them a final round.
@@ -169,7 +170,8 @@ internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueWorkR
             // Messaging and Ingestion take the same SurveyDue off the bus; once the link has been sent, the next round
             // finds the survey open at Ingestion too. Opening it earlier would look like guessing a link.
             var to = survey.Channel == Channels.Sms ? patient.Phone : patient.Email!;
-            task.Link = await api.LatestLinkAsync(to, survey.LastSentAt ?? DateTimeOffset.MinValue, ct);
+            if (survey.LastSentAt is not { } lastSent) return false;
+            task.Link = await api.LatestLinkAsync(to, survey.SendAt ?? task.Survey.SendAt ?? DateTimeOffset.MinValue, lastSent, ct);
             return false;
         }
         var status = await api.SubmitFormAsync(task.Link, values, ct);

@@ -12,7 +12,7 @@ namespace PainPro.Ingestion.Alerts;
 public sealed record AcknowledgeTargets(TimeSpan High, TimeSpan Medium, TimeSpan Low)
 {
     public static AcknowledgeTargets From(AlertThresholds thresholds) =>
-        new(thresholds.EscalationDelay, thresholds.AcknowledgeMediumWithin, thresholds.AcknowledgeLowWithin);
+        new(thresholds.EscalateAfter, thresholds.AcknowledgeMediumWithin, thresholds.AcknowledgeLowWithin);
 
     public TimeSpan For(string severity) => severity switch
     {

@@ -1,3 +1,4 @@
+using PainPro.Ingestion.Telemetry;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Ingestion.Surveys;
@@ -53,7 +54,9 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         string? consensusClass, EnrollmentHistory history)
     {
         if (timepoint == Timepoints.Baseline) return;
+        using var activity = IngestionTelemetry.StartAlertEvaluation(surveyId, timepoint);
         var finding = AlertRules.Evaluate(history.Trajectory, timepoint, options.CurrentValue.Alerts);
+        IngestionTelemetry.FinishAlertEvaluation(activity, finding);
         if (finding is null) return;
         await ApplyAsync(session, new AlertEvidence(enrollmentId, patientId, surveyId, timepoint, consensusClass, finding), history);
     }
@@ -234,7 +237,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 
     /// <summary>What the rules find on a survey now: its answers', or no-response when it expired unanswered.</summary>
     private static AlertFinding? FindingOf(EvidenceSurvey survey, Trajectory trajectory, AlertThresholds thresholds) =>
-        survey.Answered == 0 && survey.Status == SurveyStatuses.Expired ? AlertRules.NoAnswer(survey.Timepoint)
+        survey.Answered == 0 && survey.Status == SurveyRecordStatuses.Expired ? AlertRules.NoAnswer(survey.Timepoint)
         : survey.Timepoint == Timepoints.Baseline ? null
         : AlertRules.Evaluate(trajectory, survey.Timepoint, thresholds);
 

@@ -18,7 +18,7 @@ public sealed class AlertEscalation(IngestionDb db, IOptionsMonitor<IngestionOpt
     public Task<int> RunDueAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
     {
         var now = session.Clock.GetUtcNow();
-        var cutoff = now - options.CurrentValue.Alerts.EscalationDelay;
+        var cutoff = now - options.CurrentValue.Alerts.EscalateAfter;
         var due = (await session.QueryAsync<AlertRecord>($"""
             SELECT {AlertRecord.Columns} FROM {AlertRecord.From}
             WHERE a.id IN (SELECT id FROM alerts

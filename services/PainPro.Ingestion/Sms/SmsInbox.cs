@@ -103,7 +103,7 @@ public sealed class SmsInbox(
             return turn.Reply;
         }
 
-        var holdUntil = stored.ReceivedAt + options.CurrentValue.Sms.EarlyReplyHoldTime;
+        var holdUntil = stored.ReceivedAt + options.CurrentValue.Sms.EarlyReplyHold;
         await session.ExecuteAsync("UPDATE inbound_sms SET outcome = @waiting, hold_until = @holdUntil WHERE message_sid = @messageSid",
             new { waiting = nameof(SmsOutcome.Waiting), holdUntil, messageSid });
         logger.LogInformation("Text {MessageSid} came from a number with no open survey; it waits for one until {HoldUntil}", messageSid, holdUntil);

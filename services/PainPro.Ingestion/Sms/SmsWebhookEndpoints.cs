@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Twilio;
 using PainPro.Phones;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.Ingestion.Sms;
 
@@ -27,12 +27,12 @@ public static class SmsWebhookEndpoints
         var (form, problem) = await TwilioWebhookForm.ReadAsync(request, ct);
         if (form is null) return problem!;
 
-        if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
+        if (!TwilioWebhookSignature.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
         {
             loggers.CreateLogger(typeof(SmsWebhookEndpoints)).LogWarning("Refused an inbound SMS webhook with a missing or invalid {Header}",
-                ServiceDefaults.Twilio.TwilioSignature.Header);
+                TwilioWebhookSignature.Header);
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.",
-                detail: $"{ServiceDefaults.Twilio.TwilioSignature.Header} does not match this request.");
+                detail: $"{TwilioWebhookSignature.Header} does not match this request.");
         }
 
         var sid = form["MessageSid"].ToString();

@@ -1,17 +1,21 @@
 using System.Xml.Linq;
+using Twilio.TwiML;
 
 namespace PainPro.Ingestion.Sms;
 
-/// <summary>The TwiML answers of the inbound SMS webhook.</summary>
+/// <summary>The TwiML answers of the inbound SMS webhook, written by Twilio's SDK (<see cref="MessagingResponse"/>).</summary>
 public static class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";
 
-    private const string Declaration = """<?xml version="1.0" encoding="UTF-8"?>""";
-
-    /// <summary><c>&lt;Response&gt;&lt;Message&gt;text&lt;/Message&gt;&lt;/Response&gt;</c>, the text XML-escaped; no message for null.</summary>
-    public static string Reply(string? text) =>
-        Declaration + (text is null
-            ? new XElement("Response")
-            : new XElement("Response", new XElement("Message", text))).ToString(SaveOptions.DisableFormatting);
+    /// <summary>
+    /// <c>&lt;Response&gt;&lt;Message&gt;text&lt;/Message&gt;&lt;/Response&gt;</c>, the text XML-escaped; an empty
+    /// <c>&lt;Response /&gt;</c> for null (a text that waits for its survey: the reply comes later).
+    /// </summary>
+    public static string Reply(string? text)
+    {
+        var response = new MessagingResponse();
+        if (text is not null) response.Message(text);
+        return response.ToString(SaveOptions.DisableFormatting);
+    }
 }

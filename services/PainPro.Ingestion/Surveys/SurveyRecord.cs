@@ -25,7 +25,7 @@ public sealed record SurveyRecord
     public string? Phone { get; init; }
     public string? TokenProtected { get; init; }
     public DateTimeOffset ExpiresAt { get; init; }
-    public string Status { get; init; } = SurveyStatuses.Open;
+    public string Status { get; init; } = SurveyRecordStatuses.Open;
     public DateTimeOffset OpenedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public int? Vas { get; init; }
@@ -46,7 +46,7 @@ public sealed record SurveyRecord
     public bool IsFollowUp => Timepoint != Timepoints.Baseline;
 
     /// <summary>Open for patients: not expired by status or by the clock.</summary>
-    public bool AcceptsPatientAnswers(DateTimeOffset now) => Status != SurveyStatuses.Expired && ExpiresAt > now;
+    public bool AcceptsPatientAnswers(DateTimeOffset now) => Status != SurveyRecordStatuses.Expired && ExpiresAt > now;
 
     public static string Join(IEnumerable<string> codes) => string.Join(',', codes);
 

@@ -1,82 +1,92 @@
-using PainPro.Contracts;
-using System.Net;
 using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
+using MailKit;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using PainPro.Contracts;
 using PainPro.Messaging.Gateways;
-using PainPro.Messaging.Surveys;
 
 namespace PainPro.Messaging.Email;
 
 /// <summary>
-/// Sends multipart (plain text + HTML) email over SMTP with <see cref="System.Net.Mail"/>: STARTTLS and
-/// authentication as configured. The provider message id is the <c>Message-ID</c> header we set.
+/// Sends multipart (plain text + HTML) email over SMTP with MailKit, on a session leased from
+/// <see cref="SmtpConnectionPool"/> (STARTTLS or implicit TLS and authentication as configured), and says by whose fault
+/// it failed (<see cref="SmtpFailures"/>). One message per call, never retried — except that a pooled session the server
+/// dropped while idle is replaced once, which is safe: it failed before the message was written. The provider message
+/// id is the <c>Message-ID</c> we set.
 /// </summary>
-public sealed class SmtpEmailGateway(IOptions<MessagingOptions> options) : IEmailGateway
+public sealed class SmtpEmailGateway(IOptions<MessagingOptions> options, SmtpConnectionPool connections) : IEmailGateway
 {
     public async Task<SendOutcome> SendAsync(EmailMessage message, CancellationToken ct)
     {
-        var smtp = options.Value.Smtp;
         if (!MailAddress.TryCreate(message.To, out var to))
             return new SendOutcome.Rejected(DeliveryFailureReasons.InvalidAddress, null, "Not an email address");
+        var (mime, messageId) = Build(message, to);
 
-        var from = new MailAddress(
-            smtp.From ?? throw new InvalidOperationException("PainPro:Messaging:Smtp:From is not configured."),
-            smtp.FromName ?? options.Value.OrganisationName, Encoding.UTF8);
-        var messageId = $"<{Guid.CreateVersion7():N}@{from.Host}>";
+        // Not cancelled at shutdown: an email half-handed to the server is better finished than left in doubt.
+        for (var attempt = 1; ; attempt++)
+        {
+            SmtpLease lease;
+            try
+            {
+                lease = await connections.LeaseAsync();
+            }
+            catch (Exception ex) when (SmtpFailures.IsSmtpFailure(ex))
+            {
+                return SmtpFailures.Classify(ex, messageWritten: false);
+            }
 
-        using var mail = new MailMessage
-        {
-            From = from,
-            Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            Body = message.TextBody,
-            BodyEncoding = Encoding.UTF8,
-            IsBodyHtml = false,
-            HeadersEncoding = Encoding.UTF8,
-        };
-        mail.To.Add(to);
-        mail.Headers.Add("Message-ID", messageId);
-        if (message.UnsubscribeUrl is { } unsubscribe)
-        {
-            // RFC 2369 and RFC 8058: mail clients offer "Unsubscribe" and POST to the link without asking the patient again.
-            mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
-            mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        }
-        // With a plain body and one alternate view, System.Net.Mail writes multipart/alternative: text first, then HTML.
-        mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html));
-
-        using var client = new SmtpClient(smtp.Host, smtp.Port)
-        {
-            EnableSsl = smtp.EnableSsl,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = (int)smtp.Timeout.TotalMilliseconds,
-            UseDefaultCredentials = false,
-            Credentials = string.IsNullOrEmpty(smtp.Username) ? null : new NetworkCredential(smtp.Username, smtp.Password),
-        };
-        try
-        {
-            // Not cancelled at shutdown: an email half-handed to the server is better finished than left in doubt.
-            await client.SendMailAsync(mail, CancellationToken.None);
-            return new SendOutcome.Accepted(messageId, "sent");
-        }
-        // Only status codes go into the outcome: server replies often quote the recipient's address, which is never logged.
-        catch (SmtpFailedRecipientException ex) when (!IsTransient(ex.StatusCode))
-        {
-            return new SendOutcome.Rejected(DeliveryFailureReasons.InvalidAddress, ((int)ex.StatusCode).ToString(), $"SMTP refused the recipient ({ex.StatusCode})");
-        }
-        catch (SmtpException ex) when (IsTransient(ex.StatusCode))
-        {
-            return new SendOutcome.Unavailable($"SMTP server unavailable ({ex.StatusCode})");
-        }
-        catch (SmtpException ex)
-        {
-            return new SendOutcome.Rejected(DeliveryFailureReasons.ProviderRejected, ((int)ex.StatusCode).ToString(), $"SMTP refused the message ({ex.StatusCode})");
+            await using (lease)
+            {
+                var progress = new WrittenProgress();
+                try
+                {
+                    await lease.Client.SendAsync(mime, CancellationToken.None, progress);
+                    return new SendOutcome.Accepted(messageId, "sent");
+                }
+                catch (Exception ex) when (SmtpFailures.IsSmtpFailure(ex))
+                {
+                    if (ex is not MailKit.Net.Smtp.SmtpCommandException || !lease.Client.IsConnected) lease.Discard();
+                    if (attempt == 1 && lease.Reused && !progress.Complete && SmtpFailures.IsConnectionLost(ex))
+                    {
+                        lease.Discard();
+                        continue;
+                    }
+                    return SmtpFailures.Classify(ex, progress.Complete);
+                }
+            }
         }
     }
 
-    // 4xx replies and connection failures (GeneralFailure) mean the server did not take the message: try again later.
-    private static bool IsTransient(SmtpStatusCode status) =>
-        status == SmtpStatusCode.GeneralFailure || ((int)status >= 400 && (int)status < 500);
+    private (MimeMessage Message, string MessageId) Build(EmailMessage message, MailAddress to)
+    {
+        var smtp = options.Value.Smtp;
+        var from = new MailboxAddress(smtp.FromName ?? options.Value.OrganisationName,
+            smtp.From ?? throw new InvalidOperationException("PainPro:Messaging:Smtp:From is not configured."));
+        var mime = new MimeMessage { Subject = message.Subject, MessageId = $"{Guid.CreateVersion7():N}@{from.Domain}" };
+        mime.From.Add(from);
+        mime.To.Add(new MailboxAddress("", to.Address));
+        // Text first, then HTML: multipart/alternative, so a mail client shows the richest part it can.
+        if (message.UnsubscribeUrl is { } unsubscribe)
+        {
+            // RFC 2369 and RFC 8058: mail clients offer "Unsubscribe" and POST to the link without asking the patient again.
+            mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        return (mime, $"<{mime.MessageId}>");
+    }
+
+    /// <summary>Whether MailKit wrote the whole message: from then on the server may have taken it.</summary>
+    private sealed class WrittenProgress : ITransferProgress
+    {
+        public bool Complete { get; private set; }
+
+        public void Report(long bytesTransferred, long totalSize)
+        {
+            if (bytesTransferred >= totalSize) Complete = true;
+        }
+
+        // MailKit measures the message whenever progress is asked for, so the size is always known; count nothing here.
+        public void Report(long bytesTransferred) { }
+    }
 }

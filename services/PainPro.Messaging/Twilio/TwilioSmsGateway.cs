@@ -1,37 +1,39 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Messaging.Gateways;
 using PainPro.Messaging.RateLimiting;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
+using PainPro.Twilio.Rest;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace PainPro.Messaging.Twilio;
 
 /// <summary>
-/// Sends SMS through Twilio's REST API (<c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>) over plain
-/// <see cref="HttpClient"/>, one request per call, in a turn of the sender's token bucket the caller took. It only
-/// classifies what Twilio answered — by whose fault (<see cref="TwilioErrors"/>) — and never retries itself: the caller
-/// defers a send Twilio could not take (429, 5xx, a connection that never opened) and tries again later, checking quiet
-/// hours and the sender's state before every request. A request that may have reached Twilio (a timeout once
-/// connected, a connection cut mid-response) is never repeated: the outcome is reported as unknown rather than risk a
-/// second text. Everything HTTP stays in this class, so Twilio's SDK could replace it without touching the callers.
+/// Sends SMS with Twilio's SDK (<see cref="MessageResource.CreateAsync(CreateMessageOptions, ITwilioRestClient)"/>), one
+/// request per call, in a turn of the sender's token bucket the caller took. It only classifies what Twilio answered —
+/// by whose fault (<see cref="TwilioErrors"/>) — and never retries, nor does the SDK: the caller defers a send Twilio
+/// could not take (429, 5xx, a connection that never opened) and tries again later, checking quiet hours and the
+/// sender's state before every request. A request that may have reached Twilio (a timeout once connected, a connection
+/// cut mid-response) is never repeated: the outcome is reported as unknown rather than risk a second text.
 /// </summary>
 public sealed class TwilioSmsGateway(
-    HttpClient http,
+    TwilioRestClientFactory clients,
     IOptions<MessagingOptions> messagingOptions,
     IOptions<PainProOptions> painProOptions,
     Credentials credentials,
     SenderRateLimits rateLimits,
-    TimeProvider time,
     ILogger<TwilioSmsGateway> logger) : ISmsGateway
 {
     public const string StatusCallbackPath = "/webhooks/twilio/status";
+
+    /// <summary>How many of a recipient's newest messages a look-up reads: a patient gets a few texts a month.</summary>
+    private const int RecentMessagesToCheck = 20;
 
     private TwilioClientOptions Options => messagingOptions.Value.Twilio;
 
@@ -45,157 +47,111 @@ public sealed class TwilioSmsGateway(
     {
         var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid
             ?? throw new InvalidOperationException("PainPro:Messaging:Twilio:AccountSid is not configured.");
-        using var request = BuildRequest(accountSid, message);
-        HttpResponseMessage response;
-        // The request itself is bounded only by the timeout: cancelling it half-sent at shutdown would leave us
-        // not knowing whether the patient got a text.
-        using (var timeout = new CancellationTokenSource(Options.Timeout, time))
+        var create = new CreateMessageOptions(new PhoneNumber(message.To))
         {
-            try
-            {
-                response = await http.SendAsync(request, timeout.Token);
-            }
-            catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException && !timeout.IsCancellationRequested)
-            {
-                // The handler's ConnectTimeout: no connection, so not a byte of the request left.
-                return new SendOutcome.Unavailable($"No connection to Twilio within {Options.ConnectTimeout.TotalSeconds:0.#} s");
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                return new SendOutcome.Unknown($"Twilio did not answer within {Options.Timeout.TotalSeconds:0.#} s");
-            }
-            catch (HttpRequestException ex) when (NothingWasSent(ex))
-            {
-                return new SendOutcome.Unavailable($"Twilio unreachable: {ex.HttpRequestError}");
-            }
-            catch (HttpRequestException ex)
-            {
-                return new SendOutcome.Unknown($"Connection to Twilio failed mid-request: {ex.HttpRequestError}");
-            }
+            PathAccountSid = accountSid,
+            Body = message.Body,
+            StatusCallback = new Uri(StatusCallbackUrl(painProOptions.Value)),
+        };
+        if (string.IsNullOrWhiteSpace(Options.MessagingServiceSid))
+            create.From = new PhoneNumber(Options.From ?? throw new InvalidOperationException("Set PainPro:Messaging:Twilio:From or MessagingServiceSid."));
+        else
+            create.MessagingServiceSid = Options.MessagingServiceSid;
+
+        // The request is bounded only by its timeout (the client's pipeline), never by ct: cancelling it half-sent at
+        // shutdown would leave us not knowing whether the patient got a text.
+        var client = clients.Create(accountSid, credentials.TwilioAuthToken ?? "");
+        try
+        {
+            var created = await MessageResource.CreateAsync(create, client);
+            return string.IsNullOrEmpty(created?.Sid)
+                ? new SendOutcome.Unknown("Twilio took the request but answered without a message sid")
+                : new SendOutcome.Accepted(created.Sid, created.Status?.ToString() ?? "queued");
         }
-
-        using (response)
+        catch (ApiConnectionException ex)
         {
-            if (response.IsSuccessStatusCode)
-            {
-                var created = await ReadJsonAsync<CreatedMessage>(response);
-                if (string.IsNullOrEmpty(created?.Sid))
-                    return new SendOutcome.Unknown($"Twilio answered {(int)response.StatusCode} without a message sid");
-                return new SendOutcome.Accepted(created.Sid, created.Status ?? "queued");
-            }
-
-            if (IsRetryable(response.StatusCode))
-                return new SendOutcome.Unavailable($"Twilio answered {(int)response.StatusCode}", RetryAfter(response));
-
-            var code = (await ReadJsonAsync<ErrorBody>(response))?.Code;
-            if (code is null && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                code = TwilioErrors.AuthenticationFailed;
-            var described = TwilioErrors.Describe(code);
-            var detail = $"Twilio answered {(int)response.StatusCode}: {described.Description}";
-            return described.Fault == FaultOf.Sender
-                ? new SendOutcome.SenderRefused(described.Code.ToString(CultureInfo.InvariantCulture), detail)
-                : new SendOutcome.Rejected(described.Reason, code?.ToString(CultureInfo.InvariantCulture), detail);
+            var detail = TwilioConnectionFailures.Describe(ex);
+            return TwilioConnectionFailures.NothingWasSent(ex) ? new SendOutcome.Unavailable(detail) : new SendOutcome.Unknown(detail);
+        }
+        catch (TwilioException ex)
+        {
+            return Classify(ex, client.HttpClient.LastResponse);
         }
     }
 
     /// <summary>
-    /// Reads the recipient's most recent messages (<c>GET …/Messages.json?To=…</c>, newest first) for one with the same
-    /// body created at or after <paramref name="since"/>. Any failure to ask is "not found": the caller sends.
+    /// What Twilio's refusal means. The HTTP status comes from the response itself: the SDK leaves
+    /// <see cref="ApiException.Status"/> at 0 when the body was not Twilio's error JSON (an empty 401, a proxy's 502 page).
+    /// </summary>
+    private static SendOutcome Classify(TwilioException refusal, global::Twilio.Http.Response? response)
+    {
+        var (status, errorCode) = refusal switch
+        {
+            ApiException api => (api.Status, api.Code),
+            ApiStandardException standard => (standard.Status, standard.Code),
+            _ => (0, 0),
+        };
+        if (response is not null) status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
+            return new SendOutcome.Unknown($"Twilio answered {status} with a body that is not a message");
+        if (status == (int)HttpStatusCode.TooManyRequests || status >= 500)
+            return new SendOutcome.Unavailable($"Twilio answered {status}", RetryAfter(response));
+        if (status == 0)
+            return new SendOutcome.Unknown($"Twilio's answer could not be read: {refusal.GetType().Name}");
+
+        int? code = errorCode != 0 ? errorCode : null;
+        if (code is null && status is (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden)
+            code = TwilioErrors.AuthenticationFailed;
+        var described = TwilioErrors.Describe(code);
+        var detail = $"Twilio answered {status}: {described.Description}";
+        return described.Fault == FaultOf.Sender
+            ? new SendOutcome.SenderRefused(described.Code.ToString(CultureInfo.InvariantCulture), detail)
+            : new SendOutcome.Rejected(described.Reason, code?.ToString(CultureInfo.InvariantCulture), detail);
+    }
+
+    /// <summary>
+    /// Reads the recipient's most recent messages (<see cref="MessageResource.ReadAsync(ReadMessageOptions, ITwilioRestClient)"/>,
+    /// newest first, one page) for one with the same body created at or after <paramref name="since"/>. Any failure to
+    /// ask is "not found": the caller sends.
     /// </summary>
     public async Task<SendOutcome.Accepted?> FindTakenAsync(SmsMessage message, DateTimeOffset since, CancellationToken ct)
     {
         var accountSid = Options.AccountSid ?? painProOptions.Value.Twilio.AccountSid;
         if (accountSid is null) return null;
-        var uri = new Uri($"{Options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json" +
-                          $"?To={Uri.EscapeDataString(message.To)}&PageSize={RecentMessagesToCheck}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        Authorize(request, accountSid);
+        var client = clients.Create(accountSid, credentials.TwilioAuthToken ?? "");
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Options.Timeout);
-            using var response = await http.SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogWarning("Twilio answered {Status} to the look-up of a recent message; sending again", (int)response.StatusCode);
-                return null;
-            }
-            var page = await ReadJsonAsync<MessagePage>(response);
-            var taken = page?.Messages?.FirstOrDefault(m =>
-                m.Sid is not null && m.Body == message.Body
-                && DateTimeOffset.TryParse(m.DateCreated, CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) && created >= since);
-            return taken is null ? null : new SendOutcome.Accepted(taken.Sid!, taken.Status ?? "queued");
+            var page = await MessageResource.ReadAsync(
+                new ReadMessageOptions { PathAccountSid = accountSid, To = new PhoneNumber(message.To), PageSize = RecentMessagesToCheck }, client);
+            page.AutoPaging = false; // the newest page is enough, and the SDK would fetch further pages synchronously
+            var taken = page.FirstOrDefault(m =>
+                !string.IsNullOrEmpty(m.Sid) && m.Body == message.Body && m.DateCreated is { } created && AsInstant(created) >= since);
+            return taken is null ? null : new SendOutcome.Accepted(taken.Sid, taken.Status?.ToString() ?? "queued");
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (ApiConnectionException ex)
         {
-            logger.LogWarning("Could not look up a recent message at Twilio ({Error}); sending again", ex.GetType().Name);
+            // Never ex.Message: it quotes the URL, whose query is the patient's number.
+            logger.LogWarning("Could not look up a recent message at Twilio ({Error}); sending again", TwilioConnectionFailures.Describe(ex));
+            return null;
+        }
+        catch (TwilioException ex)
+        {
+            logger.LogWarning("Twilio answered {Status} ({Error}) to the look-up of a recent message; sending again",
+                (int?)client.HttpClient.LastResponse?.StatusCode, ex.GetType().Name);
             return null;
         }
     }
 
-    /// <summary>How many of a recipient's newest messages a look-up reads: a patient gets a few texts a month.</summary>
-    private const int RecentMessagesToCheck = 20;
-
-    private void Authorize(HttpRequestMessage request, string accountSid)
-    {
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{credentials.TwilioAuthToken}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-    }
-
-    private HttpRequestMessage BuildRequest(string accountSid, SmsMessage message)
-    {
-        var fields = new List<KeyValuePair<string, string>> { new("To", message.To), new("Body", message.Body) };
-        fields.Add(string.IsNullOrWhiteSpace(Options.MessagingServiceSid)
-            ? new("From", Options.From ?? throw new InvalidOperationException("Set PainPro:Messaging:Twilio:From or MessagingServiceSid."))
-            : new("MessagingServiceSid", Options.MessagingServiceSid));
-        fields.Add(new("StatusCallback", StatusCallbackUrl(painProOptions.Value)));
-
-        var uri = new Uri($"{Options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json");
-        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
-        Authorize(request, accountSid);
-        return request;
-    }
-
-    private static bool IsRetryable(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    // These fail before a byte of the request leaves, so a retry cannot double a text.
-    private static bool NothingWasSent(HttpRequestException ex) => ex.HttpRequestError is
-        HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or
-        HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+    /// <summary>The SDK reads Twilio's dates into local time; one without a kind is taken as UTC, as Twilio writes them.</summary>
+    private static DateTimeOffset AsInstant(DateTime value) =>
+        value.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(value, TimeSpan.Zero) : new DateTimeOffset(value);
 
     /// <summary>Twilio's <c>Retry-After</c>, in seconds or as a date (read against the response's own <c>Date</c>).</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(global::Twilio.Http.Response? response)
     {
-        var header = response.Headers.RetryAfter;
+        var header = response?.Headers?.RetryAfter;
         TimeSpan? delay = header?.Delta
-            ?? (header?.Date is { } until && response.Headers.Date is { } sentAt ? until - sentAt : null);
+            ?? (header?.Date is { } until && response!.Headers.Date is { } sentAt ? until - sentAt : null);
         return delay is { } d && d > TimeSpan.Zero ? d : null;
     }
-
-    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response) where T : class
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync();
-            return await JsonSerializer.DeserializeAsync<T>(stream);
-        }
-        catch (JsonException) { return null; }
-    }
-
-    private sealed record CreatedMessage(
-        [property: JsonPropertyName("sid")] string? Sid,
-        [property: JsonPropertyName("status")] string? Status);
-
-    private sealed record MessagePage([property: JsonPropertyName("messages")] List<ListedMessage>? Messages);
-
-    private sealed record ListedMessage(
-        [property: JsonPropertyName("sid")] string? Sid,
-        [property: JsonPropertyName("body")] string? Body,
-        [property: JsonPropertyName("status")] string? Status,
-        [property: JsonPropertyName("date_created")] string? DateCreated);
-
-    private sealed record ErrorBody(
-        [property: JsonPropertyName("code")] int? Code,
-        [property: JsonPropertyName("message")] string? Message);
 }

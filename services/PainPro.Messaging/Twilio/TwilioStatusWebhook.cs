@@ -7,7 +7,7 @@ using PainPro.Messaging.Senders;
 using PainPro.Messaging.Surveys;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.Messaging.Twilio;
 
@@ -33,9 +33,9 @@ public static class TwilioStatusWebhook
     {
         var (form, problem) = await TwilioWebhookForm.ReadAsync(request, ct);
         if (form is null) return problem!;
-        if (!TwilioRequestValidator.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
+        if (!TwilioWebhookSignature.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
-                detail: $"The {TwilioSignature.Header} header does not match this request.");
+                detail: $"The {TwilioWebhookSignature.Header} header does not match this request.");
 
         var sid = form["MessageSid"].ToString();
         var status = form["MessageStatus"].ToString();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using PainPro.Portal.Clients;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.Portal.DevPhone;
 
@@ -70,7 +70,7 @@ public sealed class PhoneSimulator(HttpClient http, PhoneConversationLog log, Cr
             ["NumMedia"] = "0",
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(token, url, form));
+        request.Headers.Add(TwilioWebhookSignature.Header, TwilioWebhookSigner.Sign(token, url, form));
 
         log.Add(phone, new PhoneMessage(clock.GetUtcNow(), true, body));
         HttpResponseMessage response;

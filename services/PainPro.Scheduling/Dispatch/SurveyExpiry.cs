@@ -4,6 +4,7 @@ using PainPro.Contracts;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Clock;
 
+using PainPro.ServiceDefaults.Data;
 namespace PainPro.Scheduling.Dispatch;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class SurveyExpiry(SchedulingDb db, IOptions<SchedulingOptions> op
         $"""
         WITH expiring AS (
             SELECT id FROM surveys
-            WHERE status IN {SqlLists.Literals(SurveyStatuses.Open)} AND closes_at <= @now
+            WHERE status IN {SqlDialect.Literals(SurveyStatuses.Open)} AND closes_at <= @now
             ORDER BY closes_at
             LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
         )

@@ -1,6 +1,6 @@
 using PainPro.Contracts;
 using PainPro.Scheduling.Protocols;
-using PainPro.Scheduling.Routing;
+using PainPro.Scheduling.ChannelFallback;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
 
@@ -56,7 +56,7 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols, SurveyLinkToken
                 $"""
                 UPDATE surveys SET due_at = @DueAt, send_at = @SendAt, closes_at = @ClosesAt, status = @Status,
                                    next_send_at = @NextSendAt, instruments = @Instruments, reminder_minutes = @ReminderMinutes
-                WHERE id = @Id AND status IN {SqlLists.Literals(Unsent)}
+                WHERE id = @Id AND status IN {SqlDialect.Literals(Unsent)}
                 """,
                 new
                 {
@@ -70,13 +70,13 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols, SurveyLinkToken
         var dropped = existing.Values.Where(s => plan.All(p => p.Timepoint != s.Timepoint)).Select(s => s.Id).ToArray();
         if (dropped.Length > 0)
             await session.ExecuteAsync(
-                $"UPDATE surveys SET status = @cancelled, next_send_at = NULL WHERE {session.Dialect.InGuids("id", dropped)} AND status IN {SqlLists.Literals(Unsent)}",
+                $"UPDATE surveys SET status = @cancelled, next_send_at = NULL WHERE {session.Dialect.InGuids("id", dropped)} AND status IN {SqlDialect.Literals(Unsent)}",
                 new { cancelled = SurveyStatuses.Cancelled });
 
         await session.ExecuteAsync("UPDATE enrollments SET performed_at = @performedAt, updated_at = @now WHERE id = @enrollmentId",
             new { performedAt, now, enrollmentId });
         // New and revived surveys take the patient's current channel (or park if nothing reaches them).
-        await ChannelRouting.RerouteAsync(session, enrollment.PatientId);
+        await PatientChannels.RerouteAsync(session, enrollment.PatientId);
         await session.PublishAsync(new EnrollmentRescheduled(enrollmentId, performedAt));
         return ChangeResult.Changed;
     }
@@ -96,7 +96,7 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols, SurveyLinkToken
             "UPDATE enrollments SET cancelled_at = @now, cancel_reason = @reason, updated_at = @now WHERE id = @enrollmentId",
             new { now, reason, enrollmentId });
         await session.ExecuteAsync(
-            $"UPDATE surveys SET status = @cancelled, next_send_at = NULL WHERE enrollment_id = @enrollmentId AND status IN {SqlLists.Literals(SurveyStatuses.Open)}",
+            $"UPDATE surveys SET status = @cancelled, next_send_at = NULL WHERE enrollment_id = @enrollmentId AND status IN {SqlDialect.Literals(SurveyStatuses.Open)}",
             new { cancelled = SurveyStatuses.Cancelled, enrollmentId });
         await session.PublishAsync(new EnrollmentCancelled(enrollmentId, reason));
         return ChangeResult.Changed;

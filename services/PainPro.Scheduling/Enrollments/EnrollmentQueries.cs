@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using PainPro.Scheduling.Schedule;
 
+using PainPro.ServiceDefaults.Data;
 namespace PainPro.Scheduling.Enrollments;
 
 public sealed record ProcedureView(string Type, string BodySite, DateTimeOffset PerformedAt, string Facility, string? Surgeon);
@@ -67,7 +68,7 @@ public static class EnrollmentStatuses
         $"""
         CASE WHEN e.cancelled_at IS NOT NULL THEN '{Cancelled}'
              WHEN EXISTS (SELECT 1 FROM surveys o WHERE o.enrollment_id = e.id
-                          AND o.status IN {SqlLists.Literals(SurveyStatuses.Open)}) THEN '{Active}'
+                          AND o.status IN {SqlDialect.Literals(SurveyStatuses.Open)}) THEN '{Active}'
              ELSE '{Completed}' END
         """;
 }

@@ -58,38 +58,12 @@ public sealed class CsvImporter(
 
     private sealed record ParsedRow(int Row, string? ExternalId, Registration? Registration, string? Error);
 
+    /// <summary>Imports the whole file now and answers with every row's result (the synchronous contract).</summary>
     public async Task<ImportResult> ImportAsync(Stream body, CancellationToken ct)
     {
-        // Records the reader had to repair (stray or unterminated quotes), by spreadsheet row; they are reported, not guessed at.
-        var malformedRows = new HashSet<long>();
-        var csvOptions = new CsvReaderOptions
-        {
-            Separator = ',',
-            HasHeader = true,
-            TrimWhitespace = true,
-            DetectSeparatorHint = false,
-            OnMalformedRecord = record => malformedRows.Add(record.RecordNumber),
-        };
-        await using var csv = CsvReader.Create(body, csvOptions, leaveOpen: true);
-
-        await csv.ReadHeaderAsync(ct);
-        var header = csv.Headers
-            .Select((name, index) => (name: name.Trim(), index))
-            .GroupBy(h => h.name, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().index, StringComparer.OrdinalIgnoreCase);
-        var missing = RequiredColumns.Where(c => !header.ContainsKey(c)).ToList();
-        if (missing.Count > 0) return new ImportResult(new ImportReport(0, 0, 0, []), missing);
-
         var results = new List<ImportRow>();
-        var batch = new List<ParsedRow>();
-        while (await csv.ReadAsync(ct))
-        {
-            batch.Add(Parse(csv, header, csv.Headers.Count, malformedRows));
-            if (batch.Count < options.Value.ImportBatchSize) continue;
-            results.AddRange(await WriteAsync(batch, ct));
-            batch.Clear();
-        }
-        if (batch.Count > 0) results.AddRange(await WriteAsync(batch, ct));
+        var missing = await ImportAsync(body, skipRows: 0, (rows, _) => { results.AddRange(rows); return Task.CompletedTask; }, ct);
+        if (missing.Count > 0) return new ImportResult(new ImportReport(0, 0, 0, []), missing);
 
         var report = new ImportReport(
             results.Count(r => r.Result == ImportResults.Created),
@@ -99,6 +73,64 @@ public sealed class CsvImporter(
         logger.LogInformation("CSV import: {Created} created, {Duplicates} duplicates, {Errors} errors",
             report.Created, report.Duplicates, report.Errors);
         return new ImportResult(report, []);
+    }
+
+    /// <summary>
+    /// Imports the file batch by batch, handing each batch's results to <paramref name="onBatch"/> once its rows are
+    /// stored; the first <paramref name="skipRows"/> procedure rows are read but not imported again (a resumed job).
+    /// Returns the required columns the header lacks (then nothing is imported).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ImportAsync(
+        Stream body, int skipRows, Func<IReadOnlyList<ImportRow>, CancellationToken, Task> onBatch, CancellationToken ct)
+    {
+        // Records the reader had to repair (stray or unterminated quotes), by spreadsheet row; they are reported, not guessed at.
+        var malformedRows = new HashSet<long>();
+        await using var csv = Open(body, malformedRows);
+        var (header, missing) = await ReadHeaderAsync(csv, ct);
+        if (missing.Count > 0) return missing;
+
+        var batch = new List<ParsedRow>();
+        var read = 0;
+        while (await csv.ReadAsync(ct))
+        {
+            if (read++ < skipRows) continue;
+            batch.Add(Parse(csv, header, csv.Headers.Count, malformedRows));
+            if (batch.Count < options.Value.ImportBatchSize) continue;
+            await onBatch(await WriteAsync(batch, ct), ct);
+            batch.Clear();
+        }
+        if (batch.Count > 0) await onBatch(await WriteAsync(batch, ct), ct);
+        return [];
+    }
+
+    /// <summary>The required columns the header lacks, and how many procedure rows follow it.</summary>
+    public static async Task<(IReadOnlyList<string> MissingColumns, int Rows)> SurveyAsync(Stream body, CancellationToken ct)
+    {
+        await using var csv = Open(body, malformedRows: null);
+        var (_, missing) = await ReadHeaderAsync(csv, ct);
+        if (missing.Count > 0) return (missing, 0);
+        var rows = 0;
+        while (await csv.ReadAsync(ct)) rows++;
+        return ([], rows);
+    }
+
+    private static CsvReader Open(Stream body, HashSet<long>? malformedRows) => CsvReader.Create(body, new CsvReaderOptions
+    {
+        Separator = ',',
+        HasHeader = true,
+        TrimWhitespace = true,
+        DetectSeparatorHint = false,
+        OnMalformedRecord = record => malformedRows?.Add(record.RecordNumber),
+    }, leaveOpen: true);
+
+    private static async Task<(Dictionary<string, int> Header, IReadOnlyList<string> Missing)> ReadHeaderAsync(CsvReader csv, CancellationToken ct)
+    {
+        await csv.ReadHeaderAsync(ct);
+        var header = csv.Headers
+            .Select((name, index) => (name: name.Trim(), index))
+            .GroupBy(h => h.name, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().index, StringComparer.OrdinalIgnoreCase);
+        return (header, RequiredColumns.Where(c => !header.ContainsKey(c)).ToList());
     }
 
     private ParsedRow Parse(CsvReader csv, Dictionary<string, int> header, int columnCount, HashSet<long> malformedRows)

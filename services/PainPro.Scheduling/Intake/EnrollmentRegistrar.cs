@@ -1,8 +1,9 @@
 using PainPro.Contracts;
 using PainPro.Scheduling.Protocols;
-using PainPro.Scheduling.Routing;
+using PainPro.Scheduling.ChannelFallback;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
 
 namespace PainPro.Scheduling.Intake;
 
@@ -78,11 +79,13 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
                     f.EnrollmentId, patientIds[r.Mrn], r.ProcedureType, r.BodySite, r.PerformedAt, r.Facility, r.Surgeon,
                     r.BaselineVas, r.BaselineRecordedAt, r.MrnLast4, r.Mrn, r.ExternalId));
             }
+            // The claims of these surveys, days from now, link back to this intake's trace.
+            await TraceOrigins.RecordAsync(session, fresh.Select(f => f.EnrollmentId));
             // A returning patient may be opted out, failed or have new contact details, and one registered twice in this
             // batch may have changed preference in between: put all their open surveys right. Any other new patient's
             // surveys are already on the preferred channel, which validation made sure they have.
             var changed = returning.Union(fresh.GroupBy(f => f.Registration.Mrn).Where(g => g.Count() > 1).Select(g => g.Key));
-            foreach (var mrn in changed) await ChannelRouting.RerouteAsync(session, patientIds[mrn]);
+            foreach (var mrn in changed) await PatientChannels.RerouteAsync(session, patientIds[mrn]);
         }
 
         var outcomes = new RegistrationOutcome[registrations.Count];
@@ -101,14 +104,14 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
         var rows = await session.QueryAsync<ExistingEnrollmentRow>(
             $"""
             SELECT external_id AS ExternalId, id AS Id, patient_id AS PatientId, request_hash AS RequestHash
-            FROM enrollments WHERE {SqlLists.InStrings(session.Dialect, "external_id", "externalIds")}
+            FROM enrollments WHERE {session.Dialect.InStrings("external_id", "externalIds")}
             """, new { externalIds });
         return rows.ToDictionary(r => r.ExternalId, r => new KnownEnrollment(r.Id, r.PatientId, r.RequestHash, null));
     }
 
     private static async Task<HashSet<string>> ExistingPatientsAsync(DbSession session, string[] mrns) =>
         [.. await session.QueryAsync<string>(
-            $"SELECT mrn FROM patients WHERE {SqlLists.InStrings(session.Dialect, "mrn", "mrns")}", new { mrns })];
+            $"SELECT mrn FROM patients WHERE {session.Dialect.InStrings("mrn", "mrns")}", new { mrns })];
 
     /// <summary>
     /// One row per MRN. New contact details replace the old ones (a missing phone or email keeps the one on file);
@@ -128,9 +131,9 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
             .ToList();
 
         var ids = new List<(string, Guid)>();
-        foreach (var chunk in patients.Chunk(SqlLists.RowsPerInsert(session.Dialect)))
+        foreach (var chunk in patients.Chunk(session.Dialect.RowsPerInsert))
         {
-            var (values, parameters) = SqlLists.Values(chunk,
+            var (values, parameters) = SqlDialect.Values(chunk,
                 _ => Guid.CreateVersion7(), r => r.Mrn, r => r.GivenName, r => r.FamilyName, r => r.Phone, r => r.Email,
                 r => r.PreferredChannel, r => r.Locale, r => r.PatientTimeZone, _ => now, _ => now);
             var rows = await session.QueryAsync<PatientIdRow>(
@@ -163,9 +166,9 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
     private static async Task InsertEnrollmentsAsync(
         DbSession session, List<NewEnrollment> fresh, Dictionary<string, Guid> patientIds, DateTimeOffset now)
     {
-        foreach (var chunk in fresh.Chunk(SqlLists.RowsPerInsert(session.Dialect)))
+        foreach (var chunk in fresh.Chunk(session.Dialect.RowsPerInsert))
         {
-            var (values, parameters) = SqlLists.Values(chunk,
+            var (values, parameters) = SqlDialect.Values(chunk,
                 f => f.EnrollmentId, f => f.Registration.ExternalId, f => f.Hash, f => patientIds[f.Registration.Mrn],
                 f => f.Registration.ProcedureType, f => f.Registration.BodySite, f => f.Registration.PerformedAt,
                 f => f.Registration.Facility, f => f.Registration.Surgeon, f => f.Registration.BaselineVas,
@@ -194,7 +197,7 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
                 TimeZones.Find(r.ScheduleTimeZone)!, r.Window, now));
             return plan.Select(p => (f.EnrollmentId, r.PreferredChannel, Survey: p));
         }).ToList();
-        foreach (var chunk in surveys.Chunk(SqlLists.RowsPerInsert(session.Dialect)))
+        foreach (var chunk in surveys.Chunk(session.Dialect.RowsPerInsert))
             await SurveyRows.InsertAsync(session, chunk, tokens);
     }
 

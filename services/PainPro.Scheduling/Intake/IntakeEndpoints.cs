@@ -29,8 +29,14 @@ public static class IntakeEndpoints
         procedures.MapPost("/import", ImportAsync)
             .Accepts<string>("text/csv")
             .Produces<ImportReport>()
+            .Produces<ImportStatus>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        procedures.MapGet("/imports/{importId:guid}", async (Guid importId, CsvImportJobs imports, CancellationToken ct) =>
+                await imports.GetAsync(importId, ct) is { } status ? Results.Ok(status) : Results.NotFound())
+            .Produces<ImportStatus>()
+            .Produces(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> RegisterAsync(
@@ -73,19 +79,39 @@ public static class IntakeEndpoints
         return Results.Ok(view);
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest http, CsvImporter importer, CancellationToken ct)
+    /// <summary>
+    /// A file of up to <see cref="SchedulingOptions.ImportSynchronousRowLimit"/> rows is imported at once (200 with
+    /// every row's result, as always); a larger one, or any file sent with <c>Prefer: respond-async</c>, becomes a
+    /// background job: 202 with its status and <c>Location: /api/procedures/imports/{id}</c> to poll.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(
+        HttpRequest http, CsvImporter importer, CsvImportJobs imports, IOptions<SchedulingOptions> options, CancellationToken ct)
     {
         var mediaType = http.ContentType is { } contentType ? contentType.Split(';')[0].Trim() : "";
         if (!mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) && !mediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
             return Results.Problem("Send the file as text/csv, one procedure per row under a header row.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType);
 
-        var result = await importer.ImportAsync(http.Body, ct);
-        return result.MissingColumns.Count > 0
-            ? Results.ValidationProblem(new Dictionary<string, string[]>
+        // Read twice (counted, then imported) and, when large, kept for its background job.
+        using var upload = new MemoryStream();
+        await http.Body.CopyToAsync(upload, ct);
+        upload.Position = 0;
+        var (missing, rows) = await CsvImporter.SurveyAsync(upload, ct);
+        if (missing.Count > 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["header"] = [$"The header lacks the required columns: {string.Join(", ", result.MissingColumns)}. Columns: {string.Join(",", CsvImporter.Columns)}."],
-            })
-            : Results.Ok(result.Report);
+                ["header"] = [$"The header lacks the required columns: {string.Join(", ", missing)}. Columns: {string.Join(",", CsvImporter.Columns)}."],
+            });
+
+        var preferAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
+        if (rows > options.Value.ImportSynchronousRowLimit || preferAsync)
+        {
+            var importId = await imports.SubmitAsync(upload.ToArray(), rows, ct);
+            return Results.Accepted($"/api/procedures/imports/{importId}", await imports.GetAsync(importId, ct));
+        }
+
+        upload.Position = 0;
+        var result = await importer.ImportAsync(upload, ct);
+        return Results.Ok(result.Report);
     }
 }

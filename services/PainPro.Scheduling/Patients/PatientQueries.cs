@@ -1,5 +1,5 @@
 using PainPro.Scheduling.Enrollments;
-using PainPro.Scheduling.Routing;
+using PainPro.Scheduling.ChannelFallback;
 using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Scheduling.Patients;
@@ -69,7 +69,7 @@ public static class PatientQueries
         return patients.Select(p => new PatientView(
             p.PatientId, p.Mrn, p.GivenName, p.FamilyName, p.Phone, p.Email, p.PreferredChannel, p.Locale, p.TimeZone,
             p.SmsOptedOut,
-            Reachable: ChannelRouting.ChannelFor(p.PreferredChannel, p.Phone, p.Email, p.SmsOptedOut, p.SmsFailedAt is not null,
+            Reachable: PatientChannels.ChannelFor(p.PreferredChannel, p.Phone, p.Email, p.SmsOptedOut, p.SmsFailedAt is not null,
                 p.EmailOptedOutAt is not null) is not null,
             enrollments[p.PatientId]
                 .Select(e => new PatientEnrollment(e.EnrollmentId, e.ProcedureType, e.BodySite, e.Facility, e.PerformedAt, e.Status))

@@ -9,7 +9,7 @@ public static class SurveyRows
     /// <summary>Stores planned surveys (of one or many enrollments) in one statement; a scheduled one is due at its send time.</summary>
     public static Task InsertAsync(DbSession session, IReadOnlyList<(Guid EnrollmentId, string Channel, PlannedSurvey Survey)> rows, SurveyLinkTokens tokens)
     {
-        var (values, parameters) = SqlLists.Values(rows,
+        var (values, parameters) = SqlDialect.Values(rows,
             _ => Guid.CreateVersion7(), r => r.EnrollmentId, r => r.Survey.Timepoint, r => JoinInstruments(r.Survey.Instruments),
             r => r.Channel, r => r.Survey.DueAt, r => r.Survey.SendAt, r => r.Survey.ClosesAt,
             r => JoinReminders(r.Survey.Reminders), r => r.Survey.Status,

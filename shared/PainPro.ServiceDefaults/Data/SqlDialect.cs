@@ -31,8 +31,49 @@ public abstract class SqlDialect
         return literals.Length == 0 ? "1 = 0" : $"{column} IN ({literals})";
     }
 
+    /// <summary>
+    /// <c>('a', 'b')</c> for a list of known constants (survey statuses): literal, so PostgreSQL can match the partial
+    /// indexes written with them. Never for user input; GUID sets use <see cref="InGuids"/>.
+    /// </summary>
+    public static string Literals(IEnumerable<string> constants) => "(" + string.Join(", ", constants.Select(v => $"'{v}'")) + ")";
+
+    /// <summary>
+    /// "Column is one of these strings" with the strings as a parameter: Dapper expands <c>IN @list</c> into one
+    /// parameter per item, except on Npgsql, where it sends the array whole and PostgreSQL needs <c>= ANY(@list)</c>.
+    /// </summary>
+    public abstract string InStrings(string column, string parameter);
+
     /// <summary>The most rows one statement built with <see cref="Rows{TRow}"/> should carry; chunk bigger batches.</summary>
     public abstract int RowsPerStatement { get; }
+
+    /// <summary>
+    /// How many rows one multi-row <c>INSERT … VALUES</c> built with <see cref="Values{T}"/> should carry. PostgreSQL
+    /// saves a network round trip per row. SQLite is in-process, so there is no round trip to save, and it binds each
+    /// parameter by a name lookup that grows with the statement: big statements cost it more than they save.
+    /// </summary>
+    public abstract int RowsPerInsert { get; }
+
+    /// <summary>
+    /// <c>(@p0_0, @p0_1, …), (@p1_0, …)</c> and its parameters, for one multi-row <c>INSERT … VALUES</c> instead of a
+    /// statement per row; chunk rows by <see cref="RowsPerInsert"/>.
+    /// </summary>
+    public static (string Values, DynamicParameters Parameters) Values<T>(IReadOnlyList<T> rows, params Func<T, object?>[] columns)
+    {
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var name = $"p{r}_{c}";
+                sql.Append(c == 0 ? "@" : ", @").Append(name);
+                parameters.Add(name, columns[c](rows[r]));
+            }
+            sql.Append(')');
+        }
+        return (sql.ToString(), parameters);
+    }
 
     /// <summary>
     /// Rows from .NET as a table one statement can insert from, update from or join: the WITH-clause entry
@@ -60,8 +101,10 @@ public abstract class SqlDialect
         public override string Name => "postgres";
         public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
         public override bool SupportsConcurrentWriters => true;
+        public override string InStrings(string column, string parameter) => $"{column} = ANY(@{parameter})";
         // Arrays have no parameter limit; the bound only keeps one statement's payload modest.
         public override int RowsPerStatement => 1000;
+        public override int RowsPerInsert => 400;
 
         private protected override string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters)
         {
@@ -83,6 +126,8 @@ public abstract class SqlDialect
         // SQLite has one writer; BEGIN IMMEDIATE already gives the transaction the whole database.
         public override string ForUpdateSkipLocked => "";
         public override bool SupportsConcurrentWriters => false;
+        public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
+        public override int RowsPerInsert => 20;
         // In-process, so there is no round trip to save beyond the statement's own overhead, and each parameter is
         // bound by a name lookup that grows with the statement: a hundred rows is past the point of diminishing returns.
         public override int RowsPerStatement => 100;

@@ -9,6 +9,14 @@ namespace PainPro.ServiceDefaults.Data;
 /// Dapper handlers so the same code reads and writes GUIDs and instants on both dialects:
 /// PostgreSQL has <c>uuid</c> and <c>timestamptz</c>; SQLite stores both as sortable text.
 /// </summary>
+/// <remarks>
+/// Dapper's handlers are process-wide, and a handler for <see cref="Guid"/> or <see cref="DateTimeOffset"/> only
+/// takes effect once Dapper's own mapping of the type is removed, so other Dapper users in the process (Hangfire's
+/// PostgreSQL storage) get these handlers too. They are written to be invisible to them: a parameter of any provider
+/// but SQLite gets exactly what Dapper's own mapping gives it (<see cref="DbType.Guid"/>,
+/// <see cref="DbType.DateTimeOffset"/>; an instant at offset zero, which is all <c>timestamptz</c> accepts), and
+/// reading accepts what Dapper's mapping accepts and more. <c>TypeHandlerTests</c> pins this.
+/// </remarks>
 internal static class TypeHandlers
 {
     private static int registered;
@@ -28,7 +36,7 @@ internal static class TypeHandlers
         public override void SetValue(IDbDataParameter parameter, Guid value)
         {
             if (parameter is SqliteParameter) { parameter.DbType = DbType.String; parameter.Value = value.ToString(); }
-            else parameter.Value = value;
+            else { parameter.DbType = DbType.Guid; parameter.Value = value; }
         }
 
         public override Guid Parse(object value) => value switch
@@ -47,7 +55,7 @@ internal static class TypeHandlers
         {
             var utc = value.ToUniversalTime();
             if (parameter is SqliteParameter) { parameter.DbType = DbType.String; parameter.Value = Format(utc); }
-            else parameter.Value = utc;
+            else { parameter.DbType = DbType.DateTimeOffset; parameter.Value = utc; }
         }
 
         public override DateTimeOffset Parse(object value) => value switch

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 
 namespace PainPro.ServiceDefaults.Dev;
 
@@ -19,7 +20,7 @@ internal static class DevEndpoints
         var dev = app.MapGroup("/dev").WithTags("dev");
         dev.MapGet("/clock", (TimeProvider clock) => new ClockView(clock.GetUtcNow(), clock is SimulatedClock));
 
-        dev.MapPost("/clock/advance", async (AdvanceRequest? request, TimeProvider clock, DueWorkRunner dueWork, CancellationToken ct) =>
+        dev.MapPost("/clock/advance", async (AdvanceRequest? request, TimeProvider clock, DueJobs dueJobs, CancellationToken ct) =>
         {
             if (clock is not SimulatedClock simulated)
                 return Results.Problem("The clock is the system clock; start with PainPro:Clock=simulated to move it.",
@@ -30,7 +31,7 @@ internal static class DevEndpoints
                     ["by"] = ["Give a positive ISO 8601 duration such as \"P3D\" or \"PT4H\"."],
                 });
             var now = simulated.Advance(by);
-            var handled = await dueWork.RunAllAsync(ct);
+            var handled = await dueJobs.RunAllNowAsync(ct);
             return Results.Ok(new AdvanceResult(now, handled));
         });
     }

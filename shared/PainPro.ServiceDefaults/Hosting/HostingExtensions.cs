@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -17,8 +18,10 @@ using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Dev;
 using PainPro.ServiceDefaults.Health;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.ServiceDefaults.Security;
+using PainPro.ServiceDefaults.Telemetry;
 
 using PainPro.ServiceDefaults.Web;
 
@@ -42,7 +45,7 @@ public static class HostingExtensions
         });
 
         var section = builder.Configuration.GetSection(PainProOptions.Section);
-        builder.Services.AddOptions<PainProOptions>().Bind(section);
+        builder.AddValidatedOptions<PainProOptions, PainProOptionsValidator>(PainProOptions.Section);
         var options = section.Get<PainProOptions>() ?? new PainProOptions();
 
         if (!string.Equals(builder.Configuration["Logging:Console:FormatterName"], "simple", StringComparison.OrdinalIgnoreCase))
@@ -56,6 +59,7 @@ public static class HostingExtensions
             });
         }
 
+        builder.AddPainProTelemetry(options.Telemetry);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
@@ -70,32 +74,30 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<MigrationHostedService>();
 
-        builder.Services.TryAddSingleton<DueWorkRunner>();
-        builder.Services.AddHostedService<DueWorkLoop>();
+        // The clock (recurring jobs) and the runner of long jobs: Hangfire, after the migrations.
+        builder.AddPainProJobs(options);
 
         builder.Services.TryAddSingleton<Credentials>();
-        builder.Services.AddAuthentication(PainProAuth.CookieScheme)
-            .AddCookie(PainProAuth.CookieScheme, o =>
-            {
-                o.LoginPath = "/login";
-                o.Cookie.Name = "painpro.auth";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(10);
-                // APIs answer 401/403; only pages redirect to sign-in.
-                o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
-            })
+        // API keys everywhere; the staff sign-in cookie is the Portal's (AddPortal), and the staff policies accept it
+        // only where it is registered: in the Portal's host, and in AllInOne for every service.
+        builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(PainProAuth.ApiKeyScheme, _ => { });
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PainProAuth.IntegrationPolicy, p => p
+        builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>>((authorization, authentication) =>
+        {
+            string[] staffSchemes = authentication.Value.SchemeMap.ContainsKey(PainProAuth.CookieScheme)
+                ? [PainProAuth.ApiKeyScheme, PainProAuth.CookieScheme]
+                : [PainProAuth.ApiKeyScheme];
+            authorization.AddPolicy(PainProAuth.IntegrationPolicy, p => p
                 .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme)
-                .RequireRole(PainProAuth.IntegrationRole))
-            .AddPolicy(PainProAuth.StaffOrIntegrationPolicy, p => p
-                .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme, PainProAuth.CookieScheme)
+                .RequireRole(PainProAuth.IntegrationRole));
+            authorization.AddPolicy(PainProAuth.StaffOrIntegrationPolicy, p => p
+                .AddAuthenticationSchemes(staffSchemes)
                 .RequireRole(PainProAuth.IntegrationRole, PainProAuth.NurseRole, PainProAuth.ManagerRole, PainProAuth.AdminRole));
+            authorization.AddPolicy(PainProAuth.AuditPolicy, p => p
+                .AddAuthenticationSchemes(staffSchemes)
+                .RequireRole(PainProAuth.IntegrationRole, PainProAuth.AdminRole));
+        });
 
         builder.Services.AddAntiforgery();
         // Issued API keys, the audit policy, the encrypted key ring and the outbox/inbox retention purge.
@@ -109,6 +111,8 @@ public static class HostingExtensions
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // Consumers are read from the container when the bus starts: services may declare theirs after this.
+        builder.AddPainProBus();
         return builder;
     }
 
@@ -120,6 +124,7 @@ public static class HostingExtensions
         var schema = typeof(TDb).GetField("Name")?.GetRawConstantValue() as string ?? typeof(TDb).Name.ToLowerInvariant();
         builder.AddConsumer<ApiKeyIssuedConsumer<TDb>>(schema);
         builder.AddConsumer<ApiKeyRevokedConsumer<TDb>>(schema);
+        builder.AddDueWork<OutboxRetention<TDb>>(schema, "purge-outbox-and-inbox", JobSchedules.EveryMinute);
         return builder;
     }
 
@@ -158,17 +163,5 @@ public static class HostingExtensions
         // Plain lines too, so a newcomer finds them without reading JSON.
         Console.WriteLine($"PainPro dev API key (X-Api-Key): {credentials.DevApiKey}");
         Console.WriteLine($"PainPro dev Twilio auth token:   {credentials.TwilioAuthToken}");
-    }
-
-    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
-    {
-        var path = ctx.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/dev"))
-        {
-            ctx.Response.StatusCode = status;
-            return Task.CompletedTask;
-        }
-        ctx.Response.Redirect(ctx.RedirectUri);
-        return Task.CompletedTask;
     }
 }

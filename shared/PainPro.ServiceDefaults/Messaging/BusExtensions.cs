@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MassTransit;
+using MassTransit.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,26 +9,29 @@ namespace PainPro.ServiceDefaults.Messaging;
 
 public static partial class BusExtensions
 {
-    private const string RegistryKey = "PainPro.Consumers";
-
     /// <summary>
-    /// Declares a consumer of <paramref name="service"/>. Its queue is <c>{service}-{consumer}</c> in kebab case,
-    /// so two services that hear the same event each get their own copy, in AllInOne as on RabbitMQ.
+    /// Declares a consumer of <paramref name="service"/> with its <see cref="ServiceConsumerDefinition{TConsumer}"/>:
+    /// queue <c>{service}-{consumer}</c>, PainPro's retries, and at most <paramref name="concurrentMessageLimit"/>
+    /// messages at once when given. Order does not matter: the bus reads every consumer from the container when it starts.
+    /// A consumer renamed after its queue existed names that <paramref name="queue"/>: messages already bound to it keep coming.
     /// </summary>
-    public static IHostApplicationBuilder AddConsumer<TConsumer>(this IHostApplicationBuilder builder, string service)
+    public static IHostApplicationBuilder AddConsumer<TConsumer>(this IHostApplicationBuilder builder, string service,
+        int? concurrentMessageLimit = null, string? queue = null)
         where TConsumer : class, IConsumer
     {
-        Registry(builder).Add(new ConsumerRegistration(typeof(TConsumer), QueueName(service, typeof(TConsumer))));
+        builder.Services.AddSingleton(new ConsumerEndpoint<TConsumer>(service, concurrentMessageLimit, queue));
+        builder.Services.RegisterConsumer<TConsumer, ServiceConsumerDefinition<TConsumer>>();
         return builder;
     }
 
     /// <summary>
-    /// Registers the bus with every consumer declared so far. Call it after the services' <c>AddX</c> calls.
+    /// Registers the bus (RabbitMQ or in-memory), the outbox relay and, on RabbitMQ, the bus watchdog. Part of
+    /// <see cref="HostingExtensions.AddServiceDefaults"/>; consumers declared with <see cref="AddConsumer{TConsumer}"/>
+    /// before or after it are all received.
     /// </summary>
     public static IHostApplicationBuilder AddPainProBus(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
-        var consumers = Registry(builder);
         var rabbitMq = options.Bus.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase);
         var probes = new BusProbes();
         builder.Services.AddMassTransit(x =>
@@ -37,15 +41,12 @@ public static partial class BusExtensions
             x.DisableUsageTelemetry();
             if (rabbitMq) x.AddConsumer<BusProbeConsumer>().ExcludeFromConfigureEndpoints();
             x.SetKebabCaseEndpointNameFormatter();
-            foreach (var consumer in consumers)
-                x.AddConsumer(consumer.Type).Endpoint(e => e.Name = consumer.Queue);
 
             switch (options.Bus.Transport.ToLowerInvariant())
             {
                 case "inmemory":
                     x.UsingInMemory((context, cfg) =>
                     {
-                        Configure(cfg, options.Bus);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -55,7 +56,6 @@ public static partial class BusExtensions
                         cfg.Host(new Uri(options.Bus.RabbitMqUri));
                         cfg.PrefetchCount = options.Bus.PrefetchCount;
                         if (options.Bus.QuorumQueues) cfg.SetQuorumQueue();
-                        Configure(cfg, options.Bus);
                         // This process's own probe queue: gone with the process, never shared by replicas.
                         cfg.ReceiveEndpoint(probes.Queue, e =>
                         {
@@ -87,12 +87,6 @@ public static partial class BusExtensions
         return builder;
     }
 
-    private static void Configure(IBusFactoryConfigurator cfg, BusOptions bus)
-    {
-        // Transient faults (a database restart, a lock timeout) retry in place; what still fails lands in {queue}_error.
-        cfg.UseMessageRetry(r => r.Exponential(bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
-    }
-
     internal static string QueueName(string service, Type consumer)
     {
         var typeName = consumer.IsGenericType ? consumer.Name[..consumer.Name.IndexOf('`')] : consumer.Name;
@@ -102,13 +96,4 @@ public static partial class BusExtensions
 
     [GeneratedRegex("(?<!^)([A-Z])")]
     private static partial Regex Kebab();
-
-    private static List<ConsumerRegistration> Registry(IHostApplicationBuilder builder)
-    {
-        if (!builder.Properties.TryGetValue(RegistryKey, out var value))
-            builder.Properties[RegistryKey] = value = new List<ConsumerRegistration>();
-        return (List<ConsumerRegistration>)value;
-    }
-
-    private sealed record ConsumerRegistration(Type Type, string Queue);
 }

@@ -41,47 +41,42 @@ public sealed class RetentionOptions
 }
 
 /// <summary>
-/// Deletes sent outbox rows and inbox records past their retention, in small batches, from every database of the
-/// host. One self-contained unit of due work: each call deletes at most one batch per table and database, and the
-/// runner calls again until nothing is left; then it rests for <see cref="RetentionOptions.Interval"/>.
+/// Deletes sent outbox rows and inbox records past their retention, in small batches, from one service's database
+/// (the recurring job <c>{service}:purge-outbox-and-inbox</c>, every minute). Each call deletes at most one batch per
+/// table, and the job calls again until nothing is left; then it rests for <see cref="RetentionOptions.Interval"/>.
 /// </summary>
 /// <remarks>
 /// Unsent outbox rows are never touched, whatever their age: they are the messages the relay still owes the broker.
 /// Replicas may purge at the same time: on PostgreSQL each skips the rows another holds.
 /// </remarks>
-public sealed class OutboxRetention(IEnumerable<ServiceDatabase> databases, IOptions<PainProOptions> options, ILogger<OutboxRetention> logger) : IDueWork
+public sealed class OutboxRetention<TDb>(TDb db, IOptions<PainProOptions> options, ILogger<OutboxRetention<TDb>> logger) : IDueWork
+    where TDb : ServiceDatabase
 {
     private readonly RetentionOptions retention = options.Value.Retention;
     private DateTimeOffset nextPass = DateTimeOffset.MinValue;
     private int purgedThisPass;
 
-    public string Name => "platform: purge outbox and inbox past retention";
+    public string Name => $"{db.Schema}: purge outbox and inbox past retention";
 
     public async Task<int> RunDueAsync(CancellationToken ct)
     {
-        var databaseList = databases as IReadOnlyList<ServiceDatabase> ?? databases.ToList();
-        if (databaseList.Count == 0) return 0;
-        var now = databaseList[0].Clock.GetUtcNow();
+        var now = db.Clock.GetUtcNow();
         if (now < nextPass) return 0;
 
-        var deleted = 0;
-        foreach (var db in databaseList)
-        {
-            deleted += await PurgeOutboxAsync(db, now - retention.Outbox, ct);
-            deleted += await PurgeInboxAsync(db, now - retention.Inbox, ct);
-        }
+        var deleted = await PurgeOutboxAsync(now - retention.Outbox, ct);
+        deleted += await PurgeInboxAsync(now - retention.Inbox, ct);
 
         purgedThisPass += deleted;
         if (deleted > 0) return deleted;
         if (purgedThisPass > 0)
-            logger.LogInformation("Purged {Rows} outbox and inbox rows past their retention (outbox {Outbox}, inbox {Inbox})",
-                purgedThisPass, retention.Outbox, retention.Inbox);
+            logger.LogInformation("Purged {Rows} outbox and inbox rows of {Database} past their retention (outbox {Outbox}, inbox {Inbox})",
+                purgedThisPass, db.Schema, retention.Outbox, retention.Inbox);
         purgedThisPass = 0;
         nextPass = now + retention.Interval;
         return 0;
     }
 
-    internal Task<int> PurgeOutboxAsync(ServiceDatabase db, DateTimeOffset sentBefore, CancellationToken ct) =>
+    internal Task<int> PurgeOutboxAsync(DateTimeOffset sentBefore, CancellationToken ct) =>
         db.InTransactionAsync(session => session.ExecuteAsync(
             $"""
             DELETE FROM outbox WHERE id IN (
@@ -89,7 +84,7 @@ public sealed class OutboxRetention(IEnumerable<ServiceDatabase> databases, IOpt
                 LIMIT @batch{db.Dialect.ForUpdateSkipLocked})
             """, new { sentBefore, batch = retention.BatchSize }), ct);
 
-    internal Task<int> PurgeInboxAsync(ServiceDatabase db, DateTimeOffset consumedBefore, CancellationToken ct) =>
+    internal Task<int> PurgeInboxAsync(DateTimeOffset consumedBefore, CancellationToken ct) =>
         db.InTransactionAsync(session => session.ExecuteAsync(
             $"""
             DELETE FROM inbox WHERE (consumer, message_id) IN (

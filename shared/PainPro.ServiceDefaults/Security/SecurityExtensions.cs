@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Messaging;
 
@@ -14,20 +13,11 @@ internal static class SecurityExtensions
 {
     public static void AddPlatformSecurity(this IHostApplicationBuilder builder, PainProOptions options)
     {
-        if (options.Retention.Problem() is { } retentionProblem) throw new InvalidOperationException(retentionProblem);
-        if (options.Auth.IssuedKeyCacheDuration < TimeSpan.Zero)
-            throw new InvalidOperationException("PainPro:Auth:IssuedKeyCacheDuration must not be negative.");
-
         // The cache runs on real time: a dev clock that jumps days must not make a revoked key live longer (or shorter).
         builder.Services.AddSingleton(sp => new IssuedApiKeys(
             sp.GetServices<ServiceDatabase>(), sp.GetRequiredService<IOptions<PainProOptions>>(), TimeProvider.System));
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PainProAuth.AuditPolicy, p => p
-                .AddAuthenticationSchemes(PainProAuth.ApiKeyScheme, PainProAuth.CookieScheme)
-                .RequireRole(PainProAuth.IntegrationRole, PainProAuth.AdminRole));
 
         KeyRingProtection.AddKeyRing(builder.Services, options);
-        builder.Services.AddSingleton<IDueWork, OutboxRetention>();
     }
 
     public static WebApplication UseBaselineSecurityHeaders(this WebApplication app)

@@ -96,6 +96,11 @@ public static class MarkdownReport
                 SqlProfile.Describe(largest.BatchStatements), "", "");
         }
 
+        var claim = report.Scale.LastOrDefault()?.DispatchPerSecond;
+        foreach (var jobs in report.Jobs)
+            Row(text, "hangfire", $"one no-op fire-and-forget job each ({jobs.Storage} storage, {jobs.Jobs:N0} jobs, {jobs.Workers} workers)",
+                $"{jobs.JobsPerSecond:N0} jobs/s" + (claim is { } c ? $" (the claim: {c:N0} surveys/s)" : ""), Ratio(jobs.JobsPerSecond, broker?.PublishPerSecond), "");
+
         foreach (var mem in report.Memory)
             Row(text, "memory", $"{mem.Service} peak RSS ({mem.Load})", $"{mem.PeakRssBytes / 1024.0 / 1024.0:N0} MB", "",
                 Verdict(mem.PeakRssBytes <= Targets.RssBytes, "≤ 250 MB"));

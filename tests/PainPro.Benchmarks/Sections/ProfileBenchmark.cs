@@ -82,7 +82,8 @@ public static class ProfileBenchmark
             var sent = twilio.AcceptedMessages.Count;
             await bus.Publish(new SurveyDue(p.Survey, p.Enrollment, p.Patient, Timepoints.Day3, [InstrumentCodes.Vas, InstrumentCodes.Analgesic],
                 Channels.Sms, new Contact("Ana", p.Phone, null), "en", "America/New_York",
-                Base64UrlToken(), DateTimeOffset.UtcNow.AddDays(2), 0), ct);
+                // The whole day is the send window: the profile must not wait for 09:00 in New York.
+                Base64UrlToken(), DateTimeOffset.UtcNow.AddDays(2), 0, 0, 24 * 60), ct);
             while (twilio.AcceptedMessages.Count == sent) await Task.Delay(2, ct);
         }
         await WaitAsync(database, "SELECT count(*) FROM ingestion.surveys WHERE status = 'open'", items, ct);

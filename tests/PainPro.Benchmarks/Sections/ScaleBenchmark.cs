@@ -29,7 +29,7 @@ public sealed record ScaleResult(
     string ClaimPlanIndex, double ClaimPlanMs, IReadOnlyList<string> ClaimPlan, IReadOnlyList<SqlCost> BatchStatements);
 
 /// <summary>
-/// Section 4: the claim loop's cost as the schedule grows. Scheduling's own <see cref="SurveyDispatcher"/> runs in
+/// Section 4: the claim loop's cost as the schedule grows. Scheduling's own <see cref="DueSurveyClaim"/> runs in
 /// this process against a fresh PostgreSQL schema holding 10k, 100k and 1M survey rows (loaded with set-based SQL,
 /// almost all due weeks ahead), each time with the same number of due surveys. Each <c>RunDueAsync</c> call is one
 /// claim transaction, timed on its own.
@@ -59,7 +59,7 @@ public static class ScaleBenchmark
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(db, ct);
 
         var schedulingOptions = new SchedulingOptions();
-        var dispatcher = ActivatorUtilities.CreateInstance<SurveyDispatcher>(services, Options.Create(schedulingOptions),
+        var dispatcher = ActivatorUtilities.CreateInstance<DueSurveyClaim>(services, Options.Create(schedulingOptions),
             new SurveyLinkTokens(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
 
         // Compile the dispatcher's path and fill the connection pool before anything is timed.
@@ -197,7 +197,7 @@ public static class ScaleBenchmark
     }
 
     /// <summary>
-    /// EXPLAIN ANALYZE of the claim's row selection, written as <see cref="SurveyDispatcher"/> writes it (the
+    /// EXPLAIN ANALYZE of the claim's row selection, written as <see cref="DueSurveyClaim"/> writes it (the
     /// batch of earliest pending sends, locked with SKIP LOCKED), rolled back so the due rows stay due.
     /// </summary>
     private static async Task<(string Index, double Ms, IReadOnlyList<string> Plan)> ExplainClaimAsync(SchedulingDb db, int batch, CancellationToken ct)

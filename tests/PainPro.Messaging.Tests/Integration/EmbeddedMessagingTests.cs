@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using PainPro.Contracts;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Tests.Support;
-using PainPro.ServiceDefaults.Twilio;
 using PainPro.Testing;
 using PainPro.Testing.Twilio;
 
@@ -71,7 +70,7 @@ public class EmbeddedMessagingTests
         async Task<HttpResponseMessage> PostAsync(string? signature)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-            if (signature is not null) request.Headers.Add(TwilioSignature.Header, signature);
+            if (signature is not null) request.Headers.Add(TwilioDouble.SignatureHeader, signature);
             return await client.SendAsync(request);
         }
 
@@ -98,7 +97,7 @@ public class EmbeddedMessagingTests
         var url = $"{m.Host.BaseUrl}/webhooks/twilio/status";
         var form = new Dictionary<string, string> { ["MessageStatus"] = "sent" };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioSignature.Header, TwilioDouble.Sign(m.Twilio.AuthToken, url, form));
+        request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(m.Twilio.AuthToken, url, form));
 
         var response = await client.SendAsync(request);
 

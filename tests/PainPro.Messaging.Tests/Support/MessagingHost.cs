@@ -3,7 +3,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using PainPro.Contracts;
-using PainPro.Messaging.Twilio;
+using PainPro.Twilio.Rest;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.Testing;
 using PainPro.Testing.Twilio;
@@ -76,7 +76,7 @@ public sealed class MessagingHost : IAsyncDisposable
             {
                 builder.AddMessaging();
                 // Notes the moment each request to Twilio leaves the client, before any network or server delay.
-                builder.Services.AddHttpClient<TwilioSmsGateway>().AddHttpMessageHandler(() => new DepartureRecorder(watcher));
+                builder.Services.AddHttpClient(TwilioRestClientFactory.HttpClientName).AddHttpMessageHandler(() => new DepartureRecorder(watcher));
                 builder.Services.AddSingleton(watcher);
                 builder.AddConsumer<WatchSurveySentConsumer>("watcher");
                 builder.AddConsumer<WatchSurveyDeliveryFailedConsumer>("watcher");

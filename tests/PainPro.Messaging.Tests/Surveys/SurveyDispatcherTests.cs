@@ -113,13 +113,16 @@ public class SurveyDispatcherTests
         f.Sms.Then(new SendOutcome.Rejected(DeliveryFailureReasons.OptedOut, "21610", "Attempt to send to unsubscribed recipient"));
 
         var due = f.Due();
+        var later = f.Due();
         await f.DispatchAsync(due);
-        await f.DispatchAsync(f.Due());
+        await f.DispatchAsync(later);
 
         Assert.Single(f.Sms.Sent);
-        var failures = await f.PublishedAsync<SurveyDeliveryFailed>();
-        Assert.Equal([("21610", DeliveryFailureReasons.OptedOut), (null, DeliveryFailureReasons.OptedOut)],
-            failures.Select(x => (x.ProviderErrorCode, x.Reason)));
+        // Matched by survey: outbox ids (UUIDv7) written within one millisecond by two transactions have no set order.
+        var failures = (await f.PublishedAsync<SurveyDeliveryFailed>()).ToDictionary(x => x.SurveyId, x => (x.ProviderErrorCode, x.Reason));
+        Assert.Equal(2, failures.Count);
+        Assert.Equal(("21610", DeliveryFailureReasons.OptedOut), failures[due.SurveyId]);
+        Assert.Equal((null, DeliveryFailureReasons.OptedOut), failures[later.SurveyId]);
         var delivery = await f.DeliveryAsync(due.SurveyId);
         Assert.Equal((DeliveryStatuses.Failed, "21610"), (delivery.Status, delivery.ProviderErrorCode));
     }

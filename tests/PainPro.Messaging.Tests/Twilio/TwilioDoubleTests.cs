@@ -1,5 +1,5 @@
 using System.Net;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Twilio.Webhooks;
 using PainPro.Testing.Twilio;
 
 namespace PainPro.Messaging.Tests.Twilio;
@@ -19,7 +19,7 @@ public class TwilioDoubleTests
         var signature = TwilioDouble.Sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", form);
 
         Assert.Equal("0/KCTR6DLpKmkAf8muzZqo1nDgQ=", signature);
-        Assert.True(TwilioSignature.IsValid("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", form, signature));
+        Assert.True(TwilioWebhookSignature.IsValid("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", form, signature));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using PainPro.Contracts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PainPro.Messaging.Gateways;
 using PainPro.Messaging.RateLimiting;
@@ -11,7 +11,9 @@ using PainPro.Messaging.Tests.Support;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
+using PainPro.Testing;
 using PainPro.Testing.Twilio;
+using PainPro.Twilio.Rest;
 
 namespace PainPro.Messaging.Tests.Twilio;
 
@@ -25,15 +27,26 @@ public class TwilioSmsGatewayTests
     private readonly FakeHttpHandler handler = new();
     private readonly ManualTimeProvider time = new();
 
+    /// <summary>
+    /// The gateway as Messaging registers it (<see cref="TwilioSmsRegistration.AddTwilioSms"/>): on the scripted handler
+    /// and the manual clock, or <paramref name="overTheNetwork"/> on the real sockets handler and clock.
+    /// </summary>
     private TwilioSmsGateway Gateway(Action<TwilioClientOptions>? configure = null, string baseUrl = "https://api.twilio.test",
-        HttpMessageHandler? http = null, TimeProvider? clock = null, string authToken = AuthToken)
+        bool overTheNetwork = false, string authToken = AuthToken)
     {
         var twilio = new TwilioClientOptions { BaseUrl = baseUrl, AccountSid = AccountSid, From = "+15550009999", RatePerSecond = 0 };
         configure?.Invoke(twilio);
         var painPro = new PainProOptions { PublicBaseUrl = "https://painpro.example.org/", Twilio = { AuthToken = authToken } };
-        return new TwilioSmsGateway(new HttpClient(http ?? handler), Options.Create(new MessagingOptions { Twilio = twilio }),
-            Options.Create(painPro), new Credentials(Options.Create(painPro)), new SenderRateLimits(clock ?? time), clock ?? time,
-            NullLogger<TwilioSmsGateway>.Instance);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(overTheNetwork ? TimeProvider.System : time);
+        services.AddSingleton(Options.Create(new MessagingOptions { Twilio = twilio }));
+        services.AddSingleton(Options.Create(painPro));
+        services.AddSingleton<Credentials>();
+        services.AddSingleton(sp => new SenderRateLimits(sp.GetRequiredService<TimeProvider>()));
+        services.AddTwilioSms();
+        if (!overTheNetwork) services.AddHttpClient(TwilioRestClientFactory.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        return (TwilioSmsGateway)services.BuildServiceProvider().GetRequiredService<ISmsGateway>();
     }
 
     /// <summary>Runs a send to completion, moving the manual clock a second at a time while it waits.</summary>
@@ -213,9 +226,9 @@ public class TwilioSmsGatewayTests
     {
         await using var twilio = await TwilioDouble.StartAsync(AccountSid);
 
-        var accepted = await Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: twilio.AuthToken)
+        var accepted = await Gateway(baseUrl: twilio.BaseUrl, overTheNetwork: true, authToken: twilio.AuthToken)
             .SendAsync(Message, CancellationToken.None);
-        var refused = await Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: "wrong")
+        var refused = await Gateway(baseUrl: twilio.BaseUrl, overTheNetwork: true, authToken: "wrong")
             .SendAsync(Message, CancellationToken.None);
 
         var ok = Assert.IsType<SendOutcome.Accepted>(accepted);
@@ -230,7 +243,7 @@ public class TwilioSmsGatewayTests
     public async Task A_text_Twilio_took_is_found_by_recipient_body_and_time_and_nothing_else_is()
     {
         await using var twilio = await TwilioDouble.StartAsync(AccountSid);
-        var gateway = Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: twilio.AuthToken);
+        var gateway = Gateway(baseUrl: twilio.BaseUrl, overTheNetwork: true, authToken: twilio.AuthToken);
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
         var sent = Assert.IsType<SendOutcome.Accepted>(await gateway.SendAsync(Message, CancellationToken.None));
 
@@ -238,12 +251,113 @@ public class TwilioSmsGatewayTests
         var otherBody = await gateway.FindTakenAsync(Message with { Body = "another text" }, before, CancellationToken.None);
         var otherNumber = await gateway.FindTakenAsync(Message with { To = "+15559990000" }, before, CancellationToken.None);
         var tooEarly = await gateway.FindTakenAsync(Message, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
-        var refused = await Gateway(baseUrl: twilio.BaseUrl, http: new HttpClientHandler(), clock: TimeProvider.System, authToken: "wrong")
+        var refused = await Gateway(baseUrl: twilio.BaseUrl, overTheNetwork: true, authToken: "wrong")
             .FindTakenAsync(Message, before, CancellationToken.None);
 
         Assert.Equal(sent.ProviderMessageId, found?.ProviderMessageId);
         Assert.All(new[] { otherBody, otherNumber, tooEarly }, Assert.Null);
         Assert.Null(refused); // could not ask: the caller sends
         Assert.Equal(5, twilio.ListRequests);
+    }
+
+    /// <summary>The gateway over the network to <paramref name="twilio"/>, with the production pipeline (sockets, timeouts).</summary>
+    private TwilioSmsGateway Against(TwilioDouble twilio, Action<TwilioClientOptions>? configure = null) =>
+        Gateway(configure, twilio.BaseUrl, overTheNetwork: true, authToken: twilio.AuthToken);
+
+    [Fact]
+    public async Task Against_the_double_a_connection_refused_is_unavailable()
+    {
+        var outcome = await Gateway(baseUrl: $"http://127.0.0.1:{TestInfrastructure.FreePort()}", overTheNetwork: true).SendAsync(Message, CancellationToken.None);
+
+        Assert.StartsWith("Connection to Twilio failed: ConnectionError", Assert.IsType<SendOutcome.Unavailable>(outcome).Detail);
+    }
+
+    [Fact]
+    public async Task Against_the_double_a_connection_cut_after_the_request_is_an_unknown_outcome()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.Reset());
+
+        var outcome = await Against(twilio).SendAsync(Message, CancellationToken.None);
+
+        Assert.IsType<SendOutcome.Unknown>(outcome);
+        Assert.Single(twilio.AcceptedMessages); // Twilio had it: sending again would text the patient twice
+    }
+
+    [Fact]
+    public async Task Against_the_double_an_answer_slower_than_the_timeout_is_an_unknown_outcome()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.Slow(TimeSpan.FromSeconds(30)));
+
+        var outcome = await Against(twilio, o => o.Timeout = TimeSpan.FromSeconds(1)).SendAsync(Message, CancellationToken.None);
+
+        Assert.Equal("Twilio did not answer within 1 s", Assert.IsType<SendOutcome.Unknown>(outcome).Detail);
+        Assert.Single(twilio.Requests);
+    }
+
+    [Fact]
+    public async Task Against_the_double_5xx_and_429_are_unavailable_with_the_Retry_After_Twilio_names()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.ServerError(), TwilioAnswer.ServiceUnavailable(TimeSpan.FromSeconds(5)), TwilioAnswer.TooManyRequests(TimeSpan.FromSeconds(3)));
+        var gateway = Against(twilio);
+
+        var outcomes = new List<SendOutcome>();
+        for (var i = 0; i < 3; i++) outcomes.Add(await gateway.SendAsync(Message, CancellationToken.None));
+
+        Assert.Equal(
+            [new SendOutcome.Unavailable("Twilio answered 500"), new SendOutcome.Unavailable("Twilio answered 503", TimeSpan.FromSeconds(5)),
+             new SendOutcome.Unavailable("Twilio answered 429", TimeSpan.FromSeconds(3))],
+            outcomes);
+        Assert.Equal(3, twilio.Requests.Count); // one request each: the SDK never retries on its own
+    }
+
+    [Theory]
+    [InlineData(21610, DeliveryFailureReasons.OptedOut)]
+    [InlineData(21211, DeliveryFailureReasons.InvalidNumber)]
+    public async Task Against_the_double_a_4xx_with_the_patients_error_code_is_a_rejection(int code, string reason)
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.Error(400, code, "Twilio says no"));
+
+        var outcome = await Against(twilio).SendAsync(Message, CancellationToken.None);
+
+        var rejected = Assert.IsType<SendOutcome.Rejected>(outcome);
+        Assert.Equal((reason, code.ToString()), (rejected.Reason, rejected.ProviderErrorCode));
+    }
+
+    [Fact]
+    public async Task Against_the_double_our_refused_From_number_is_a_sender_refusal()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.FromNumberCannotSend());
+
+        Assert.Equal("21606", Assert.IsType<SendOutcome.SenderRefused>(await Against(twilio).SendAsync(Message, CancellationToken.None)).ProviderErrorCode);
+    }
+
+    [Fact]
+    public async Task Against_the_double_a_201_for_a_message_that_already_failed_is_accepted_with_status_failed()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+        twilio.Enqueue(TwilioAnswer.AcceptedButFailed());
+
+        var outcome = await Against(twilio).SendAsync(Message, CancellationToken.None);
+
+        // The dispatcher records it failed on arrival (provider-rejected), not sent.
+        Assert.Equal("failed", Assert.IsType<SendOutcome.Accepted>(outcome).Status);
+    }
+
+    [Fact]
+    public async Task A_Messaging_Service_sends_through_the_SDK_as_MessagingServiceSid_and_the_status_is_the_SDKs()
+    {
+        await using var twilio = await TwilioDouble.StartAsync(AccountSid);
+
+        var outcome = await Against(twilio, o => o.MessagingServiceSid = "MG0123456789abcdef0123456789abcdef").SendAsync(Message, CancellationToken.None);
+
+        Assert.Equal("accepted", Assert.IsType<SendOutcome.Accepted>(outcome).Status);
+        var request = Assert.Single(twilio.AcceptedMessages);
+        Assert.Equal(("MG0123456789abcdef0123456789abcdef", null, "https://painpro.example.org/webhooks/twilio/status"),
+            (request.MessagingServiceSid, request.From, request.StatusCallback));
     }
 }

@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PainPro.Reliability.Tests.Reporting;
 using PainPro.Reliability.Tests.Support;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Testing.Twilio;
 using PainPro.Testing;
 
 namespace PainPro.Reliability.Tests.BadInput;
@@ -27,7 +27,7 @@ public class WebhookFuzzTests(SystemUnderTest system)
         var enrolled = await system.EnrollAsync();
         await system.WaitForSurveyAsync(enrolled);
         var genuine = TwilioWebhook.InboundSms(enrolled.Patient.Phone, "9");
-        var signature = TwilioSignature.Compute(Token, SmsUrl, genuine);
+        var signature = TwilioDouble.Sign(Token, SmsUrl, genuine);
 
         (string Case, Dictionary<string, string> Form, string? Header)[] forgeries =
         [
@@ -40,16 +40,16 @@ public class WebhookFuzzTests(SystemUnderTest system)
             ("replayed with another MessageSid", With(genuine, "MessageSid", "SM" + Guid.NewGuid().ToString("N")), signature),
             ("replayed with a field added", With(genuine, "Extra", "1"), signature),
             ("replayed with a field removed", Without(genuine, "NumMedia"), signature),
-            ("signed with another token", genuine, TwilioSignature.Compute("someone-elses-token", SmsUrl, genuine)),
-            ("signed for another URL", genuine, TwilioSignature.Compute(Token, "https://evil.example/webhooks/twilio/sms", genuine)),
-            ("signed for the status webhook", genuine, TwilioSignature.Compute(Token, system.BaseUrl + "/webhooks/twilio/status", genuine)),
+            ("signed with another token", genuine, TwilioDouble.Sign("someone-elses-token", SmsUrl, genuine)),
+            ("signed for another URL", genuine, TwilioDouble.Sign(Token, "https://evil.example/webhooks/twilio/sms", genuine)),
+            ("signed for the status webhook", genuine, TwilioDouble.Sign(Token, system.BaseUrl + "/webhooks/twilio/status", genuine)),
         ];
 
         using var client = system.Client();
         foreach (var (name, form, header) in forgeries)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, SmsUrl) { Content = new FormUrlEncodedContent(form) };
-            if (header is not null) request.Headers.TryAddWithoutValidation(TwilioSignature.Header, header);
+            if (header is not null) request.Headers.TryAddWithoutValidation(TwilioDouble.SignatureHeader, header);
             await Http.AssertProblemAsync(await client.SendAsync(request), HttpStatusCode.Forbidden, name);
             Assert.Equal(0, await StoredTextsAsync(form["MessageSid"]));
             entry.Count("forged requests");
@@ -152,7 +152,7 @@ public class WebhookFuzzTests(SystemUnderTest system)
         var encoded = $"MessageSid={form["MessageSid"]}&AccountSid={form["AccountSid"]}&From={Uri.EscapeDataString(form["From"])}&To={Uri.EscapeDataString(form["To"])}&Body=%C3%28&NumMedia=0";
         using (var request = new HttpRequestMessage(HttpMethod.Post, SmsUrl) { Content = new StringContent(encoded, Encoding.ASCII, "application/x-www-form-urlencoded") })
         {
-            request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(Token, SmsUrl, form));
+            request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(Token, SmsUrl, form));
             var response = await client.SendAsync(request);
             var twiml = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"signed percent-encoded invalid UTF-8 answered {(int)response.StatusCode}: {twiml}");
@@ -191,7 +191,7 @@ public class WebhookFuzzTests(SystemUnderTest system)
         var form = TwilioWebhook.InboundSms(enrolled.Patient.Phone, "7\u0000");
         var url = system.BaseUrl + path;
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        if (signed) request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(Token, url, form));
+        if (signed) request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(Token, url, form));
         using var client = system.Client();
 
         var response = await client.SendAsync(request);
@@ -214,10 +214,10 @@ public class WebhookFuzzTests(SystemUnderTest system)
         };
         using var client = system.Client();
 
-        foreach (var (name, header) in new (string, string?)[] { ("unsigned", null), ("garbage", "x"), ("other token", TwilioSignature.Compute("nope", url, callback)) })
+        foreach (var (name, header) in new (string, string?)[] { ("unsigned", null), ("garbage", "x"), ("other token", TwilioDouble.Sign("nope", url, callback)) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(callback) };
-            if (header is not null) request.Headers.Add(TwilioSignature.Header, header);
+            if (header is not null) request.Headers.Add(TwilioDouble.SignatureHeader, header);
             await Http.AssertProblemAsync(await client.SendAsync(request), HttpStatusCode.Forbidden, $"{name} status callback");
             entry.Count("forged callbacks");
         }
@@ -226,7 +226,7 @@ public class WebhookFuzzTests(SystemUnderTest system)
         {
             var form = Without(callback, missing);
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(Token, url, form));
+            request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(Token, url, form));
             await Http.AssertValidationProblemAsync(await client.SendAsync(request), missing, $"a signed callback without {missing}");
             entry.Count("malformed callbacks");
         }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using PainPro.Ingestion;
 using PainPro.Reliability.Tests.Support;
 using PainPro.Scheduling;
-using PainPro.ServiceDefaults.Twilio;
 using PainPro.Testing;
 using PainPro.Testing.Twilio;
 
@@ -155,14 +154,14 @@ public sealed class FaultCluster : IAsyncDisposable
     {
         var form = TwilioWebhook.InboundSms(patient.Phone, body);
         var url = PublicBaseUrl + TwilioWebhook.SmsPath;
-        var signature = TwilioSignature.Compute(PainPro.Testing.PainProTestHost.Configuration.TwilioAuthToken, url, form);
+        var signature = TwilioDouble.Sign(PainPro.Testing.PainProTestHost.Configuration.TwilioAuthToken, url, form);
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(90));
         while (true)
         {
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-                request.Headers.Add(TwilioSignature.Header, signature);
+                request.Headers.Add(TwilioDouble.SignatureHeader, signature);
                 using var response = await client.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 if (response.IsSuccessStatusCode) return text;

@@ -5,7 +5,7 @@ using MassTransit;
 using PainPro.Contracts;
 using PainPro.Reliability.Tests.Reporting;
 using PainPro.Reliability.Tests.Support;
-using PainPro.ServiceDefaults.Twilio;
+using PainPro.Testing.Twilio;
 using PainPro.Testing;
 
 namespace PainPro.Reliability.Tests.Load;
@@ -169,7 +169,7 @@ public class WebhookLoadTests
             var survey = surveys[index];
             var form = TwilioWebhook.InboundSms(survey.Phone, survey.Values[item].ToString());
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Add(TwilioSignature.Header, TwilioSignature.Compute(PainProTestHost.Configuration.TwilioAuthToken, url, form));
+            request.Headers.Add(TwilioDouble.SignatureHeader, TwilioDouble.Sign(PainProTestHost.Configuration.TwilioAuthToken, url, form));
             var started = clock.Elapsed;
             int status;
             try

@@ -1,15 +1,16 @@
 using FsCheck;
 using FsCheck.Fluent;
 using PainPro.Reliability.Tests.Reporting;
-using PainPro.ServiceDefaults.Twilio;
 using PainPro.Testing.Twilio;
+using PainPro.Twilio.Webhooks;
 
 namespace PainPro.Reliability.Tests.Properties;
 
 /// <summary>
-/// The webhook signature (DESIGN §8) over random tokens, URLs and parameters: it agrees with an independent
-/// implementation of Twilio's algorithm, does not depend on parameter order, and any change to the URL, a value,
-/// the token or the parameter set makes a presented signature fail — without ever throwing.
+/// The webhook signature check (DESIGN §8; Twilio's SDK under <see cref="TwilioWebhookSignature"/>) over random tokens,
+/// URLs and parameters: it accepts what an independent implementation of Twilio's algorithm signs (and what our dev
+/// tools' signer signs), does not depend on parameter order, and any change to the URL, a value, the token or the
+/// parameter set makes a presented signature fail — without ever throwing.
 /// </summary>
 public class TwilioSignatureProperties
 {
@@ -43,7 +44,7 @@ public class TwilioSignatureProperties
         from token in Tokens
         from url in Urls
         from form in Forms
-        select new Signed(token, url, form, TwilioSignature.Compute(token, url, form));
+        select new Signed(token, url, form, TwilioDouble.Sign(token, url, form));
 
     public sealed record Signed(string Token, string Url, KeyValuePair<string, string>[] Form, string Signature)
     {
@@ -57,9 +58,9 @@ public class TwilioSignatureProperties
         var cases = from signed in SignedRequests from order in Gen.Shuffle(signed.Form) select (signed, order);
 
         Prop.ForAll(cases.ToArbitrary(), c =>
-            (TwilioSignature.IsValid(c.signed.Token, c.signed.Url, c.signed.Form, c.signed.Signature)
-             && TwilioSignature.IsValid(c.signed.Token, c.signed.Url, c.order, c.signed.Signature)
-             && c.signed.Signature == TwilioDouble.Sign(c.signed.Token, c.signed.Url, c.signed.Form))
+            (TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.signed.Form, c.signed.Signature)
+             && TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.order, c.signed.Signature)
+             && c.signed.Signature == TwilioWebhookSigner.Sign(c.signed.Token, c.signed.Url, c.order))
             .Label(c.signed.ToString())).Check(Runs);
         entry.Count("signed requests", Sizes.PropertyRuns).Pass();
     }
@@ -75,7 +76,7 @@ public class TwilioSignatureProperties
             select (signed, altered: signed.Form.Select((p, i) => i == index ? KeyValuePair.Create(p.Key, alteration(p.Value)) : p).ToArray());
 
         Prop.ForAll(cases.ToArbitrary(), c =>
-            (!TwilioSignature.IsValid(c.signed.Token, c.signed.Url, c.altered, c.signed.Signature)).Label(c.signed.ToString())).Check(Runs);
+            (!TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.altered, c.signed.Signature)).Label(c.signed.ToString())).Check(Runs);
         entry.Count("altered requests", Sizes.PropertyRuns).Pass();
     }
 
@@ -92,11 +93,11 @@ public class TwilioSignatureProperties
             select (signed, otherUrl, otherToken, extra: signed.Form.Append(KeyValuePair.Create(extraName, extraValue)).ToArray());
 
         Prop.ForAll(cases.ToArbitrary(), c =>
-            (!TwilioSignature.IsValid(c.signed.Token, c.otherUrl, c.signed.Form, c.signed.Signature)
-             && !TwilioSignature.IsValid(c.otherToken, c.signed.Url, c.signed.Form, c.signed.Signature)
-             && !TwilioSignature.IsValid(c.signed.Token, c.signed.Url, c.extra, c.signed.Signature)
+            (!TwilioWebhookSignature.IsValid(c.signed.Token, c.otherUrl, c.signed.Form, c.signed.Signature)
+             && !TwilioWebhookSignature.IsValid(c.otherToken, c.signed.Url, c.signed.Form, c.signed.Signature)
+             && !TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.extra, c.signed.Signature)
              // Unknown extra parameters are part of the signature, not an error.
-             && TwilioSignature.IsValid(c.signed.Token, c.signed.Url, c.extra, TwilioSignature.Compute(c.signed.Token, c.signed.Url, c.extra)))
+             && TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.extra, TwilioDouble.Sign(c.signed.Token, c.signed.Url, c.extra)))
             .Label(c.signed.ToString())).Check(Runs);
         entry.Count("signed requests", Sizes.PropertyRuns).Pass();
     }
@@ -116,7 +117,7 @@ public class TwilioSignatureProperties
 
         Prop.ForAll(cases.ToArbitrary(), c =>
         {
-            var valid = TwilioSignature.IsValid(c.token, c.signed.Url, c.signed.Form, c.header);
+            var valid = TwilioWebhookSignature.IsValid(c.token, c.signed.Url, c.signed.Form, c.header);
             // Only the right token with the right signature may pass; a stray header equal to it is the only way.
             var expected = c.token == c.signed.Token && c.header?.Trim() == c.signed.Signature;
             return (valid == expected).Label($"{c.signed} presented '{c.header}' with token '{c.token}'");

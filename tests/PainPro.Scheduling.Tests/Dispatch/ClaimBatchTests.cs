@@ -34,7 +34,7 @@ public class ClaimBatchTests
         // Their reminder is due, but the send before it has not left Messaging yet: a reminder never overtakes it.
         var queued = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 1, firstSentAt: null, reminders: "2880", closesAt: Now.AddDays(5), status: SurveyStatuses.Queued);
         var deferredByMessaging = await SeedAsync(test.Db, windowStart: NineToSeven, attempts: 1, firstSentAt: null, reminders: "2880", closesAt: Now.AddDays(5), status: SurveyStatuses.Deferred);
-        var dispatcher = new SurveyDispatcher(test.Db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance);
+        var dispatcher = new DueSurveyClaim(test.Db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<DueSurveyClaim>.Instance);
 
         Assert.Equal(5, await dispatcher.RunDueAsync(CancellationToken.None));
         Assert.Equal(0, await dispatcher.RunDueAsync(CancellationToken.None));

@@ -37,7 +37,7 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
         await using var test = await TestDatabase.CreateAsync<SchedulingDb>(TestDatabase.Postgres, clock);
-        await SeedDueSurveysAsync(test.Db, clock.Now);
+        await DueSurveySeed.SeedAsync(test.Db, clock.Now, DueSurveys, _ => clock.Now.AddHours(-1));
         var connectionString = test.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Database.ConnectionString!;
 
         var dispatchers = Enumerable.Range(0, replicas).Select(_ => Replica(connectionString, clock)).ToList();
@@ -66,39 +66,13 @@ public class ClaimLoopScaleOutTests(ITestOutputHelper output)
         return elapsed.Elapsed;
     }
 
-    private static (SurveyDispatcher Dispatcher, DatabaseConnector Connector) Replica(string connectionString, TimeProvider clock)
+    private static (DueSurveyClaim Dispatcher, DatabaseConnector Connector) Replica(string connectionString, TimeProvider clock)
     {
         var connector = new DatabaseConnector(Options.Create(new PainProOptions
         {
             Database = { Provider = "postgres", ConnectionString = connectionString },
         }));
         var db = new SchedulingDb(connector, new OutboxSignal(), clock);
-        return (new SurveyDispatcher(db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<SurveyDispatcher>.Instance), connector);
+        return (new DueSurveyClaim(db, Options.Create(new SchedulingOptions()), new SurveyLinkTokens(new EphemeralDataProtectionProvider()), NullLogger<DueSurveyClaim>.Instance), connector);
     }
-
-    /// <summary>One patient with 20,000 enrollments, each with a day-3 survey due an hour ago (seeded in SQL: fast).</summary>
-    private static Task SeedDueSurveysAsync(SchedulingDb db, DateTimeOffset now) => db.InTransactionAsync(async s =>
-    {
-        var patientId = Guid.CreateVersion7();
-        await s.ExecuteAsync(
-            """
-            INSERT INTO patients (id, mrn, given_name, family_name, phone, preferred_channel, locale, time_zone, created_at, updated_at)
-            VALUES (@patientId, 'BULK', 'Ana', 'Ruiz', '+15551230001', 'sms', 'en', 'Europe/London', @now, @now)
-            """, new { patientId, now });
-        await s.ExecuteAsync(
-            """
-            INSERT INTO enrollments (id, external_id, request_hash, patient_id, procedure_type, body_site, performed_at, facility,
-                                     baseline_vas, time_zone, send_window_start, send_window_end, created_at, updated_at)
-            SELECT gen_random_uuid(), 'BULK-' || g, 'seed', @patientId, 'cementoplasty', 'femur', @performed, 'Main',
-                   6, 'Europe/London', 0, 1440, @now, @now
-            FROM generate_series(1, @count) g
-            """, new { patientId, performed = now.AddDays(-3), now, count = DueSurveys });
-        await s.ExecuteAsync(
-            """
-            INSERT INTO surveys (id, enrollment_id, timepoint, instruments, channel, due_at, send_at, closes_at,
-                                 reminder_minutes, status, attempts, next_send_at, link_token_protected)
-            SELECT gen_random_uuid(), e.id, 'day3', 'vas,analgesic', 'sms', @due, @due, @closes, '1440', 'scheduled', 0, @due, md5(e.id::text)
-            FROM enrollments e
-            """, new { due = now.AddHours(-1), closes = now.AddDays(2) });
-    });
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Jobs;
 using PainPro.Testing;
 
 namespace PainPro.Scheduling.Tests.Support;
@@ -43,8 +44,8 @@ public sealed class SchedulingHost : IAsyncDisposable
             configuration["PainPro:Database:Provider"] = "postgres";
             configuration["PainPro:Database:ConnectionString"] = postgres.ConnectionString;
         }
-        // The tests move the clock themselves; the periodic loop only adds noise.
-        configuration["PainPro:DueWorkInterval"] = "01:00:00";
+        // The tests move the clock themselves; periodic runs only add noise.
+        configuration["PainPro:DueWorkInterval"] = "00:00:00";
         // These tests read the outbox and inbox as the record of what was published and consumed over simulated months;
         // the retention purge has its own tests.
         configuration["PainPro:Retention:Outbox"] = "3650.00:00:00";
@@ -92,7 +93,7 @@ public sealed class SchedulingHost : IAsyncDisposable
     private readonly HashSet<(Guid, int)> confirmed = [];
 
     /// <summary>Runs the due work now, without moving the clock.</summary>
-    public Task RunDueWorkAsync() => Host.Services.GetRequiredService<DueWorkRunner>().RunAllAsync(CancellationToken.None);
+    public Task RunDueWorkAsync() => Host.Services.GetRequiredService<DueJobs>().RunAllNowAsync(CancellationToken.None);
 
     /// <summary>Moves the simulated clock forward and runs the due work, as <c>POST /dev/clock/advance</c> does.</summary>
     public async Task AdvanceAsync(TimeSpan by)

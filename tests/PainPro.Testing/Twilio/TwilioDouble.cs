@@ -37,6 +37,9 @@ public sealed class TwilioDouble : IAsyncDisposable
         AuthToken = authToken;
     }
 
+    /// <summary>The header Twilio signs its webhooks in.</summary>
+    public const string SignatureHeader = "X-Twilio-Signature";
+
     /// <summary>Where to point <c>PainPro:Messaging:Twilio:BaseUrl</c>.</summary>
     public string BaseUrl { get; }
 
@@ -126,7 +129,7 @@ public sealed class TwilioDouble : IAsyncDisposable
         if (errorCode is not null) form["ErrorCode"] = errorCode;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", Sign(authToken ?? AuthToken, target, form));
+        request.Headers.Add(SignatureHeader, Sign(authToken ?? AuthToken, target, form));
         request.Headers.UserAgent.ParseAdd("TwilioProxy/1.1");
         return await callbacks.SendAsync(request);
     }
@@ -171,12 +174,18 @@ public sealed class TwilioDouble : IAsyncDisposable
         lock (gate) requests.Add(record);
 
         if (answer.Delay > TimeSpan.Zero) await Task.Delay(answer.Delay);
+        if (answer.ResetConnection)
+        {
+            // The request arrived whole; the connection dies before a byte of the answer leaves.
+            context.Abort();
+            return;
+        }
         if (sid is null) await WriteErrorAsync(context, answer);
         else
         {
             context.Response.StatusCode = answer.StatusCode;
             context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(MessageJson(accountSid, sid, fields));
+            await context.Response.WriteAsync(MessageJson(accountSid, sid, fields, status: answer.Status, errorCode: answer.ErrorCode));
         }
     }
 
@@ -189,7 +198,10 @@ public sealed class TwilioDouble : IAsyncDisposable
         await context.Response.WriteAsync(ErrorJson(answer));
     }
 
-    /// <summary>Twilio's message list: the account's accepted messages, newest first, filtered by <c>To</c>, one page of <c>PageSize</c>.</summary>
+    /// <summary>
+    /// Twilio's message list as the SDK reads it (<c>messages</c> and the v2010 paging fields, <c>uri</c> among them): the
+    /// account's accepted messages, newest first, filtered by <c>To</c>, one page of <c>PageSize</c>.
+    /// </summary>
     private async Task ListMessagesAsync(string accountSid, HttpContext context)
     {
         lock (gate) listRequests++;
@@ -208,10 +220,19 @@ public sealed class TwilioDouble : IAsyncDisposable
         var page = AcceptedMessages.Where(m => to.Length == 0 || m.To == to).OrderByDescending(m => m.ReceivedAt).Take(pageSize)
             .Select(m => JsonSerializer.Deserialize<Dictionary<string, object?>>(MessageJson(accountSid, m.MessageSid!, m.Form, m.ReceivedAt)))
             .ToList();
+        var uri = $"/2010-04-01/Accounts/{accountSid}/Messages.json?To={Uri.EscapeDataString(to)}&PageSize={pageSize}";
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["messages"] = page, ["page"] = 0, ["page_size"] = pageSize, ["next_page_uri"] = null,
+            ["messages"] = page,
+            ["uri"] = uri + "&Page=0",
+            ["first_page_uri"] = uri + "&Page=0",
+            ["next_page_uri"] = null,
+            ["previous_page_uri"] = null,
+            ["page"] = 0,
+            ["page_size"] = pageSize,
+            ["start"] = 0,
+            ["end"] = Math.Max(0, page.Count - 1),
         }));
     }
 
@@ -247,7 +268,8 @@ public sealed class TwilioDouble : IAsyncDisposable
         return null;
     }
 
-    private static string MessageJson(string accountSid, string sid, IReadOnlyDictionary<string, string> fields, DateTimeOffset? createdAt = null)
+    private static string MessageJson(string accountSid, string sid, IReadOnlyDictionary<string, string> fields, DateTimeOffset? createdAt = null,
+        string? status = null, int? errorCode = null)
     {
         var now = (createdAt ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
         return JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -259,7 +281,7 @@ public sealed class TwilioDouble : IAsyncDisposable
             ["date_sent"] = null,
             ["date_updated"] = now,
             ["direction"] = "outbound-api",
-            ["error_code"] = null,
+            ["error_code"] = errorCode,
             ["error_message"] = null,
             ["from"] = fields.GetValueOrDefault("From"),
             ["messaging_service_sid"] = fields.GetValueOrDefault("MessagingServiceSid"),
@@ -267,7 +289,7 @@ public sealed class TwilioDouble : IAsyncDisposable
             ["price"] = null,
             ["price_unit"] = "USD",
             ["sid"] = sid,
-            ["status"] = fields.ContainsKey("MessagingServiceSid") ? "accepted" : "queued",
+            ["status"] = status ?? (fields.ContainsKey("MessagingServiceSid") ? "accepted" : "queued"),
             ["to"] = fields.GetValueOrDefault("To"),
             ["uri"] = $"/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json",
         });
@@ -289,10 +311,20 @@ public sealed class TwilioDouble : IAsyncDisposable
     }
 }
 
-/// <summary>One answer of the double: accept, or fail with Twilio's error JSON, optionally after a delay.</summary>
-public sealed record TwilioAnswer(int StatusCode, int? ErrorCode = null, string? Message = null, TimeSpan? RetryAfter = null, TimeSpan Delay = default)
+/// <summary>
+/// One answer of the double: accept (201, with <paramref name="Status"/> "queued" unless given), fail with Twilio's
+/// error JSON, or cut the connection (<paramref name="ResetConnection"/>), optionally after a delay.
+/// </summary>
+public sealed record TwilioAnswer(int StatusCode, int? ErrorCode = null, string? Message = null, TimeSpan? RetryAfter = null,
+    TimeSpan Delay = default, string? Status = null, bool ResetConnection = false)
 {
     public static TwilioAnswer Accept(TimeSpan delay = default) => new(StatusCodes.Status201Created, Delay: delay);
+
+    /// <summary>201 for a message that already failed (Twilio answers so for some numbers), with its error code.</summary>
+    public static TwilioAnswer AcceptedButFailed(int errorCode = 30008) => new(StatusCodes.Status201Created, errorCode, Status: "failed");
+
+    /// <summary>The request is taken, then the connection is cut before any answer: the client cannot know what happened.</summary>
+    public static TwilioAnswer Reset() => new(StatusCodes.Status201Created, ResetConnection: true);
 
     /// <summary>A Twilio API error, e.g. <c>Error(400, 21610, "Attempt to send to unsubscribed recipient")</c>.</summary>
     public static TwilioAnswer Error(int statusCode, int code, string message) => new(statusCode, code, message);

@@ -1,0 +1,26 @@
+using Dapper;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.ServiceDefaults.Jobs;
+
+/// <summary>
+/// Creates or upgrades Hangfire's PostgreSQL schema before the server starts, under an advisory lock, so replicas
+/// (and services) starting together against one database never run its install script twice at once.
+/// </summary>
+internal sealed class JobStorageInstaller(DatabaseConnector connector) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (connector.Dialect != SqlDialect.Postgres) return;
+        await using var connection = (NpgsqlConnection)await connector.OpenAsync(JobsOptions.Schema, cancellationToken);
+        const string lockKey = "painpro-migrations:" + JobsOptions.Schema;
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
+        try { PostgreSqlObjectsInstaller.Install(connection, JobsOptions.Schema); }
+        finally { await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }); }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
