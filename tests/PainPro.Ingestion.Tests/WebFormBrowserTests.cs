@@ -46,7 +46,10 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
     public async Task An_error_clears_once_its_item_is_answered_and_the_form_has_a_favicon()
     {
         var survey = await OpenSurveyAsync("en");
-        await using var context = await Browser.NewContextAsync(Screenshots.Phone("en"));
+        await using var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, Locale = "en", // the phone size
+        });
         var page = await context.NewPageAsync();
         var text = InstrumentTexts.WebForm("en");
         await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}");
@@ -71,7 +74,7 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
                 .Locator("input[value='1']").TapAsync();
         await Assertions.Expect(page.Locator("#errors")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".error")).ToHaveCountAsync(0);
-        await Screenshots.TakeAsync(page, "webform-errors-cleared");
+        await Screenshots.TakeAsync(page, "webform-errors-cleared-phone");
 
         // The icon the page names answers, and so does the one browsers ask for unasked.
         var icon = await page.Locator("link[rel='icon']").GetAttributeAsync("href");
@@ -88,6 +91,23 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop the emails" }).TapAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "You will get no more survey emails" }).WaitForAsync();
         await Axe.AssertNoViolationsAsync(page, "the unsubscribed page");
+
+        // The same at desktop size (1366 × 900): the form with one error cleared, and the unsubscribe page.
+        var other = await OpenSurveyAsync("es");
+        await using var desktop = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 }, Locale = "es" });
+        var wide = await desktop.NewPageAsync();
+        var es = InstrumentTexts.WebForm("es");
+        await wide.GotoAsync($"{Host.Host.BaseUrl}/s/{other.LinkToken}");
+        await wide.GetByRole(AriaRole.Button, new() { Name = es.Submit }).ClickAsync();
+        await wide.GetByRole(AriaRole.Heading, new() { Name = es.ErrorSummaryTitle }).WaitForAsync();
+        await wide.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(items[0].Code, "es").Question, Exact = true })
+            .Locator("input[value='2']").CheckAsync();
+        await Assertions.Expect(wide.Locator(".errors li")).ToHaveCountAsync(items.Count - 1);
+        await Axe.AssertNoViolationsAsync(wide, "the Spanish form with one error cleared, desktop");
+        await Screenshots.TakeAsync(wide, "webform-errors-cleared-desktop");
+        await wide.GotoAsync($"{Host.Host.BaseUrl}/s/{other.LinkToken}/unsubscribe");
+        await Axe.AssertNoViolationsAsync(wide, "the Spanish unsubscribe page, desktop");
+        await Screenshots.TakeAsync(wide, "unsubscribe-desktop");
     }
 
     [Theory]
