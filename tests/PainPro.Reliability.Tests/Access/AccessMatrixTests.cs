@@ -112,7 +112,7 @@ public class AccessMatrixTests(SystemUnderTest system)
             Get($"/alerts/{alertId}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
             Get($"/patients?q={subject.Patient.Mrn}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
             Get($"/patients/{subject.PatientId}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
-            Get("/dev/phone", Rules.Page(Expected.Ok, Rules.Admins)),
+            Get("/dev/phone", Rules.DevPage(Expected.Ok, Rules.Admins)),
             Get("/dashboard", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/outcomes", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/extract", Rules.Page(Expected.Ok, Rules.Managers)),
