@@ -161,7 +161,8 @@ public sealed partial class PatientMessagesTests(PatientMessagesFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = fixture.Spanish.FullName }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Messages from the patient" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText(PatientMessagesFixture.SpanishPlea)).ToBeVisibleAsync();
+        // The message itself (the alerts table above quotes it too).
+        await Assertions.Expect(page.GetByText(PatientMessagesFixture.SpanishPlea, new() { Exact = true })).ToBeVisibleAsync();
         await Screenshots.TakeAsync(page, $"portal-patient-messages-{size}");
         await Axe.AssertNoViolationsAsync(page, $"the patient's page ({size})");
         await page.Context.CloseAsync();
