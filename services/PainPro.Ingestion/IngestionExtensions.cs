@@ -56,6 +56,7 @@ public static class IngestionExtensions
     {
         // While the database is unreachable every endpoint answers 503 with Retry-After (ServiceDefaults), not 500.
         app.MapSmsWebhook();
+        app.MapDevInboundSms();
         app.MapPatientMessageApi();
         app.MapSurveyForm();
         app.MapUnsubscribe();

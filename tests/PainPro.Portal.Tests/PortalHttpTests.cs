@@ -149,7 +149,7 @@ public sealed class PortalHttpTests(PortalSystemFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task The_phone_simulator_replies_through_the_signed_webhook_and_shows_the_answer()
+    public async Task The_phone_simulator_replies_through_the_dev_inbound_route_and_shows_the_answer()
     {
         var patient = await SystemData.RegisterAsync(App, baselineVas: 7, performedAgo: TimeSpan.FromDays(3) + TimeSpan.FromHours(1));
         using var admin = new StaffClient(App.BaseUrl);

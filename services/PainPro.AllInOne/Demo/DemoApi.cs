@@ -1,21 +1,20 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PainPro.Portal.Clients;
 using PainPro.Portal.DevPhone;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.Twilio.Webhooks;
 
 namespace PainPro.AllInOne.Demo;
 
 /// <summary>
 /// The seeder's hands: only the public ways in that an EHR, a patient's phone, a patient's browser and a nurse
-/// use — <c>POST /api/procedures</c>, the signed Twilio webhook, the web form, the alert API. Nothing writes a
-/// service's tables directly, so the demo data is exactly what real use would leave behind.
+/// use — <c>POST /api/procedures</c>, a patient's text (the dev inbound SMS route: the webhook's handling without
+/// Twilio's signature), the web form, the alert API. Nothing writes a service's tables directly, so the demo data is
+/// exactly what real use would leave behind.
 /// </summary>
-public sealed partial class DemoApi(HttpClient http, string publicBaseUrl, string apiKey, string twilioAuthToken)
+public sealed partial class DemoApi(HttpClient http, string apiKey)
 {
     public const string DemoNurse = "nurse";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -73,21 +72,15 @@ public sealed partial class DemoApi(HttpClient http, string publicBaseUrl, strin
         return sent.LastOrDefault(s => !string.IsNullOrEmpty(s.Link) && s.SentAt >= plannedSend && s.SentAt <= lastSent)?.Link;
     }
 
-    /// <summary>Texts <paramref name="body"/> from the patient's phone, signed as Twilio signs; returns the TwiML's texts.</summary>
+    /// <summary>
+    /// Texts <paramref name="body"/> from the patient's phone through Ingestion's dev inbound route, which hands it to
+    /// the same handling as the signed Twilio webhook; returns the TwiML's texts.
+    /// </summary>
     public async Task<IReadOnlyList<string>> TextAsync(string from, string body, CancellationToken ct)
     {
-        var signedUrl = publicBaseUrl.TrimEnd('/') + PhoneSimulator.WebhookPath;
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            ["AccountSid"] = "AC" + new string('0', 32),
-            ["From"] = from,
-            ["To"] = PhoneSimulator.ServiceNumber,
-            ["Body"] = body,
-            ["NumMedia"] = "0",
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, PhoneSimulator.WebhookPath.TrimStart('/')) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioWebhookSignature.Header, TwilioWebhookSigner.Sign(twilioAuthToken, signedUrl, form));
+        var form = new Dictionary<string, string> { ["From"] = from, ["To"] = PhoneSimulator.ServiceNumber, ["Body"] = body };
+        using var request = new HttpRequestMessage(HttpMethod.Post, PhoneSimulator.InboundPath.TrimStart('/')) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add(PainProAuth.ApiKeyHeader, apiKey);
         using var response = await http.SendAsync(request, ct);
         await EnsureSuccessAsync(response, "an SMS reply", ct);
         return PhoneSimulator.ParseTwiml(await response.Content.ReadAsStringAsync(ct));

@@ -37,7 +37,7 @@ internal sealed class DemoSeeder(
         var options = demoOptions.Value;
         var painPro = painProOptions.Value;
         if (!options.Seed) return;
-        if (!painPro.Dev.Enabled || clock is not SimulatedClock simulated || credentials.DevApiKey is null || credentials.TwilioAuthToken is null)
+        if (!painPro.Dev.Enabled || clock is not SimulatedClock simulated || credentials.DevApiKey is null)
         {
             logger.LogInformation("Demo seed skipped: it needs dev mode and the simulated clock");
             return;
@@ -56,7 +56,7 @@ internal sealed class DemoSeeder(
         if (marker is not null) return;
 
         using var http = new HttpClient { BaseAddress = OwnAddress(), Timeout = TimeSpan.FromSeconds(60) };
-        var api = new DemoApi(http, painPro.PublicBaseUrl, credentials.DevApiKey, credentials.TwilioAuthToken);
+        var api = new DemoApi(http, credentials.DevApiKey);
         try
         {
             if ((await api.EnrollmentsAsync(stoppingToken)).Count > 0)

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
 using PainPro.Portal.Clients;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Auth;
-using PainPro.Twilio.Webhooks;
 
 namespace PainPro.Portal.DevPhone;
 
@@ -25,14 +23,18 @@ public sealed record DevOutboxEntry
 }
 
 /// <summary>
-/// Dev only: a patient's phone. It shows the texts the system sent to a number and sends a reply through the
-/// real path — a Twilio-signed webhook to <c>{PublicBaseUrl}/webhooks/twilio/sms</c> — so what happens next
-/// (scoring, alerts, the next question) is exactly what a real reply would cause.
+/// Dev only: a patient's phone. It shows the texts the system sent to a number and sends a reply to Ingestion's dev
+/// inbound route, which hands it to the same handling as Twilio's signed webhook — so what happens next (scoring,
+/// alerts, the next question) is exactly what a real reply would cause. (Only Twilio can sign a webhook: the SDK checks
+/// signatures but cannot make one, and no copy of its HMAC lives in the services.)
 /// </summary>
-public sealed class PhoneSimulator(HttpClient http, PhoneConversationLog log, Credentials credentials, IOptions<PainProOptions> options, TimeProvider clock)
+public sealed class PhoneSimulator(HttpClient http, PhoneConversationLog log, PortalServiceKey key, IOptions<PortalOptions> portal,
+    IOptions<PainProOptions> options, TimeProvider clock)
 {
     public const string PagePath = "/dev/phone";
-    public const string WebhookPath = "/webhooks/twilio/sms";
+
+    /// <summary>Ingestion's dev-only route for a patient's text (<c>DevInboundSms</c>; 404 without dev mode).</summary>
+    public const string InboundPath = "/dev/sms/inbound";
 
     /// <summary>The number patients text; any value works with the dev gateways.</summary>
     public const string ServiceNumber = "+15550009999";
@@ -57,25 +59,15 @@ public sealed class PhoneSimulator(HttpClient http, PhoneConversationLog log, Cr
     /// <summary>Sends <paramref name="body"/> from <paramref name="phone"/> as Twilio would, and returns the TwiML answer's texts.</summary>
     public async Task<IReadOnlyList<string>> ReplyAsync(string phone, string body, CancellationToken ct = default)
     {
-        var token = credentials.TwilioAuthToken
-            ?? throw new InvalidOperationException("No Twilio auth token is configured, so no webhook can be signed.");
-        var url = options.Value.PublicBaseUrl.TrimEnd('/') + WebhookPath;
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            ["AccountSid"] = "AC" + new string('0', 32),
-            ["From"] = phone,
-            ["To"] = ServiceNumber,
-            ["Body"] = body,
-            ["NumMedia"] = "0",
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add(TwilioWebhookSignature.Header, TwilioWebhookSigner.Sign(token, url, form));
+        var ingestion = portal.Value.IngestionUrl is { Length: > 0 } configured ? configured : options.Value.PublicBaseUrl;
+        var form = new Dictionary<string, string> { ["From"] = phone, ["To"] = ServiceNumber, ["Body"] = body };
+        using var request = new HttpRequestMessage(HttpMethod.Post, ingestion.TrimEnd('/') + InboundPath) { Content = new FormUrlEncodedContent(form) };
+        if (key.Value is { } apiKey) request.Headers.TryAddWithoutValidation(PainProAuth.ApiKeyHeader, apiKey);
 
         log.Add(phone, new PhoneMessage(clock.GetUtcNow(), true, body));
         HttpResponseMessage response;
         try { response = await http.SendAsync(request, ct); }
-        catch (HttpRequestException ex) { throw new ServiceApiException("Ingestion", null, "The SMS webhook is not answering.", ex); }
+        catch (HttpRequestException ex) { throw new ServiceApiException("Ingestion", null, "Ingestion is not answering the phone's reply.", ex); }
         using (response)
         {
             if (!response.IsSuccessStatusCode)

@@ -42,7 +42,7 @@ public class DevModeOffTests
 
         foreach (var client in new[] { anonymous, integration })
         {
-            foreach (var (method, path) in new[] { ("GET", "/dev/clock"), ("POST", "/dev/clock/advance"), ("GET", "/dev/outbox?to=%2B15551230001") })
+            foreach (var (method, path) in new[] { ("GET", "/dev/clock"), ("POST", "/dev/clock/advance"), ("GET", "/dev/outbox?to=%2B15551230001"), ("POST", "/dev/sms/inbound") })
             {
                 var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
                     { Content = method == "POST" ? System.Net.Http.Json.JsonContent.Create(new { by = "P3D" }) : null });

@@ -8,8 +8,8 @@ namespace PainPro.Reliability.Tests.Properties;
 
 /// <summary>
 /// The webhook signature check (DESIGN §8; Twilio's SDK under <see cref="TwilioWebhookSignature"/>) over random tokens,
-/// URLs and parameters: it accepts what an independent implementation of Twilio's algorithm signs (and what our dev
-/// tools' signer signs), does not depend on parameter order, and any change to the URL, a value, the token or the
+/// URLs and parameters: it accepts what an independent implementation of Twilio's algorithm signs (test code only: no
+/// signer lives in the services), does not depend on parameter order, and any change to the URL, a value, the token or the
 /// parameter set makes a presented signature fail — without ever throwing.
 /// </summary>
 public class TwilioSignatureProperties
@@ -60,7 +60,7 @@ public class TwilioSignatureProperties
         Prop.ForAll(cases.ToArbitrary(), c =>
             (TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.signed.Form, c.signed.Signature)
              && TwilioWebhookSignature.IsValid(c.signed.Token, c.signed.Url, c.order, c.signed.Signature)
-             && c.signed.Signature == TwilioWebhookSigner.Sign(c.signed.Token, c.signed.Url, c.order))
+             && c.signed.Signature == TwilioDouble.Sign(c.signed.Token, c.signed.Url, c.order))
             .Label(c.signed.ToString())).Check(Runs);
         entry.Count("signed requests", Sizes.PropertyRuns).Pass();
     }

@@ -22,10 +22,9 @@ public class TwilioWebhookSignatureTests
     [Theory]
     [InlineData("+12349013030", "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")]
     [InlineData("+14158675309", "RSOYDt4T1cUTdK1PDd93/VVr8B8=")]
-    public void Twilio_documented_vectors_validate_and_both_signers_reproduce_them(string caller, string signature)
+    public void Twilio_documented_vectors_validate_and_the_test_signer_reproduces_them(string caller, string signature)
     {
         Assert.True(TwilioWebhookSignature.IsValid("12345", Url, Params(caller), signature));
-        Assert.Equal(signature, TwilioWebhookSigner.Sign("12345", Url, Params(caller)));
         Assert.Equal(signature, TwilioDouble.Sign("12345", Url, Params(caller)));
     }
 
