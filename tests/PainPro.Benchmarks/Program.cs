@@ -7,12 +7,12 @@ using PainPro.Benchmarks.Reporting;
 using PainPro.Benchmarks.Sections;
 using PainPro.Testing;
 
-// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale,hangfire]
+// dotnet run --project tests/PainPro.Benchmarks -c Release [-- --smoke] [--output DIR] [--only broker,idle,dispatch,replies,profile,scale,hangfire]
 //                                                          [--npgsql "Max Auto Prepare=50"]
 var arguments = CommandLine.Parse(args);
 if (arguments is null)
 {
-    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,dispatch,replies,profile,scale,hangfire] [--npgsql SETTINGS]");
+    Console.Error.WriteLine("usage: PainPro.Benchmarks [--smoke] [--output DIR] [--only broker,idle,dispatch,replies,profile,scale,hangfire] [--npgsql SETTINGS]");
     return 2;
 }
 
@@ -82,6 +82,10 @@ if (arguments.Runs("cluster"))
                 await ReplyBenchmark.RunAsync(cluster, warmCohort, [BenchmarkPlan.WarmUpReplyRate],
                     TimeSpan.FromSeconds(plan.WarmUpSurveys / (double)BenchmarkPlan.WarmUpReplyRate), flush, log, ct);
             }, cluster);
+
+            // What the database does with nothing due (Hangfire's clocks, the relays): full size only, the smoke stays short.
+            if (plan.IdleWindow is { } idle)
+                await Section("idle", async () => report.Idle = await IdleBenchmark.RunAsync(cluster, idle, plan.StatsFlush, log, ct), cluster);
 
             Cohort? cohort = null;
             await Section("dispatch", async () =>
@@ -161,7 +165,7 @@ internal sealed record CommandLine(bool Smoke, string Output, IReadOnlySet<strin
                     only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
                     // Replies answer the surveys the dispatch section opens, on the cluster both need.
                     if (only.Contains("replies")) only.Add("dispatch");
-                    if (only.Contains("dispatch")) only.UnionWith(["cluster", "warm-up"]);
+                    if (only.Contains("dispatch") || only.Contains("idle")) only.UnionWith(["cluster", "warm-up"]);
                     break;
                 default: return null;
             }

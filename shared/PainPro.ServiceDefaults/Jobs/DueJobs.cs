@@ -14,6 +14,7 @@ namespace PainPro.ServiceDefaults.Jobs;
 /// </summary>
 public sealed class DueJobs(
     DueWorkCatalog catalog,
+    DueWorkTurns turns,
     IRecurringJobManagerV2 recurringJobs,
     JobStorage storage,
     IOptions<PainProOptions> options,
@@ -49,7 +50,8 @@ public sealed class DueJobs(
     /// <summary>
     /// Triggers every recurring job of this host, one after the other in registration order (expiry before the claim,
     /// as the loop ran them), and returns when each has finished, with how many items they handled. A run that finds
-    /// an earlier one still going (it may have read the clock before it moved) is triggered again until it runs.
+    /// an earlier one still going (it may have read the clock before it moved) waits for that one to finish and is
+    /// triggered again — once, not every few milliseconds: each trigger is a Hangfire job and its bookkeeping.
     /// One caller at a time.
     /// </summary>
     public async Task<int> RunAllNowAsync(CancellationToken ct)
@@ -77,7 +79,7 @@ public sealed class DueJobs(
                     ?? throw new InvalidOperationException($"The recurring job {work.JobId} is not declared.");
                 var run = await WaitForAsync(jobId, deadline.Token);
                 if (run is not { Skipped: true }) return run?.Handled ?? 0;
-                await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+                await turns.WaitUntilFreeAsync(work.JobId, work.Service, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

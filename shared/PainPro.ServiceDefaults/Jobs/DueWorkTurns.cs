@@ -26,7 +26,7 @@ public sealed class DueWorkTurns(DatabaseConnector connector)
         if (connector.Dialect == SqlDialect.Postgres)
         {
             var connection = await connector.OpenAsync(schema, ct);
-            var key = "painpro-job:" + jobId;
+            var key = Key(jobId);
             try
             {
                 if (await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtext(@key))", new { key }))
@@ -44,6 +44,28 @@ public sealed class DueWorkTurns(DatabaseConnector connector)
         var gate = local.GetOrAdd(jobId, _ => new SemaphoreSlim(1, 1));
         return await gate.WaitAsync(TimeSpan.Zero, ct) ? new LocalTurn(gate) : null;
     }
+
+    /// <summary>
+    /// Returns once no run holds the turn for <paramref name="jobId"/> (another may take it straight after: callers
+    /// run and look again). On PostgreSQL one statement that waits in the server for the holder to let go — a
+    /// transaction-level lock, so nothing outlives the statement, not even a cancelled one.
+    /// </summary>
+    public async Task WaitUntilFreeAsync(string jobId, string schema, CancellationToken ct)
+    {
+        if (connector.Dialect == SqlDialect.Postgres)
+        {
+            await using var connection = await connector.OpenAsync(schema, ct);
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@key))",
+                new { key = Key(jobId) }, commandTimeout: 0, cancellationToken: ct));
+            return;
+        }
+
+        var gate = local.GetOrAdd(jobId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        gate.Release();
+    }
+
+    private static string Key(string jobId) => "painpro-job:" + jobId;
 
     private sealed class AdvisoryTurn(DbConnection connection, string key) : IAsyncDisposable
     {

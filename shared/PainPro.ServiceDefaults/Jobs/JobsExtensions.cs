@@ -36,6 +36,7 @@ public static class JobsExtensions
     internal static void AddPainProJobs(this IHostApplicationBuilder builder, PainProOptions options)
     {
         var jobs = options.Jobs;
+        TrimBookkeeping();
         builder.Services.AddSingleton<JobStorage>(sp =>
         {
             // Hangfire's static configuration (logging above all) is in place before a storage logs anything.
@@ -73,6 +74,19 @@ public static class JobsExtensions
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
+    }
+
+    /// <summary>
+    /// Hangfire's default filters that every run of every job pays for and PainPro does not use: the caller's culture
+    /// saved as two job parameters (no job reads a culture), and the succeeded/failed counters per day and per hour
+    /// behind the Dashboard's history chart — with a recurring job a second per piece of due work, rows written, later
+    /// aggregated and deleted again around the clock. The Dashboard keeps its totals, jobs and recurring jobs.
+    /// Hangfire's filters are process-wide; every PainPro host wants the same.
+    /// </summary>
+    private static void TrimBookkeeping()
+    {
+        GlobalJobFilters.Filters.Remove(typeof(CaptureCultureAttribute));
+        GlobalJobFilters.Filters.Remove(typeof(StatisticsHistoryAttribute));
     }
 
     private static JobStorage CreateStorage(DatabaseConnector connector, PainProOptions options)

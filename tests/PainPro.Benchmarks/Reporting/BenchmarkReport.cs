@@ -20,6 +20,7 @@ public sealed class BenchmarkReport
     public TimeSpan Duration { get; set; }
     public required MachineInfo Machine { get; init; }
     public RawBrokerResult? Broker { get; set; }
+    public IdleResult? Idle { get; set; }
     public DispatchResult? Dispatch { get; set; }
     public List<ReplyStepResult> Replies { get; } = [];
     public List<ScaleResult> Scale { get; } = [];

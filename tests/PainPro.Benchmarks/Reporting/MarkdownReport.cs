@@ -45,6 +45,10 @@ public static class MarkdownReport
             Row(text, "raw broker", $"consume + ack, prefetch {broker.Prefetch}", $"{broker.ConsumePerSecond:N0} msg/s", "", "");
         }
 
+        if (report.Idle is { } idle)
+            Row(text, "idle", $"database work with nothing due, {idle.Window.TotalSeconds:F0} s (Hangfire's clocks, the relays)",
+                $"{idle.TransactionsPerSecond:N0} transactions/s, {idle.RowsWrittenPerSecond:N0} row writes/s ({idle.HangfireRowsPerSecond:N0}/s in Hangfire's tables)", "", "");
+
         if (report.Dispatch is { } d)
         {
             Row(text, "dispatch", $"{d.Surveys:N0} day-3 surveys due at once → SMS accepted by the provider",
