@@ -13,7 +13,6 @@ namespace PainPro.Benchmarks.Harness;
 public sealed class OtlpSink : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private long requests;
     private long bytes;
     private long traceRequests;
     private long metricRequests;
@@ -25,7 +24,6 @@ public sealed class OtlpSink : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
-    public long Requests => Interlocked.Read(ref requests);
     public long Bytes => Interlocked.Read(ref bytes);
     public long TraceRequests => Interlocked.Read(ref traceRequests);
     public long MetricRequests => Interlocked.Read(ref metricRequests);
@@ -44,7 +42,6 @@ public sealed class OtlpSink : IAsyncDisposable
             long read = 0;
             int n;
             while ((n = await request.Body.ReadAsync(buffer)) > 0) read += n;
-            Interlocked.Increment(ref sink.requests);
             Interlocked.Add(ref sink.bytes, read);
             if (signal == "traces") Interlocked.Increment(ref sink.traceRequests);
             if (signal == "metrics") Interlocked.Increment(ref sink.metricRequests);
@@ -55,10 +52,12 @@ public sealed class OtlpSink : IAsyncDisposable
     }
 
     /// <summary>The standard variables a service reads to export here, as the Helm chart sets them.</summary>
-    public IReadOnlyDictionary<string, string?> ServiceSettings() => new Dictionary<string, string?>
+    /// <param name="samplingRatio">The share of traces kept (<c>PainPro:Telemetry:SamplingRatio</c>, the chart's <c>telemetry.samplingRatio</c>).</param>
+    public IReadOnlyDictionary<string, string?> ServiceSettings(double samplingRatio) => new Dictionary<string, string?>
     {
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = BaseUrl,
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["PainPro:Telemetry:SamplingRatio"] = samplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     public async ValueTask DisposeAsync()

@@ -81,5 +81,20 @@ public sealed class OpenApiDriftTests
         Assert.Contains("\"X-Api-Key\"", await document.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AllInOne_serves_one_document_describing_all_three_services()
+    {
+        await using var host = await Telemetry.TelemetryHosts.StartAllInOneAsync(new Dictionary<string, string?>());
+        using var client = host.CreateClient(withApiKey: false);
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        Assert.Equal("PainPro (all services)", (string?)document["info"]!["title"]);
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        foreach (var service in OpenApiDocuments.Services.Keys)
+            Assert.All(OpenApiDocuments.ReadCommitted(service)["paths"]!.AsObject().Select(p => p.Key), path => Assert.Contains(path, paths));
+        Assert.DoesNotContain(paths, p => p.StartsWith("/dev/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar")).StatusCode);
+    }
+
     private sealed record DriftProbe(Guid EnrollmentId, int Version);
 }
