@@ -15,6 +15,7 @@ using PainPro.Ingestion.WebForm;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.ServiceDefaults.OpenApi;
 
 namespace PainPro.Ingestion;
 
@@ -27,6 +28,8 @@ public static class IngestionExtensions
         builder.AddServiceDatabase<IngestionDb>();
         builder.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(IngestionOptions.Section);
         builder.Services.AddDataProtection();
+        builder.AddPainProOpenApi("PainPro Ingestion",
+            "Receives patients' answers (Twilio SMS webhook, web form), raises and tracks alerts, lists answers and patient messages, summarises outcomes and serves FHIR R4 results.");
 
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddSingleton<AlertBook>();
@@ -55,6 +58,7 @@ public static class IngestionExtensions
     public static WebApplication MapIngestion(this WebApplication app)
     {
         // While the database is unreachable every endpoint answers 503 with Retry-After (ServiceDefaults), not 500.
+        app.MapPainProOpenApi();
         app.MapSmsWebhook();
         app.MapDevInboundSms();
         app.MapPatientMessageApi();

@@ -20,6 +20,7 @@ using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.ServiceDefaults.OpenApi;
 
 namespace PainPro.Messaging;
 
@@ -30,6 +31,8 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<MessagingDb>();
+        builder.AddPainProOpenApi("PainPro Messaging",
+            "Sends surveys and replies by SMS (Twilio) and email; reports its senders' state and the care-team recipients, and takes Twilio's delivery status callbacks.");
 
         var painPro = builder.Configuration.GetSection(PainProOptions.Section).Get<PainProOptions>() ?? new PainProOptions();
         var section = builder.Configuration.GetSection(MessagingOptions.Section);
@@ -94,6 +97,7 @@ public static class MessagingExtensions
 
     public static WebApplication MapMessaging(this WebApplication app)
     {
+        app.MapPainProOpenApi();
         app.MapTwilioStatusWebhook();
         app.MapSenders();
         app.MapCareTeamRecipients();

@@ -15,6 +15,7 @@ using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.ServiceDefaults.OpenApi;
 
 namespace PainPro.Scheduling;
 
@@ -27,6 +28,8 @@ public static class SchedulingExtensions
         builder.AddServiceDatabase<SchedulingDb>();
         builder.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(SchedulingOptions.Section);
 
+        builder.AddPainProOpenApi("PainPro Scheduling",
+            "Registers procedures (one by one, as CSV or as a FHIR transaction), reads, reschedules and cancels enrollments, finds patients and reports enrollments and delivery.");
         builder.Services.AddSingleton<ProtocolCatalog>();
         builder.Services.AddSingleton<FacilitySettings>();
         builder.Services.AddSingleton<RegistrationValidator>();
@@ -56,6 +59,7 @@ public static class SchedulingExtensions
 
     public static WebApplication MapScheduling(this WebApplication app)
     {
+        app.MapPainProOpenApi();
         app.MapIntake();
         app.MapEnrollments();
         app.MapPatients();

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,14 @@ using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Http;
 using PainPro.ServiceDefaults.Auth;
 using PainPro.ServiceDefaults.Data;
+
+using AlertAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<PainPro.Ingestion.Alerts.AlertDetailView>,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
+using AlertChange = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<PainPro.Ingestion.Alerts.AlertDetailView>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace PainPro.Ingestion.Alerts;
 
@@ -28,19 +37,20 @@ public static class AlertEndpoints
         alerts.MapGet("/", ListAsync);
         alerts.MapGet("/stats", StatsAsync);
         alerts.MapGet("/worklist", WorklistAsync);
-        alerts.MapGet("/targets", (IOptionsMonitor<IngestionOptions> options) => Results.Ok(TargetsOf(options).View));
+        alerts.MapGet("/targets", (IOptionsMonitor<IngestionOptions> options) => TypedResults.Ok(TargetsOf(options).View));
         alerts.MapPost("/acknowledge", AcknowledgeManyAsync);
-        alerts.MapPost("/{id:guid}/assign", AssignAsync);
-        alerts.MapPost("/{id:guid}/release", ReleaseAsync);
-        alerts.MapGet("/{id:guid}", GetAsync);
-        alerts.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync);
-        alerts.MapPost("/{id:guid}/resolve", ResolveAsync);
-        alerts.MapPost("/{id:guid}/notes", AddNoteAsync);
-        alerts.MapPost("/{id:guid}/calls", RecordCallAsync);
+        // A problem's status is not in its type: each operation's 404 and 409 are declared.
+        alerts.MapPost("/{id:guid}/assign", AssignAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        alerts.MapPost("/{id:guid}/release", ReleaseAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        alerts.MapGet("/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        alerts.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        alerts.MapPost("/{id:guid}/resolve", ResolveAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        alerts.MapPost("/{id:guid}/notes", AddNoteAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        alerts.MapPost("/{id:guid}/calls", RecordCallAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IngestionDb db, IOptionsMonitor<IngestionOptions> options, string? status, string? severity,
+    private static async Task<Results<Ok<List<AlertView>>, ValidationProblem>> ListAsync(IngestionDb db, IOptionsMonitor<IngestionOptions> options, string? status, string? severity,
         Guid? enrollmentId, Guid? patientId, string? procedureType, string? facility, int? limit, int? offset, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -50,7 +60,7 @@ public static class AlertEndpoints
             errors["severity"] = ["Use one of: low, medium, high."];
         if (limit is < 1 or > MaxLimit) errors["limit"] = [$"Use 1 to {MaxLimit}."];
         if (offset is < 0) errors["offset"] = ["Use 0 or more."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var where = new StringBuilder("WHERE 1 = 1");
         if (status is not null) where.Append(" AND a.status = @status");
@@ -69,33 +79,33 @@ public static class AlertEndpoints
         var rows = await db.ReadAsync(c => c.QueryAsync<AlertRecord>(sql,
             new { status, severity, enrollmentId, patientId, procedureType, facility, limit = limit ?? DefaultLimit, offset = offset ?? 0 }), ct);
         var targets = TargetsOf(options);
-        return Results.Ok(rows.Select(a => AlertView.Of(a, targets)).ToList());
+        return TypedResults.Ok(rows.Select(a => AlertView.Of(a, targets)).ToList());
     }
 
-    private static async Task<IResult> GetAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertAnswer> GetAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertAnswer>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedAlert, alert.EnrollmentId, alertId: id);
-            return Results.Ok(await DetailAsync(session, alert, http));
+            return TypedResults.Ok(await DetailAsync(session, alert, http));
         }, ct);
     }
 
-    private static async Task<IResult> AcknowledgeAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertAnswer> AcknowledgeAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertAnswer>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
             if (alert.Status == AlertStatuses.Resolved)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
 
             await AcknowledgeOpenAsync(session, id, actor);
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+            return TypedResults.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
 
@@ -121,11 +131,11 @@ public static class AlertEndpoints
     /// acknowledged as one by one would (history, <see cref="AlertAcknowledged"/>), all in one transaction; alerts
     /// already acknowledged or resolved are reported, not refused, since a colleague may have just handled them.
     /// </summary>
-    private static async Task<IResult> AcknowledgeManyAsync(AcknowledgeManyRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<AcknowledgeManyResult>, ValidationProblem>> AcknowledgeManyAsync(AcknowledgeManyRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var ids = request?.AlertIds?.Distinct().ToList() ?? [];
         if (ids.Count is 0 or > MaxBulk)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["alertIds"] = [$"Give 1 to {MaxBulk} alert ids."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["alertIds"] = [$"Give 1 to {MaxBulk} alert ids."] });
         var actor = StaffActor.From(http);
         return await db.InTransactionAsync(async session =>
         {
@@ -139,7 +149,7 @@ public static class AlertEndpoints
                 else if (await AcknowledgeOpenAsync(session, id, actor)) acknowledged.Add(id);
                 else skipped.Add(new SkippedAlert(id, alert.Status));
             }
-            return Results.Ok(new AcknowledgeManyResult(acknowledged, skipped));
+            return TypedResults.Ok(new AcknowledgeManyResult(acknowledged, skipped));
         }, ct);
     }
 
@@ -148,18 +158,18 @@ public static class AlertEndpoints
     /// calling the patient. Taking one already taken by someone else is refused (409, naming them) unless
     /// <c>{"takeOver": true}</c>. Recorded in the history (and so the audit); nothing is published.
     /// </summary>
-    private static async Task<IResult> AssignAsync(Guid id, AssignRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertAnswer> AssignAsync(Guid id, AssignRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertAnswer>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
             if (alert.Status == AlertStatuses.Resolved)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
-            if (alert.AssignedTo == actor.Name) return Results.Ok(await DetailAsync(session, alert, http));
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
+            if (alert.AssignedTo == actor.Name) return TypedResults.Ok(await DetailAsync(session, alert, http));
             if (alert.AssignedTo is { } holder && request?.TakeOver != true)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
                     detail: $"{holder} took this alert; take it over only if they agree.");
             var now = session.Clock.GetUtcNow();
             var changed = await session.ExecuteAsync("""
@@ -167,38 +177,38 @@ public static class AlertEndpoints
                 WHERE id = @id AND status <> 'resolved' AND (assigned_to IS NULL OR assigned_to = @holder)
                 """, new { id, now, by = actor.Name, holder = alert.AssignedTo });
             if (changed == 0)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert changed meanwhile; try again.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert changed meanwhile; try again.");
             await AlertHistory.RecordAsync(session, new AlertEvent
             {
                 AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Assigned,
                 Note = alert.AssignedTo is null ? null : $"taken over from {alert.AssignedTo}",
             });
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+            return TypedResults.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
 
     /// <summary><c>POST /api/alerts/{id}/release</c>: the caller gives back an alert they took.</summary>
-    private static async Task<IResult> ReleaseAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertAnswer> ReleaseAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertAnswer>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
-            if (alert.AssignedTo is null) return Results.Ok(await DetailAsync(session, alert, http));
+            if (alert.AssignedTo is null) return TypedResults.Ok(await DetailAsync(session, alert, http));
             if (alert.AssignedTo != actor.Name)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
                     detail: $"{alert.AssignedTo} took this alert; only they can give it back.");
             var now = session.Clock.GetUtcNow();
             await session.ExecuteAsync("UPDATE alerts SET assigned_to = NULL, assigned_at = NULL, updated_at = @now WHERE id = @id",
                 new { id, now });
             await AlertHistory.RecordAsync(session, new AlertEvent { AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Released });
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+            return TypedResults.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
 
     /// <summary><c>GET /api/alerts/worklist</c>: one page of unresolved alerts, filtered, sorted and counted by the database.</summary>
-    private static async Task<IResult> WorklistAsync(IngestionDb db, HttpContext http, string? status, string? severity,
+    private static async Task<Results<Ok<WorklistPage>, ValidationProblem>> WorklistAsync(IngestionDb db, HttpContext http, string? status, string? severity,
         string? facility, string? procedureType, string? assigned, string? sort, string? dir, int? limit, int? offset,
         Guid? exclude, CancellationToken ct)
     {
@@ -212,12 +222,12 @@ public static class AlertEndpoints
         if (dir is not null && dir != "asc" && dir != "desc") errors["dir"] = ["Use asc or desc."];
         if (limit is < 1 or > AlertWorklist.MaxLimit) errors["limit"] = [$"Use 1 to {AlertWorklist.MaxLimit}."];
         if (offset is < 0) errors["offset"] = ["Use 0 or more."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var query = new WorklistQuery(status, severity, Blank(facility), Blank(procedureType), assigned, sort ?? WorklistSorts.Severity,
             dir is null ? null : dir == "desc", limit ?? AlertWorklist.DefaultLimit, offset ?? 0, exclude, StaffActor.From(http).Name);
         var targets = TargetsOf(http);
-        return Results.Ok(await db.ReadAsync(c => AlertWorklist.QueryAsync(c, db.Dialect, db.Clock.GetUtcNow(), query, targets), ct));
+        return TypedResults.Ok(await db.ReadAsync(c => AlertWorklist.QueryAsync(c, db.Dialect, db.Clock.GetUtcNow(), query, targets), ct));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -227,18 +237,18 @@ public static class AlertEndpoints
     private static AcknowledgeTargets TargetsOf(HttpContext http) =>
         TargetsOf(http.RequestServices.GetRequiredService<IOptionsMonitor<IngestionOptions>>());
 
-    private static async Task<IResult> ResolveAsync(Guid id, ResolveRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertChange> ResolveAsync(Guid id, ResolveRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var outcome = request?.Outcome?.Trim();
         if (string.IsNullOrEmpty(outcome)) errors["outcome"] = ["Say how the alert was resolved."];
         else if (outcome.Length > MaxOutcomeLength) errors["outcome"] = [$"Keep the outcome to {MaxOutcomeLength} characters; use the note for more."];
         if (request?.Note?.Length > MaxNoteLength) errors["note"] = [$"Keep the note to {MaxNoteLength} characters."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var actor = StaffActor.From(http);
         var note = string.IsNullOrWhiteSpace(request!.Note) ? null : request.Note.Trim();
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertChange>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
@@ -249,41 +259,41 @@ public static class AlertEndpoints
                 WHERE id = @id AND status <> 'resolved'
                 """, new { id, now, by = actor.Name, outcome, note });
             if (changed == 0)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
 
             await AlertHistory.RecordAsync(session, new AlertEvent
             {
                 AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Resolved, Outcome = outcome, Note = note,
             });
             await session.PublishAsync(new AlertResolved(id, actor.Name, now, outcome!, note));
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+            return TypedResults.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
 
-    private static async Task<IResult> AddNoteAsync(Guid id, NoteRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertChange> AddNoteAsync(Guid id, NoteRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var note = request?.Note?.Trim();
         if (string.IsNullOrEmpty(note) || note.Length > MaxNoteLength)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [$"Write a note of 1 to {MaxNoteLength} characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [$"Write a note of 1 to {MaxNoteLength} characters."] });
         return await RecordActionAsync(id, db, http, AlertActions.Note, outcome: null, note, ct);
     }
 
-    private static async Task<IResult> RecordCallAsync(Guid id, CallRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<AlertChange> RecordCallAsync(Guid id, CallRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request?.Outcome is null || !CallOutcomes.All.Contains(request.Outcome))
             errors["outcome"] = [$"Use one of: {string.Join(", ", CallOutcomes.All)}."];
         if (request?.Note?.Length > MaxNoteLength) errors["note"] = [$"Keep the note to {MaxNoteLength} characters."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var note = string.IsNullOrWhiteSpace(request!.Note) ? null : request.Note.Trim();
         return await RecordActionAsync(id, db, http, AlertActions.Call, request.Outcome, note, ct);
     }
 
-    private static async Task<IResult> RecordActionAsync(Guid id, IngestionDb db, HttpContext http, string action, string? outcome,
+    private static async Task<AlertChange> RecordActionAsync(Guid id, IngestionDb db, HttpContext http, string action, string? outcome,
         string? note, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<AlertChange>(async session =>
         {
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
@@ -291,13 +301,13 @@ public static class AlertEndpoints
             {
                 AlertId = id, At = session.Clock.GetUtcNow(), Actor = actor.Name, Via = actor.Via, Action = action, Outcome = outcome, Note = note,
             });
-            return Results.Ok(await DetailAsync(session, alert, http));
+            return TypedResults.Ok(await DetailAsync(session, alert, http));
         }, ct);
     }
 
-    private static async Task<IResult> StatsAsync(IngestionDb db, string? procedureType, string? from, string? to, CancellationToken ct)
+    private static async Task<Results<Ok<AlertStatsView>, ValidationProblem>> StatsAsync(IngestionDb db, string? procedureType, string? from, string? to, CancellationToken ct)
     {
-        if (!DateRange.TryParse(from, to, out var range, out var errors)) return Results.ValidationProblem(errors);
+        if (!DateRange.TryParse(from, to, out var range, out var errors)) return TypedResults.ValidationProblem(errors);
         var where = new StringBuilder("WHERE 1 = 1");
         if (procedureType is not null) where.Append(" AND e.procedure_type = @procedureType");
         // The procedure time, as the outcomes summary and Scheduling's enrollment list filter: the Portal divides
@@ -317,7 +327,7 @@ public static class AlertEndpoints
         var byRule = AlertRules.All.ToDictionary(rule => rule,
             rule => rows.Count(r => r.RuleList.Split(',').Contains(rule)));
         double? median = minutesToAcknowledge.Count == 0 ? null : Math.Round(Outcomes.Statistics.Quantile(minutesToAcknowledge, 0.5), 1);
-        return Results.Ok(new AlertStatsView(rows.Count, median, byRule));
+        return TypedResults.Ok(new AlertStatsView(rows.Count, median, byRule));
     }
 
     private static Task<AlertRecord?> FindAsync(DbSession session, Guid id) =>
@@ -334,8 +344,8 @@ public static class AlertEndpoints
         return new AlertDetailView(AlertView.Of(alert, TargetsOf(http)), [.. history.Select(AlertHistoryView.Of)]);
     }
 
-    private static IResult NotFound(Guid id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist.");
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist.");
 
     private sealed record IdStatus
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Ingestion.Enrollments;
@@ -7,11 +8,11 @@ namespace PainPro.Ingestion.Enrollments;
 public static class KnownEnrollments
 {
     /// <summary>Null when the enrollment is known; otherwise the 404 to answer.</summary>
-    public static async Task<IResult?> NotFoundUnlessKnownAsync(DbSession session, Guid id)
+    public static async Task<ProblemHttpResult?> NotFoundUnlessKnownAsync(DbSession session, Guid id)
     {
         var known = await session.ExecuteScalarAsync<long>(
             "SELECT (SELECT COUNT(*) FROM enrollments WHERE id = @id) + (SELECT COUNT(*) FROM surveys WHERE enrollment_id = @id)", new { id });
-        return known > 0 ? null : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such enrollment.",
+        return known > 0 ? null : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such enrollment.",
             detail: $"Ingestion has no enrollment {id}.");
     }
 }

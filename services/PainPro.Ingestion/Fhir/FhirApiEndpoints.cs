@@ -30,9 +30,12 @@ public static class FhirApiEndpoints
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(Base + "/metadata", (FhirApi api, TimeProvider clock) =>
-            FhirResults.Resource(FhirCapabilities.Statement(api.BaseUrl, clock.GetUtcNow()))).AllowAnonymous().WithTags("fhir");
+            FhirResults.Resource(FhirCapabilities.Statement(api.BaseUrl, clock.GetUtcNow()))).AllowAnonymous().WithTags("fhir")
+            .WithDescription("The FHIR R4 CapabilityStatement (application/fhir+json).");
 
-        var fhir = app.MapGroup(Base).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("fhir");
+        // FHIR resources and OperationOutcomes (application/fhir+json), whose schemas are FHIR R4's own.
+        var fhir = app.MapGroup(Base).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("fhir")
+            .WithDescription("FHIR R4 (application/fhir+json): a resource or a searchset Bundle; errors are OperationOutcomes. See GET /fhir/r4/metadata.");
         fhir.MapGet("/Questionnaire", (FhirApi api, HttpContext http, CancellationToken ct) => api.SearchQuestionnairesAsync(http, ct));
         fhir.MapGet("/Questionnaire/{id}", (FhirApi api, string id) => api.ReadQuestionnaire(id));
         fhir.MapGet("/QuestionnaireResponse", (FhirApi api, HttpContext http, CancellationToken ct) => api.SearchResponsesAsync(http, ct));

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Surveys;
@@ -49,44 +50,47 @@ public static class ResponseEndpoints
     public static IEndpointRouteBuilder MapResponseApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/enrollments/{id:guid}/responses", ListAsync)
-            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("responses");
+            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("responses")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/surveys/{id:guid}/responses", EnterAsync)
-            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("responses");
+            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("responses")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<List<ResponseView>>, ProblemHttpResult>> ListAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<Results<Ok<List<ResponseView>>, ProblemHttpResult>>(async session =>
         {
             if (await Enrollments.KnownEnrollments.NotFoundUnlessKnownAsync(session, id) is { } notFound) return notFound;
             var responses = await session.QueryAsync<ResponseView>(
                 $"{ResponseView.Select} WHERE r.enrollment_id = @id ORDER BY r.answered_at, r.survey_id, r.item, r.id", new { id });
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedResponses, enrollmentId: id);
-            return Results.Ok(responses.ToList());
+            return TypedResults.Ok(responses.ToList());
         }, ct);
     }
 
-    private static async Task<IResult> EnterAsync(Guid id, StaffResponsesRequest? request, IngestionDb db, ResponseRecorder recorder,
+    private static async Task<Results<Ok<StaffResponsesResult>, ValidationProblem, ProblemHttpResult>> EnterAsync(Guid id, StaffResponsesRequest? request, IngestionDb db, ResponseRecorder recorder,
         HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
         if (!actor.IsPerson(http))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Answers are entered by a staff member.",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Answers are entered by a staff member.",
                 detail: $"An integration client must name the staff member in {StaffActor.ActingUserHeader}.");
 
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<Results<Ok<StaffResponsesResult>, ValidationProblem, ProblemHttpResult>>(async session =>
         {
             var now = session.Clock.GetUtcNow();
             var locked = await session.ExecuteAsync("UPDATE surveys SET last_activity_at = @now WHERE id = @id", new { now, id });
             var survey = locked == 0 ? null : await session.QuerySingleOrDefaultAsync<SurveyRecord>(
                 $"SELECT {SurveyRecord.Columns} FROM surveys WHERE id = @id", new { id });
             if (survey is null)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such survey.", detail: $"Ingestion has no survey {id}.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such survey.", detail: $"Ingestion has no survey {id}.");
 
             var (answers, errors) = Validate(survey, request);
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
             var recorded = await recorder.RecordAsync(session, survey, answers, ResponseSources.Staff, actor.Name);
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.EnteredResponses, survey.EnrollmentId, survey.Id,
@@ -94,7 +98,7 @@ public static class ResponseEndpoints
             var responses = await session.QueryAsync<ResponseView>(
                 $"{ResponseView.Select} WHERE r.survey_id = @id AND r.superseded_at IS NULL ORDER BY r.item", new { id });
             var status = await session.ExecuteScalarAsync<string>("SELECT status FROM surveys WHERE id = @id", new { id });
-            return Results.Ok(new StaffResponsesResult(id, status, recorded.Completed, responses.ToList()));
+            return TypedResults.Ok(new StaffResponsesResult(id, status!, recorded.Completed, responses.ToList()));
         }, ct);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Enrollments;
@@ -63,11 +64,12 @@ public static class PatientMessageEndpoints
     {
         app.MapGet("/api/patient-messages", ListAsync).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("patient-messages");
         app.MapGet("/api/enrollments/{id:guid}/messages", ForEnrollmentAsync)
-            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("patient-messages");
+            .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("patient-messages")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IngestionDb db, SurveyLinks links, HttpContext http, string? kind, bool? urgent,
+    private static async Task<Results<Ok<List<PatientMessageView>>, ValidationProblem>> ListAsync(IngestionDb db, SurveyLinks links, HttpContext http, string? kind, bool? urgent,
         int? limit, int? offset, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -75,7 +77,7 @@ public static class PatientMessageEndpoints
             errors["kind"] = [$"Use {PatientMessageKinds.Message} or {PatientMessageKinds.SmallTalk}."];
         if (limit is < 1 or > MaxLimit) errors["limit"] = [$"Use 1 to {MaxLimit}."];
         if (offset is < 0) errors["offset"] = ["Use 0 or more."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var where = new StringBuilder("WHERE i.for_staff IS NOT NULL");
         if (kind is not null) where.Append(" AND i.for_staff = @kind");
@@ -89,14 +91,14 @@ public static class PatientMessageEndpoints
                 ORDER BY i.received_at DESC, i.message_sid DESC LIMIT @limit OFFSET @offset
                 """, new { kind, limit = limit ?? DefaultLimit, offset = offset ?? 0 });
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedMessages, detail: "patient messages list");
-            return Results.Ok(rows.Select(r => Readable(r, links)).ToList());
+            return TypedResults.Ok(rows.Select(r => Readable(r, links)).ToList());
         }, ct);
     }
 
-    private static async Task<IResult> ForEnrollmentAsync(Guid id, IngestionDb db, SurveyLinks links, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<List<PatientMessageView>>, ProblemHttpResult>> ForEnrollmentAsync(Guid id, IngestionDb db, SurveyLinks links, HttpContext http, CancellationToken ct)
     {
         var actor = StaffActor.From(http);
-        return await db.InTransactionAsync(async session =>
+        return await db.InTransactionAsync<Results<Ok<List<PatientMessageView>>, ProblemHttpResult>>(async session =>
         {
             if (await KnownEnrollments.NotFoundUnlessKnownAsync(session, id) is { } notFound) return notFound;
             var rows = await session.QueryAsync<PatientMessageView>($"""
@@ -104,7 +106,7 @@ public static class PatientMessageEndpoints
                 ORDER BY i.received_at DESC, i.message_sid DESC
                 """, new { id });
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedMessages, enrollmentId: id);
-            return Results.Ok(rows.Select(r => Readable(r, links)).ToList());
+            return TypedResults.Ok(rows.Select(r => Readable(r, links)).ToList());
         }, ct);
     }
 

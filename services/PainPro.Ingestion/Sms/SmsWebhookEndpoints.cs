@@ -17,7 +17,13 @@ public static class SmsWebhookEndpoints
     public static IEndpointRouteBuilder MapSmsWebhook(this IEndpointRouteBuilder app)
     {
         // Twilio cannot send an antiforgery token; its HMAC signature is the proof of origin instead.
-        app.MapPost(Path, ReceiveAsync).DisableAntiforgery().AllowAnonymous().WithTags("twilio");
+        app.MapPost(Path, ReceiveAsync).DisableAntiforgery().AllowAnonymous().WithTags("twilio")
+            .WithSummary("Twilio's inbound SMS webhook (form fields MessageSid, From, Body), signed with X-Twilio-Signature; answers TwiML.")
+            // The form is read and checked by the shared Twilio reader (its 415 is an IResult), so the answers are declared here.
+            .Produces<string>(StatusCodes.Status200OK, TwiML.ContentType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 
@@ -31,7 +37,7 @@ public static class SmsWebhookEndpoints
         {
             loggers.CreateLogger(typeof(SmsWebhookEndpoints)).LogWarning("Refused an inbound SMS webhook with a missing or invalid {Header}",
                 TwilioWebhookSignature.Header);
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.",
                 detail: $"{TwilioWebhookSignature.Header} does not match this request.");
         }
 
@@ -40,9 +46,9 @@ public static class SmsWebhookEndpoints
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(sid) || sid.Length > 64) errors["MessageSid"] = ["A Twilio MessageSid is required."];
         if (PhoneNumber.Normalize(from) is null) errors["From"] = ["The sender's phone number is required."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var reply = await inbox.ReceiveAsync(new InboundSms(sid.Trim(), from, form["Body"].ToString()), ct);
-        return Results.Text(TwiML.Reply(reply), TwiML.ContentType);
+        return TypedResults.Text(TwiML.Reply(reply), TwiML.ContentType);
     }
 }

@@ -29,7 +29,7 @@ public static class CareTeamRecipients
     }
 
     public static IEndpointConventionBuilder MapCareTeamRecipients(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/care-team", (IOptions<MessagingOptions> options) => Results.Ok(Of(options.Value.CareTeam)))
+        app.MapGet("/api/care-team", (IOptions<MessagingOptions> options) => TypedResults.Ok(Of(options.Value.CareTeam)))
             .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("care-team");
 }
 

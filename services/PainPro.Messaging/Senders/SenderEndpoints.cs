@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.ServiceDefaults.Auth;
 
@@ -28,7 +29,7 @@ public static class SenderEndpoints
     public static IEndpointConventionBuilder MapSenders(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/senders", ListAsync).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("senders");
 
-    private static async Task<IResult> ListAsync(SenderStates senders, MessagingDb db, CancellationToken ct)
+    private static async Task<Ok<List<SenderView>>> ListAsync(SenderStates senders, MessagingDb db, CancellationToken ct)
     {
         var known = (await senders.ListAsync(ct)).ToDictionary(s => s.Channel);
         var deferred = (await db.ReadAsync(c => c.QueryAsync<(string Channel, long Count)>(
@@ -41,6 +42,6 @@ public static class SenderEndpoints
             ? new SenderView(channel, s.Sender, s.State, s.ErrorCode, s.State == SenderStates.Ok ? null : SenderHealthCheck.Describe(s),
                 s.Since, s.NextProbeAt, deferred.GetValueOrDefault(channel))
             : new SenderView(channel, senders.SenderOf(channel), SenderStates.Ok, null, null, null, null, deferred.GetValueOrDefault(channel)));
-        return Results.Ok(views.ToList());
+        return TypedResults.Ok(views.ToList());
     }
 }

@@ -20,7 +20,13 @@ public static class TwilioStatusWebhook
     public static IEndpointConventionBuilder MapTwilioStatusWebhook(this IEndpointRouteBuilder app) =>
         app.MapPost(TwilioSmsGateway.StatusCallbackPath, HandleAsync)
             .DisableAntiforgery() // Twilio cannot carry an antiforgery token; the signature is the proof instead.
-            .WithTags("webhooks");
+            .WithTags("webhooks")
+            .WithSummary("Twilio's message status callback (form fields MessageSid, MessageStatus, ErrorCode), signed with X-Twilio-Signature.")
+            // The form is read and checked by the shared Twilio reader (its 415 is an IResult), so the answers are declared here.
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> HandleAsync(
         HttpRequest request,
@@ -34,7 +40,7 @@ public static class TwilioStatusWebhook
         var (form, problem) = await TwilioWebhookForm.ReadAsync(request, ct);
         if (form is null) return problem!;
         if (!TwilioWebhookSignature.IsValid(request, form, credentials.TwilioAuthToken, options.Value.PublicBaseUrl))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature",
                 detail: $"The {TwilioWebhookSignature.Header} header does not match this request.");
 
         var sid = form["MessageSid"].ToString();
@@ -42,12 +48,12 @@ public static class TwilioStatusWebhook
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(sid)) errors["MessageSid"] = ["Required."];
         if (string.IsNullOrWhiteSpace(status)) errors["MessageStatus"] = ["Required."];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var errorCode = form["ErrorCode"].ToString() is { Length: > 0 } code ? code : null;
         var result = await db.InTransactionAsync(session => DeliveryStatusUpdates.RecordAsync(session, senders, sid, status, errorCode), ct);
         loggers.CreateLogger(typeof(TwilioStatusWebhook)).LogInformation(
             "Twilio status {Status} (error {ErrorCode}) for {MessageSid}: {Result}", status, errorCode, sid, result);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

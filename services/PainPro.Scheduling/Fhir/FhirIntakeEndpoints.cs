@@ -26,7 +26,11 @@ public static class FhirIntakeEndpoints
     public static void MapFhirIntake(this IEndpointRouteBuilder app) =>
         app.MapPost(Path, TransactionAsync)
             .RequireAuthorization(PainProAuth.IntegrationPolicy)
+            .WithSummary("A FHIR R4 transaction Bundle (Patient, Procedure, optional baseline Observation): registers or cancels the procedure.")
+            .Accepts<string>(FhirJson.MediaType)
             .Produces<string>(StatusCodes.Status200OK, FhirJson.MediaType)
+            .Produces(StatusCodes.Status400BadRequest, contentType: FhirJson.MediaType)
+            .Produces(StatusCodes.Status409Conflict, contentType: FhirJson.MediaType)
             .WithTags("fhir");
 
     private static async Task<IResult> TransactionAsync(

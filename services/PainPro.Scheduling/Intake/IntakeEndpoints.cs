@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -19,39 +20,33 @@ public static class IntakeEndpoints
             .RequireAuthorization(PainProAuth.IntegrationPolicy)
             .WithTags("intake");
 
+        // The body is read by hand (to name a malformed field), so its type is declared here.
         procedures.MapPost("", RegisterAsync)
             .Accepts<ProcedureRequest>("application/json")
-            .Produces<EnrollmentView>(StatusCodes.Status201Created)
-            .Produces<EnrollmentView>(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         procedures.MapPost("/import", ImportAsync)
             .Accepts<string>("text/csv")
-            .Produces<ImportReport>()
-            .Produces<ImportStatus>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        procedures.MapGet("/imports/{importId:guid}", async (Guid importId, CsvImportJobs imports, CancellationToken ct) =>
-                await imports.GetAsync(importId, ct) is { } status ? Results.Ok(status) : Results.NotFound())
-            .Produces<ImportStatus>()
-            .Produces(StatusCodes.Status404NotFound);
+        procedures.MapGet("/imports/{importId:guid}", async Task<Results<Ok<ImportStatus>, NotFound>> (Guid importId, CsvImportJobs imports, CancellationToken ct) =>
+            await imports.GetAsync(importId, ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound());
     }
 
-    private static async Task<IResult> RegisterAsync(
+    private static async Task<Results<Created<EnrollmentView>, Ok<EnrollmentView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         HttpRequest http, RegistrationValidator validator, EnrollmentRegistrar registrar, SchedulingDb db,
         IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken ct)
     {
         if (!http.HasJsonContentType())
-            return Results.Problem("Send the procedure as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return TypedResults.Problem("Send the procedure as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
 
         ProcedureRequest? body;
         try { body = await http.ReadFromJsonAsync<ProcedureRequest>(json.Value.SerializerOptions, ct); }
         catch (JsonException ex)
         {
             var field = ex.Path is { Length: > 2 } path ? path[2..] : "";
-            return Results.ValidationProblem(new Dictionary<string, string[]>
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 [field] = [field.Length == 0
                     ? "The body is not valid JSON."
@@ -60,11 +55,11 @@ public static class IntakeEndpoints
         }
 
         var validation = validator.Validate(body);
-        if (validation.Registration is not { } registration) return Results.ValidationProblem(validation.Errors!);
+        if (validation.Registration is not { } registration) return TypedResults.ValidationProblem(validation.Errors!);
 
         var outcome = await registrar.RegisterAsync(db, registration, ct);
         if (outcome.Result == RegistrationResult.Conflict)
-            return Results.Problem(
+            return TypedResults.Problem(
                 title: "External id already registered",
                 detail: outcome.ConflictDetail(registration.ExternalId),
                 statusCode: StatusCodes.Status409Conflict);
@@ -74,9 +69,9 @@ public static class IntakeEndpoints
         {
             loggers.CreateLogger(typeof(IntakeEndpoints)).LogInformation(
                 "Enrolled {EnrollmentId} ({ProcedureType}) with {Surveys} surveys", outcome.EnrollmentId, registration.ProcedureType, view!.Surveys.Count);
-            return Results.Created($"/api/enrollments/{outcome.EnrollmentId}", view);
+            return TypedResults.Created($"/api/enrollments/{outcome.EnrollmentId}", view);
         }
-        return Results.Ok(view);
+        return TypedResults.Ok(view!);
     }
 
     /// <summary>
@@ -84,12 +79,12 @@ public static class IntakeEndpoints
     /// every row's result, as always); a larger one, or any file sent with <c>Prefer: respond-async</c>, becomes a
     /// background job: 202 with its status and <c>Location: /api/procedures/imports/{id}</c> to poll.
     /// </summary>
-    private static async Task<IResult> ImportAsync(
+    private static async Task<Results<Ok<ImportReport>, Accepted<ImportStatus>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         HttpRequest http, CsvImporter importer, CsvImportJobs imports, IOptions<SchedulingOptions> options, CancellationToken ct)
     {
         var mediaType = http.ContentType is { } contentType ? contentType.Split(';')[0].Trim() : "";
         if (!mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) && !mediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
-            return Results.Problem("Send the file as text/csv, one procedure per row under a header row.",
+            return TypedResults.Problem("Send the file as text/csv, one procedure per row under a header row.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType);
 
         // Read twice (counted, then imported) and, when large, kept for its background job.
@@ -98,7 +93,7 @@ public static class IntakeEndpoints
         upload.Position = 0;
         var (missing, rows) = await CsvImporter.SurveyAsync(upload, ct);
         if (missing.Count > 0)
-            return Results.ValidationProblem(new Dictionary<string, string[]>
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["header"] = [$"The header lacks the required columns: {string.Join(", ", missing)}. Columns: {string.Join(",", CsvImporter.Columns)}."],
             });
@@ -107,11 +102,11 @@ public static class IntakeEndpoints
         if (rows > options.Value.ImportSynchronousRowLimit || preferAsync)
         {
             var importId = await imports.SubmitAsync(upload.ToArray(), rows, ct);
-            return Results.Accepted($"/api/procedures/imports/{importId}", await imports.GetAsync(importId, ct));
+            return TypedResults.Accepted($"/api/procedures/imports/{importId}", (await imports.GetAsync(importId, ct))!);
         }
 
         upload.Position = 0;
         var result = await importer.ImportAsync(upload, ct);
-        return Results.Ok(result.Report);
+        return TypedResults.Ok(result.Report);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.Scheduling.Enrollments;
 using PainPro.ServiceDefaults.Auth;
@@ -45,16 +46,16 @@ public static class PatientEndpoints
             .RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy)
             .WithTags("patients");
 
-        patients.MapGet("", async (string? q, HttpContext http, SchedulingDb db, CancellationToken ct) =>
+        patients.MapGet("", async Task<Results<Ok<IReadOnlyList<PatientView>>, ValidationProblem>> (string? q, HttpContext http, SchedulingDb db, CancellationToken ct) =>
         {
             var query = q?.Trim() ?? "";
             if (query.Length < 2)
-                return Results.ValidationProblem(new Dictionary<string, string[]>
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
                     ["q"] = ["Give at least 2 characters: an MRN (exact or its start), part of a name or a phone number."],
                 });
             // Read and audit in one transaction: nothing is shown that is not audited.
-            return Results.Ok(await db.InTransactionAsync(async s =>
+            return TypedResults.Ok(await db.InTransactionAsync(async s =>
             {
                 var found = await PatientQueries.SearchAsync(s, query, SearchLimit);
                 await PatientViewAudit.RecordAsync(s, found.Select(p => p.PatientId), PatientViewAudit.Search, ViewerOf(http));
@@ -63,12 +64,12 @@ public static class PatientEndpoints
         });
 
         // The worklist names the patients of a page of alerts in one call instead of one per alert.
-        patients.MapPost("/lookup", async (PatientLookupRequest? request, HttpContext http, SchedulingDb db, CancellationToken ct) =>
+        patients.MapPost("/lookup", async Task<Results<Ok<IReadOnlyList<PatientView>>, ValidationProblem>> (PatientLookupRequest? request, HttpContext http, SchedulingDb db, CancellationToken ct) =>
         {
             var ids = request?.Ids?.Distinct().ToList() ?? [];
             if (ids.Count is 0 or > MaxLookup)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"Give 1 to {MaxLookup} patient ids."] });
-            return Results.Ok(await db.InTransactionAsync(async s =>
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"Give 1 to {MaxLookup} patient ids."] });
+            return TypedResults.Ok(await db.InTransactionAsync(async s =>
             {
                 var found = await PatientQueries.GetAsync(s, ids);
                 await PatientViewAudit.RecordAsync(s, found.Select(p => p.PatientId), PatientViewAudit.List, ViewerOf(http));
@@ -76,7 +77,7 @@ public static class PatientEndpoints
             }, ct));
         });
 
-        patients.MapGet("/{id:guid}", async (Guid id, HttpContext http, SchedulingDb db, CancellationToken ct) =>
+        patients.MapGet("/{id:guid}", async Task<Results<Ok<PatientView>, ProblemHttpResult>> (Guid id, HttpContext http, SchedulingDb db, CancellationToken ct) =>
         {
             var found = await db.InTransactionAsync(async s =>
             {
@@ -85,9 +86,9 @@ public static class PatientEndpoints
                 return patients;
             }, ct);
             return found.Count == 1
-                ? Results.Ok(found[0])
-                : Results.Problem(detail: $"No patient {id}.", statusCode: StatusCodes.Status404NotFound);
-        });
+                ? TypedResults.Ok(found[0])
+                : TypedResults.Problem(detail: $"No patient {id}.", statusCode: StatusCodes.Status404NotFound);
+        }).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>

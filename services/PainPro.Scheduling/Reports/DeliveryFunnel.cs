@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.ServiceDefaults.Auth;
 
@@ -28,12 +29,12 @@ public static class DeliveryFunnel
 {
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/reports/enrollments", async (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
+        app.MapGet("/api/reports/enrollments", async Task<Results<Ok<List<EnrollmentCount>>, ValidationProblem>> (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var fromAt = Bound(from, "from", errors);
             var untilAt = Bound(to, "to", errors)?.AddDays(1);
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             var where = Where(procedureType, fromAt, untilAt, "WHERE 1 = 1");
             var rows = await db.ReadAsync(c => c.QueryAsync<EnrollmentCount>($"""
                 SELECT procedure_type AS ProcedureType, status AS Status, COUNT(*) AS Count
@@ -41,15 +42,15 @@ public static class DeliveryFunnel
                 GROUP BY procedure_type, status
                 ORDER BY procedure_type, status
                 """, new { procedureType = procedureType?.Trim(), fromAt, untilAt }), ct);
-            return Results.Ok(rows.ToList());
+            return TypedResults.Ok(rows.ToList());
         }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
 
-        app.MapGet("/api/reports/delivery-funnel", async (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
+        app.MapGet("/api/reports/delivery-funnel", async Task<Results<Ok<List<FunnelStage>>, ValidationProblem>> (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var fromAt = Bound(from, "from", errors);
             var untilAt = Bound(to, "to", errors)?.AddDays(1);
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             var where = Where(procedureType, fromAt, untilAt, "WHERE s.status <> 'cancelled'");
             var rows = await db.ReadAsync(c => c.QueryAsync<FunnelStage>($"""
                 SELECT s.timepoint AS Timepoint,
@@ -63,7 +64,7 @@ public static class DeliveryFunnel
                 GROUP BY s.timepoint
                 """, new { procedureType = procedureType?.Trim(), fromAt, untilAt }), ct);
             var order = new[] { "baseline", "day3", "month1", "month3" };
-            return Results.Ok(rows.OrderBy(r => Array.IndexOf(order, r.Timepoint) is var i && i < 0 ? int.MaxValue : i).ThenBy(r => r.Timepoint).ToList());
+            return TypedResults.Ok(rows.OrderBy(r => Array.IndexOf(order, r.Timepoint) is var i && i < 0 ? int.MaxValue : i).ThenBy(r => r.Timepoint).ToList());
         }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
         return app;
     }

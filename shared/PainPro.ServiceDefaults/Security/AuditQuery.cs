@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using PainPro.ServiceDefaults.Auth;
 using PainPro.ServiceDefaults.Data;
@@ -24,10 +25,10 @@ public sealed record AuditQuery(string? Actor, Guid? PatientId, DateTimeOffset? 
     /// </summary>
     public static RouteHandlerBuilder MapAuditList<TDb, TEntry>(IEndpointRouteBuilder app, string pattern,
         Func<DbConnection, AuditQuery, Task<IReadOnlyList<TEntry>>> list) where TDb : ServiceDatabase =>
-        app.MapGet(pattern, async (string? actor, string? patientId, string? from, string? until, string? limit, TDb db, CancellationToken ct) =>
+        app.MapGet(pattern, async Task<Results<Ok<IReadOnlyList<TEntry>>, ValidationProblem>> (string? actor, string? patientId, string? from, string? until, string? limit, TDb db, CancellationToken ct) =>
         {
-            if (!TryParse(actor, patientId, from, until, limit, out var query, out var errors)) return Results.ValidationProblem(errors);
-            return Results.Ok(await db.ReadAsync(c => list(c, query), ct));
+            if (!TryParse(actor, patientId, from, until, limit, out var query, out var errors)) return TypedResults.ValidationProblem(errors);
+            return TypedResults.Ok(await db.ReadAsync(c => list(c, query), ct));
         }).RequireAuthorization(PainProAuth.AuditPolicy).WithTags("audit");
 
     public static bool TryParse(string? actor, string? patientId, string? from, string? until, string? limit,

@@ -18,6 +18,7 @@ public sealed class PainProCluster : IAsyncDisposable
     private readonly List<IAsyncDisposable> owned = [];
 
     private readonly string servicesConnectionString;
+    private IReadOnlyDictionary<string, string?> everyService = new Dictionary<string, string?>();
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "painpro-benchmarks-" + Guid.NewGuid().ToString("N")[..12]);
 
     private PainProCluster(PostgresDatabase database, RabbitMqVirtualHost broker, TwilioDouble twilio, string? npgsqlOptions)
@@ -47,12 +48,13 @@ public sealed class PainProCluster : IAsyncDisposable
     public string TwilioAuthToken => Twilio.AuthToken;
 
     /// <param name="npgsqlOptions">Connection-string settings laid over the services' (tuning experiments).</param>
-    public static async Task<PainProCluster> StartAsync(string? npgsqlOptions, TextWriter log)
+    /// <param name="everyService">Settings given to all four services (the telemetry section's OTLP exporter).</param>
+    public static async Task<PainProCluster> StartAsync(string? npgsqlOptions, TextWriter log, IReadOnlyDictionary<string, string?>? everyService = null)
     {
         var database = await PostgresDatabase.CreateAsync();
         var broker = await RabbitMqVirtualHost.CreateAsync();
         var twilio = await TwilioDouble.StartAsync();
-        var cluster = new PainProCluster(database, broker, twilio, npgsqlOptions);
+        var cluster = new PainProCluster(database, broker, twilio, npgsqlOptions) { everyService = everyService ?? new Dictionary<string, string?>() };
         cluster.owned.AddRange([twilio, broker, database]);
         try
         {
@@ -128,6 +130,7 @@ public sealed class PainProCluster : IAsyncDisposable
             ["PainPro:DataDirectory"] = dataDirectory,
         };
         settings.WithDataProtection();
+        foreach (var (key, value) in everyService) settings[key] = value;
         foreach (var (key, value) in own) settings[key] = value;
         return settings;
     }

@@ -26,6 +26,7 @@ public sealed class BenchmarkReport
     public List<ScaleResult> Scale { get; } = [];
     public List<FlowProfile> Profiles { get; } = [];
     public List<MemoryResult> Memory { get; } = [];
+    public Sections.TelemetryOverheadResult? Telemetry { get; set; }
     public List<Sections.JobThroughputResult> Jobs { get; } = [];
 
     /// <summary>Sections that could not complete; any entry makes the run exit non-zero.</summary>

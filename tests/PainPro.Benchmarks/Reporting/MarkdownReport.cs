@@ -84,6 +84,8 @@ public static class MarkdownReport
                 held is { } h ? Ratio(h, broker?.PublishPerSecond) : "", "");
         }
 
+        foreach (var (measure, result) in TelemetryOverheadBenchmark.Rows(report.Telemetry)) Row(text, "telemetry", measure, result, "", "");
+
         var smallest = report.Scale.FirstOrDefault();
         foreach (var s in report.Scale)
         {

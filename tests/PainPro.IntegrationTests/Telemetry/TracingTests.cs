@@ -87,6 +87,11 @@ public sealed class TracingTests(ITestOutputHelper output)
 
             var all = spans.Spans;
             Trace(all);
+            await TraceTable.WriteAsync(all, new Dictionary<int, string>
+            {
+                [new Uri(hosts[0].BaseUrl).Port] = "Scheduling", [new Uri(hosts[1].BaseUrl).Port] = "Messaging", [ingestionPort] = "Ingestion",
+                [new Uri(twilio.BaseUrl).Port] = "Twilio double",
+            });
             var intake = TraceOf(all, s => s.Kind == System.Diagnostics.ActivityKind.Server && s.Name.StartsWith("POST /api/procedures", StringComparison.Ordinal));
             var claim = TraceOf(all, s => s.Source == "PainPro.Scheduling" && s.Name == "claim due surveys");
             var alertReply = TraceOf(all, s => s.Name == "evaluate alert rules" && s.Tags.GetValueOrDefault("painpro.outcome") == "alert");
