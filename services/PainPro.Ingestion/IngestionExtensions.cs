@@ -40,6 +40,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<SmsInbox>();
         builder.AddDueWork<EarlyReplies>(ServiceName, "answer-early-replies");
         builder.Services.AddSingleton<SurveyLinkGuard>();
+        builder.Services.AddSingleton<OutcomeRollup>();
         builder.Services.AddSingleton<OutcomesSummary>();
         builder.Services.AddSingleton<OutcomeTrends>();
         builder.Services.AddSingleton<PseudonymKey>();

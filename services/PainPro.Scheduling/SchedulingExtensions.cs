@@ -13,6 +13,7 @@ using PainPro.Scheduling.Reports;
 using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
+using PainPro.ServiceDefaults.Facilities;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.ServiceDefaults.OpenApi;
@@ -71,14 +72,14 @@ public static class SchedulingExtensions
 }
 
 /// <summary>Checks protocols and send windows at start-up, so a typo stops the service with the key that is wrong.</summary>
-internal sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOptions>
+internal sealed class SchedulingOptionsValidator(FacilityDirectory? directory = null) : IValidateOptions<SchedulingOptions>
 {
     public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
     {
         try
         {
             _ = new ProtocolCatalog(Options.Create(options));
-            _ = new FacilitySettings(Options.Create(options));
+            _ = new FacilitySettings(Options.Create(options), directory);
         }
         catch (InvalidOperationException ex) { return ValidateOptionsResult.Fail(ex.Message); }
         if (options.ClaimBatchSize < 1) return ValidateOptionsResult.Fail($"{SchedulingOptions.Section}:ClaimBatchSize must be at least 1.");

@@ -29,7 +29,9 @@ public record Contact(string GivenName, string? Phone, string? Email);
 /// A survey is due to be sent. <c>Attempt</c> 0 is the first send, 1.. are reminders. <c>SendWindowStartMinute</c> /
 /// <c>SendWindowEndMinute</c> are the local hours the patient may be contacted in, <c>[start, end)</c> in minutes after
 /// local midnight in <c>TimeZone</c> (the facility's window; <c>1440</c> is midnight at the end of the day). Messaging
-/// checks them right before each provider call; absent, it applies its own default (09:00–19:00).
+/// checks them right before each provider call; absent, it applies its own default (09:00–19:00). <c>Facility</c> is the
+/// enrollment's facility as the EHR named it: Messaging looks up its name and care-team phone in the facility directory
+/// (<c>PainPro:Facilities</c>) for the text or email; absent or unknown, the message names no facility.
 /// </summary>
 public record SurveyDue(
     Guid SurveyId,
@@ -45,7 +47,8 @@ public record SurveyDue(
     DateTimeOffset ExpiresAt,
     int Attempt,
     int? SendWindowStartMinute = null,
-    int? SendWindowEndMinute = null);
+    int? SendWindowEndMinute = null,
+    string? Facility = null);
 
 /// <summary>The provider took the survey's message: <c>SentAt</c> is when, the moment the survey really went out.</summary>
 public record SurveySent(Guid SurveyId, int Attempt, string Channel, string ProviderMessageId, DateTimeOffset SentAt);

@@ -30,9 +30,10 @@ public sealed record ItemText(
 
 /// <summary>
 /// How a patient reaches a person at their facility: its care team's phone (null when none is configured) and the
-/// emergency number. Every text that says "call your care team" names the number.
+/// emergency number. Every text that says "call your care team" names the number. <c>FacilityName</c> is the name
+/// patients know the facility by (the web form shows it), null when none is configured.
 /// </summary>
-public sealed record CareContact(string? CareTeamPhone, string EmergencyNumber)
+public sealed record CareContact(string? CareTeamPhone, string EmergencyNumber, string? FacilityName = null)
 {
     public const string DefaultEmergencyNumber = "911";
 

@@ -16,7 +16,7 @@ public sealed class EnrollmentRescheduledTests
         await using var h = await IngestionHarness.CreateAsync(provider);
         var enrollment = Fixtures.Enrollment(baselineVas: 6, performedAt: March.AddDays(-10));
         await h.ApplyAsync(enrollment);
-        var summary = new OutcomesSummary(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var summary = new OutcomesSummary(new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
         var inMarch = new DateRange(March, March.AddMonths(1));
         var before = await BaselinesAsync(summary, inMarch);
 

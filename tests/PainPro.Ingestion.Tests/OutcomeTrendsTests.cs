@@ -65,7 +65,7 @@ public sealed class OutcomeTrendsTests
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         var seeded = await SeedAsync(h);
-        var trends = new OutcomeTrends(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var trends = new OutcomeTrends(h.Db, new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
 
         var view = await trends.RunAsync(null, new DateRange(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)), OutcomeTrends.Month);
 
@@ -106,7 +106,7 @@ public sealed class OutcomeTrendsTests
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         await SeedAsync(h);
-        var trends = new OutcomeTrends(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var trends = new OutcomeTrends(h.Db, new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
         var century = new DateRange(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(["2026-01", "2026-02", "2026-03"], (await trends.RunAsync(null, century, OutcomeTrends.Month)).Periods);
@@ -135,7 +135,7 @@ public sealed class OutcomeTrendsTests
                     new { id = alerts[i].Id, at = alerts[i].RaisedAt.AddMinutes(minutes[i]) });
         });
         h.Clock.Advance(TimeSpan.FromDays(10));
-        var trends = new OutcomeTrends(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var trends = new OutcomeTrends(h.Db, new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
 
         var all = (await trends.RunAsync(null, new DateRange(null, null), OutcomeTrends.Quarter, default)).Alerts
             .Single(c => c.Dimension == TrendDimensions.All && c.Period is null);
@@ -155,7 +155,7 @@ public sealed class OutcomeTrendsTests
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         await SeedAsync(h);
-        var trends = new OutcomeTrends(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var trends = new OutcomeTrends(h.Db, new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
 
         var paired = (await trends.RunAsync(null, new DateRange(null, null), OutcomeTrends.Month)).Paired;
 

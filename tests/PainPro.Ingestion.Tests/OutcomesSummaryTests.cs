@@ -45,7 +45,7 @@ public sealed class OutcomesSummaryTests
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
         await SeedAsync(h);
-        var summary = new OutcomesSummary(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var summary = new OutcomesSummary(new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
 
         var rows = await summary.RunAsync(Procedure, new DateRange(Start, Start.AddDays(31)));
 
@@ -59,7 +59,7 @@ public sealed class OutcomesSummaryTests
     {
         await using var h = await IngestionHarness.CreateAsync(TestDatabase.Sqlite);
         await SeedAsync(h);
-        var summary = new OutcomesSummary(h.Db, new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
+        var summary = new OutcomesSummary(new OutcomeRollup(h.Db), new StaticOptionsMonitor<IngestionOptions>(new IngestionOptions()));
 
         var all = await summary.RunAsync(null, new DateRange(null, null));
         var none = await summary.RunAsync("resection", new DateRange(null, null));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using PainPro.Contracts;
+using PainPro.Messaging.Templates;
+using PainPro.ServiceDefaults.Facilities;
 
 namespace PainPro.Instruments.Tests;
 
@@ -58,6 +60,28 @@ public static class TextSheet
         yield return ("Form: note on every page", InstrumentTexts.UrgentCareNote(locale, contact));
     }
 
+    /// <summary>An example facility as the directory names it (<c>PainPro:Facilities:{name}</c>).</summary>
+    public static readonly FacilityIdentity ExampleFacility = new("Riverside Hospital", "555-010-0200");
+
+    /// <summary>
+    /// The survey invitations Messaging sends (the first text or email and its reminder), from a facility the directory
+    /// names and from one it does not.
+    /// </summary>
+    public static IEnumerable<(string Name, string Text)> InvitationTexts(string locale)
+    {
+        var templates = new SurveyTemplates("PainPro");
+        var closes = new DateTimeOffset(2026, 11, 25, 19, 0, 0, TimeSpan.Zero);
+        foreach (var kind in Enum.GetValues<SurveyMessageKind>())
+        {
+            var what = kind == SurveyMessageKind.First ? "first" : "reminder";
+            yield return ($"Text, {what}", templates.Sms(locale, kind, "Ana", ExampleFacility));
+            yield return ($"Text, {what}, facility not in the directory", templates.Sms(locale, kind, "Ana", FacilityIdentity.Unknown));
+            var email = templates.Email(locale, kind, "Ana", "https://…/s/…", closes, "America/New_York", ExampleFacility);
+            yield return ($"Email, {what}: subject", email.Subject);
+            yield return ($"Email, {what}: body", email.TextBody.Replace("\n\n", " ¶ ").TrimEnd());
+        }
+    }
+
     /// <summary>The web form's fixed texts.</summary>
     public static IEnumerable<(string Name, string Text)> FormTexts(string locale)
     {
@@ -84,10 +108,10 @@ public static class TextSheet
         md.AppendLine("The web form and the text messages use the same question and the same answers for each item. Reading grade: Flesch–Kincaid");
         md.AppendLine("(English) and Crawford (Spanish), US school grades; the target is 6 or below. Pain is a 0–10 numeric rating scale (NRS).");
         md.AppendLine();
-        md.AppendLine("This file is generated from `shared/PainPro.Instruments` by `TextSheetTests` and a test fails when it differs from the code:");
+        md.AppendLine("This file is generated from `shared/PainPro.Instruments` and Messaging's survey templates by `TextSheetTests`, and a test fails when it differs from the code:");
         md.AppendLine("change a text in code, then run `PAINPRO_UPDATE_DOCS=1 dotnet test tests/PainPro.Instruments.Tests --filter TextSheet`.");
         md.AppendLine($"Texts that name the care team's phone show the example `{ExampleContact.CareTeamPhone}`; each facility's own is configured");
-        md.AppendLine("(`PainPro:Ingestion:FacilityContacts`, README).");
+        md.AppendLine($"(`PainPro:Facilities`, README); the invitations come from the example facility `{ExampleFacility.DisplayName}`.");
         md.AppendLine();
         md.AppendLine("| Signed off by (name, role) | Language | Date |");
         md.AppendLine("|---|---|---|");
@@ -120,6 +144,15 @@ public static class TextSheet
         md.AppendLine("|---|---|---|---|");
         foreach (var ((name, english), (_, spanish)) in ConversationTexts("en", ExampleContact).Zip(ConversationTexts("es", ExampleContact)))
             md.AppendLine($"| {name} | {Cell(english)} | {Cell(spanish)} | {Readability.Grade(english, "en"):0.0} / {Readability.Grade(spanish, "es"):0.0} |");
+        md.AppendLine();
+        md.AppendLine("## Survey invitations");
+        md.AppendLine();
+        md.AppendLine("The first text or email of each survey and its reminder. The text asks the pain question itself; ¶ separates the email's paragraphs.");
+        md.AppendLine();
+        md.AppendLine("| Text | English | Spanish |");
+        md.AppendLine("|---|---|---|");
+        foreach (var ((name, english), (_, spanish)) in InvitationTexts("en").Zip(InvitationTexts("es")))
+            md.AppendLine($"| {name} | {Cell(english)} | {Cell(spanish)} |");
         md.AppendLine();
         md.AppendLine("## Web form texts");
         md.AppendLine();

@@ -26,17 +26,23 @@ public sealed class Topology : IAsyncDisposable
     public ThinSlice NewSlice() => new(SchedulingHost.CreateClient(), MessagingHost.CreateClient(), IngestionHost.CreateClient(),
         PublicBaseUrl, PainProTestHost.Configuration.TwilioAuthToken);
 
-    public static async Task<Topology> StartSeparateAsync()
+    /// <param name="configure">Settings every host gets on top of production's (one shared configuration, as a deployment has).</param>
+    public static async Task<Topology> StartSeparateAsync(Action<Dictionary<string, string?>>? configure = null)
     {
         var postgres = await PostgresDatabase.CreateAsync();
         var rabbit = await RabbitMqVirtualHost.CreateAsync();
         // One public origin, as behind the ingress: Twilio signs the Ingestion webhook URL on it.
         var ingestionPort = TestInfrastructure.FreePort();
         var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
-        Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+        Dictionary<string, string?> Config()
         {
-            ["PainPro:PublicBaseUrl"] = publicBaseUrl,
-        };
+            var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+            {
+                ["PainPro:PublicBaseUrl"] = publicBaseUrl,
+            };
+            configure?.Invoke(config);
+            return config;
+        }
 
         var hosts = await Task.WhenAll(
             PainProTestHost.StartAsync("scheduling", Config(), b => b.AddScheduling(), a => a.MapScheduling()),

@@ -87,11 +87,13 @@ public sealed record OutcomeTrendsView(
 /// <summary>
 /// The quarterly review's figures, by period of the procedure date (UTC months or quarters: each enrollment counts in
 /// the period its procedure was in, as registries report cohorts), overall and by facility, surgeon and procedure type.
-/// One pass of the database per kind of row — surveys, enrollments, alerts, paired answers — grouped by month and every
-/// attribute at once; the periods, dimensions and totals are rolled up here, so one request answers the whole dashboard.
-/// Pain answers are integers 0–10, so the paired view's quantiles come exactly from counts per value.
+/// Surveys, enrollments and pain answers come counted per month, procedure type and facility or surgeon from the monthly
+/// roll-up (<see cref="OutcomeRollup"/>); alerts are read one by one (time to acknowledge needs each one's minutes, and
+/// whether an unacknowledged one is late depends on the time of asking). The periods, cuts and totals are rolled up here,
+/// so one request answers the whole dashboard. Pain answers are integers 0–10, so the paired view's quantiles come
+/// exactly from counts per value.
 /// </summary>
-public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptions> options)
+public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptionsMonitor<IngestionOptions> options)
 {
     public const string Month = "month";
     public const string Quarter = "quarter";
@@ -99,7 +101,9 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
     /// <summary>The group of enrollments whose facility or surgeon is not recorded.</summary>
     public const string Unknown = AlertWorklist.Unknown;
 
-    public async Task<OutcomeTrendsView> RunAsync(string? procedureType, DateRange range, string period, CancellationToken ct = default)
+    /// <param name="direct">Count from the tables rather than the roll-up (the same figures; for checking the roll-up).</param>
+    public async Task<OutcomeTrendsView> RunAsync(string? procedureType, DateRange range, string period, CancellationToken ct = default,
+        bool direct = false)
     {
         var alertOptions = options.CurrentValue.Alerts;
         var targets = AcknowledgeTargets.From(alertOptions);
@@ -107,48 +111,22 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
         if (procedureType is not null) filter.Append(" AND e.procedure_type = @procedureType");
         if (range.From is not null) filter.Append(" AND e.performed_at >= @from");
         if (range.Until is not null) filter.Append(" AND e.performed_at < @until");
-        var parameters = new { procedureType, from = range.From, until = range.Until, reduction = alertOptions.ResponseReduction };
+        var parameters = new { procedureType, from = range.From, until = range.Until };
         var month = SqlTime.Month(db.Dialect, "e.performed_at");
-        const string Attributes = "e.facility AS Facility, e.surgeon AS Surgeon, e.procedure_type AS ProcedureType";
-        const string GroupAttributes = "e.facility, e.surgeon, e.procedure_type";
 
-        var (surveys, enrollments, alerts, pairs) = await db.ReadAsync(async connection =>
-        {
-            var surveys = (await connection.QueryAsync<SurveyRow>($"""
-                SELECT {month} AS Month, {Attributes}, s.timepoint AS Timepoint,
-                       COUNT(*) AS Sent,
-                       SUM(CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END) AS Answered,
-                       SUM(CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END) AS Paired,
-                       SUM(CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END) AS Reduced,
-                       SUM(CASE WHEN s.consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
-                       SUM(CASE WHEN s.consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
-                       SUM(CASE WHEN s.consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
-                       SUM(CASE WHEN s.consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate
-                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-                WHERE 1 = 1{filter}
-                GROUP BY {month}, {GroupAttributes}, s.timepoint
-                """, parameters)).ToList();
-            var enrollments = (await connection.QueryAsync<EnrollmentRow>($"""
-                SELECT {month} AS Month, {Attributes}, COUNT(*) AS Count
-                FROM enrollments e WHERE 1 = 1{filter}
-                GROUP BY {month}, {GroupAttributes}
-                """, parameters)).ToList();
-            var alerts = (await connection.QueryAsync<AlertRow>($"""
-                SELECT {month} AS Month, {Attributes}, a.rules AS Rules, a.severity AS Severity, a.raised_at AS RaisedAt,
-                       a.high_since AS HighSince,
-                       COALESCE(a.acknowledged_at, CASE WHEN a.resolved_by <> '{AlertEvent.SystemActor}' THEN a.resolved_at END) AS AcknowledgedAt,
-                       a.status AS Status
-                FROM alerts a JOIN enrollments e ON e.id = a.enrollment_id
-                WHERE 1 = 1{filter}
-                """, parameters)).ToList();
-            var pairs = (await connection.QueryAsync<PairRow>($"""
-                SELECT s.timepoint AS Timepoint, e.baseline_vas AS Baseline, s.vas AS Vas, COUNT(*) AS Count
-                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-                WHERE s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL AND s.timepoint <> 'baseline'{filter}
-                GROUP BY s.timepoint, e.baseline_vas, s.vas
-                """, parameters)).ToList();
-            return (surveys, enrollments, alerts, pairs);
-        }, ct);
+        var counts = await rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, ct: ct);
+        var alerts = (await db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""
+            SELECT {month} AS Month, e.facility AS Facility, e.surgeon AS Surgeon, e.procedure_type AS ProcedureType,
+                   a.rules AS Rules, a.severity AS Severity, a.raised_at AS RaisedAt, a.high_since AS HighSince,
+                   COALESCE(a.acknowledged_at, CASE WHEN a.resolved_by <> '{AlertEvent.SystemActor}' THEN a.resolved_at END) AS AcknowledgedAt,
+                   a.status AS Status
+            FROM alerts a JOIN enrollments e ON e.id = a.enrollment_id
+            WHERE 1 = 1{filter}
+            """, parameters), ct)).ToList();
+        // Each roll-up row once per cut it belongs to: the overall rows are also the procedure types' rows.
+        var cuts = counts.Counts.SelectMany(CutsOf).ToList();
+        var surveys = cuts.Where(c => !c.Count.IsEnrollmentCount).ToList();
+        var enrollments = cuts.Where(c => c.Count.IsEnrollmentCount).ToList();
 
         var now = db.Clock.GetUtcNow();
         // Tens of thousands of rows share a few dozen months: name each month's period once.
@@ -158,23 +136,25 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
             if (!periodOfMonth.TryGetValue(m, out var p)) periodOfMonth[m] = p = period == Quarter ? QuarterOf(m) : m;
             return p;
         }
-        var periods = Periods(period, surveys.Select(s => s.Month).Concat(enrollments.Select(e => e.Month)), PeriodOf);
+        var periods = Periods(period, counts.Counts.Select(c => c.Month), PeriodOf);
+        var timepointOrder = Timepoints.All.ToList();
 
         var outcomes = new List<TrendCell>();
         foreach (var dimension in TrendDimensions.Each)
-            foreach (var byGroup in surveys.GroupBy(s => GroupOf(dimension, s)))
-                foreach (var byPeriod in byGroup.GroupBy(s => (string?)PeriodOf(s.Month)).Append(Whole(byGroup)))
-                    foreach (var cell in byPeriod.GroupBy(s => s.Timepoint).OrderBy(g => Timepoints.All.ToList().IndexOf(g.Key)))
-                        outcomes.Add(Outcome(dimension, byGroup.Key, byPeriod.Key, cell.Key, cell));
+            foreach (var byGroup in surveys.Where(c => c.Dimension == dimension).GroupBy(c => c.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+                foreach (var byPeriod in byGroup.GroupBy(c => (string?)PeriodOf(c.Count.Month)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                             .Append(new Grouping<string?, Cut>(null, byGroup)))
+                    foreach (var cell in byPeriod.GroupBy(c => c.Count.Timepoint).OrderBy(g => timepointOrder.IndexOf(g.Key)))
+                        outcomes.Add(Outcome(dimension, byGroup.Key, byPeriod.Key, cell.Key, cell.Select(c => c.Count)));
 
         var alertCells = new List<AlertTrendCell>();
         foreach (var dimension in TrendDimensions.Each)
         {
-            var enrolled = enrollments.ToLookup(e => GroupOf(dimension, e));
+            var enrolled = enrollments.Where(c => c.Dimension == dimension).ToLookup(c => c.Group);
             var raised = alerts.ToLookup(a => GroupOf(dimension, a));
-            foreach (var group in enrolled.Select(g => g.Key).Union(raised.Select(g => g.Key)))
+            foreach (var group in enrolled.Select(g => g.Key).Union(raised.Select(g => g.Key)).Order(StringComparer.Ordinal))
             {
-                var groupEnrollments = enrolled[group].ToList();
+                var groupEnrollments = enrolled[group].Select(c => c.Count).ToList();
                 var groupAlerts = raised[group].ToList();
                 var enrolledIn = groupEnrollments.ToLookup(e => PeriodOf(e.Month));
                 var raisedIn = groupAlerts.ToLookup(a => PeriodOf(a.Month));
@@ -184,12 +164,24 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
             }
         }
 
+        var pairs = counts.Pain.Where(p => p.Timepoint != Timepoints.Baseline && p.BaselineVas is not null)
+            .Select(p => new PairRow { Timepoint = p.Timepoint, Baseline = p.BaselineVas!.Value, Vas = p.Vas, Count = p.N })
+            .ToList();
         return new OutcomeTrendsView(period, periods, alertOptions.ResponseReduction, targets.View, outcomes, alertCells, Paired(pairs));
     }
 
-    private static IGrouping<string?, SurveyRow> Whole(IGrouping<string?, SurveyRow> group) => new Grouping<string?, SurveyRow>(null, group);
+    /// <summary>One roll-up row as it counts toward one group of one dimension of the trends.</summary>
+    private sealed record Cut(string Dimension, string? Group, OutcomeCount Count);
 
-    private static string? GroupOf(string dimension, IAttributes row) => dimension switch
+    private static IEnumerable<Cut> CutsOf(OutcomeCount count) => count.Dimension switch
+    {
+        OutcomeRollup.AllCut => [new Cut(TrendDimensions.All, null, count), new Cut(TrendDimensions.ProcedureType, count.ProcedureType, count)],
+        OutcomeRollup.FacilityCut => [new Cut(TrendDimensions.Facility, count.Group ?? Unknown, count)],
+        OutcomeRollup.SurgeonCut => [new Cut(TrendDimensions.Surgeon, count.Group ?? Unknown, count)],
+        _ => [],
+    };
+
+    private static string? GroupOf(string dimension, AlertRow row) => dimension switch
     {
         TrendDimensions.Facility => row.Facility ?? Unknown,
         TrendDimensions.Surgeon => row.Surgeon ?? Unknown,
@@ -197,13 +189,13 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
         _ => null,
     };
 
-    private static TrendCell Outcome(string dimension, string? group, string? period, string timepoint, IEnumerable<SurveyRow> rows)
+    private static TrendCell Outcome(string dimension, string? group, string? period, string timepoint, IEnumerable<OutcomeCount> rows)
     {
         long sent = 0, answered = 0, paired = 0, reduced = 0, complete = 0, partial = 0, progression = 0, indeterminate = 0;
         foreach (var r in rows)
         {
-            sent += r.Sent; answered += r.Answered ?? 0; paired += r.Paired ?? 0; reduced += r.Reduced ?? 0;
-            complete += r.Complete ?? 0; partial += r.Partial ?? 0; progression += r.Progression ?? 0; indeterminate += r.Indeterminate ?? 0;
+            sent += r.Sent; answered += r.Answered; paired += r.Paired; reduced += r.Reduced;
+            complete += r.Complete; partial += r.Partial; progression += r.Progression; indeterminate += r.Indeterminate;
         }
         return new TrendCell(dimension, group, period, timepoint, sent, answered, Ratio(answered, sent, 4),
             timepoint == Timepoints.Baseline ? 0 : paired, timepoint == Timepoints.Baseline ? 0 : reduced,
@@ -211,10 +203,10 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
             new ConsensusCounts(complete, partial, progression, indeterminate));
     }
 
-    private static AlertTrendCell AlertCell(string dimension, string? group, string? period, IEnumerable<EnrollmentRow> enrollments,
+    private static AlertTrendCell AlertCell(string dimension, string? group, string? period, IEnumerable<OutcomeCount> enrollments,
         IEnumerable<AlertRow> alerts, AcknowledgeTargets targets, DateTimeOffset now)
     {
-        var enrolled = enrollments.Sum(e => e.Count);
+        var enrolled = enrollments.Sum(e => e.Enrollments);
         var list = alerts.ToList();
         var minutes = new List<double>();
         long withinTarget = 0, judged = 0;
@@ -295,40 +287,7 @@ public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptio
     private static double? Ratio(long part, long whole, int decimals) =>
         whole == 0 ? null : Math.Round((double)part / whole, decimals, MidpointRounding.AwayFromZero);
 
-    private interface IAttributes
-    {
-        string? Facility { get; }
-        string? Surgeon { get; }
-        string? ProcedureType { get; }
-    }
-
-    private sealed record SurveyRow : IAttributes
-    {
-        public string Month { get; init; } = "";
-        public string? Facility { get; init; }
-        public string? Surgeon { get; init; }
-        public string? ProcedureType { get; init; }
-        public string Timepoint { get; init; } = "";
-        public long Sent { get; init; }
-        public long? Answered { get; init; }
-        public long? Paired { get; init; }
-        public long? Reduced { get; init; }
-        public long? Complete { get; init; }
-        public long? Partial { get; init; }
-        public long? Progression { get; init; }
-        public long? Indeterminate { get; init; }
-    }
-
-    private sealed record EnrollmentRow : IAttributes
-    {
-        public string Month { get; init; } = "";
-        public string? Facility { get; init; }
-        public string? Surgeon { get; init; }
-        public string? ProcedureType { get; init; }
-        public long Count { get; init; }
-    }
-
-    private sealed record AlertRow : IAttributes
+    private sealed record AlertRow
     {
         public string Month { get; init; } = "";
         public string? Facility { get; init; }

@@ -35,71 +35,42 @@ public sealed record TimepointSummary(
 /// <c>reductionShare</c> is the share of this timepoint's VAS answers, among patients with a baseline, that fell by at
 /// least the response reduction (2 by default). The date range applies to the procedure time.
 /// </remarks>
-public sealed class OutcomesSummary(IngestionDb db, IOptionsMonitor<IngestionOptions> options)
+public sealed class OutcomesSummary(OutcomeRollup rollup, IOptionsMonitor<IngestionOptions> options)
 {
-    public async Task<IReadOnlyList<TimepointSummary>> RunAsync(string? procedureType, DateRange range, CancellationToken ct = default)
+    /// <param name="direct">Count from the tables rather than the roll-up (the same figures; for checking the roll-up).</param>
+    public async Task<IReadOnlyList<TimepointSummary>> RunAsync(string? procedureType, DateRange range, CancellationToken ct = default,
+        bool direct = false)
     {
-        var filter = new StringBuilder();
-        if (procedureType is not null) filter.Append(" AND e.procedure_type = @procedureType");
-        if (range.From is not null) filter.Append(" AND e.performed_at >= @from");
-        if (range.Until is not null) filter.Append(" AND e.performed_at < @until");
-        var parameters = new
+        // Counted per month, procedure type and value by the monthly roll-up (OutcomeRollup); summed here.
+        var counts = await rollup.ReadAsync(procedureType, range, options.CurrentValue.Alerts.ResponseReduction, direct, overallOnly: true, ct);
+        var overall = counts.Counts.Where(c => c.Dimension == OutcomeRollup.AllCut && !c.IsEnrollmentCount).ToLookup(c => c.Timepoint);
+        var pain = counts.Pain.ToLookup(p => p.Timepoint);
+
+        return Timepoints.All.Select(timepoint =>
         {
-            procedureType,
-            from = range.From,
-            until = range.Until,
-            reduction = options.CurrentValue.Alerts.ResponseReduction,
-        };
-
-        return await db.ReadAsync(async connection =>
-        {
-            var surveys = (await connection.QueryAsync<SurveyAggregate>($"""
-                SELECT s.timepoint AS Timepoint,
-                       COUNT(*) AS SurveysSent,
-                       SUM(CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END) AS Answered,
-                       COUNT(s.vas) AS VasN,
-                       SUM(s.vas) AS VasSum,
-                       SUM(s.vas * s.vas) AS VasSumOfSquares,
-                       SUM(CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END) AS Paired,
-                       SUM(CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END) AS Reduced,
-                       COUNT(s.msts_total) AS MstsN,
-                       SUM(s.msts_total) AS MstsSum,
-                       SUM(CASE WHEN s.consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
-                       SUM(CASE WHEN s.consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
-                       SUM(CASE WHEN s.consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
-                       SUM(CASE WHEN s.consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate
-                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-                WHERE 1 = 1{filter}
-                GROUP BY s.timepoint
-                """, parameters)).ToDictionary(a => a.Timepoint);
-
-            var baseline = await connection.QuerySingleAsync<SurveyAggregate>($"""
-                SELECT 'baseline' AS Timepoint, COUNT(e.baseline_vas) AS VasN, SUM(e.baseline_vas) AS VasSum,
-                       SUM(e.baseline_vas * e.baseline_vas) AS VasSumOfSquares
-                FROM enrollments e WHERE 1 = 1{filter}
-                """, parameters);
-
-            // Pain answers are integers 0–10: counts per value give the exact order statistics without fetching every answer.
-            var vasCounts = (await connection.QueryAsync<TimepointValue>($"""
-                SELECT s.timepoint AS Timepoint, s.vas AS Value, COUNT(*) AS Count
-                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-                WHERE s.vas IS NOT NULL AND s.timepoint <> 'baseline'{filter}
-                GROUP BY s.timepoint, s.vas
-                UNION ALL
-                SELECT 'baseline' AS Timepoint, e.baseline_vas AS Value, COUNT(*) AS Count
-                FROM enrollments e WHERE e.baseline_vas IS NOT NULL{filter}
-                GROUP BY e.baseline_vas
-                """, parameters))
-                .GroupBy(v => v.Timepoint)
-                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<int, long>)g.ToDictionary(v => v.Value, v => v.Count));
-
-            return (IReadOnlyList<TimepointSummary>)Timepoints.All.Select(timepoint =>
+            var rows = overall[timepoint].ToList();
+            // Pain answers are integers 0–10: counts per value give the exact order statistics, the mean and the SD.
+            var histogram = new SortedDictionary<int, long>();
+            foreach (var p in pain[timepoint]) histogram[p.Vas] = histogram.GetValueOrDefault(p.Vas) + p.N;
+            var aggregate = new SurveyAggregate
             {
-                var sent = surveys.GetValueOrDefault(timepoint) ?? new SurveyAggregate { Timepoint = timepoint };
-                var vas = timepoint == Timepoints.Baseline ? baseline : sent;
-                return Row(timepoint, sent, vas, vasCounts.GetValueOrDefault(timepoint) ?? new Dictionary<int, long>());
-            }).ToList();
-        }, ct);
+                Timepoint = timepoint,
+                SurveysSent = rows.Sum(r => r.Sent),
+                Answered = rows.Sum(r => r.Answered),
+                VasN = histogram.Values.Sum(),
+                VasSum = histogram.Count == 0 ? null : histogram.Sum(h => (long)h.Key * h.Value),
+                VasSumOfSquares = histogram.Count == 0 ? null : histogram.Sum(h => (long)h.Key * h.Key * h.Value),
+                Paired = rows.Sum(r => r.Paired),
+                Reduced = rows.Sum(r => r.Reduced),
+                MstsN = rows.Sum(r => r.MstsN),
+                MstsSum = rows.Sum(r => r.MstsSum),
+                Complete = rows.Sum(r => r.Complete),
+                Partial = rows.Sum(r => r.Partial),
+                Progression = rows.Sum(r => r.Progression),
+                Indeterminate = rows.Sum(r => r.Indeterminate),
+            };
+            return Row(timepoint, aggregate, aggregate, histogram);
+        }).ToList();
     }
 
     private static TimepointSummary Row(string timepoint, SurveyAggregate surveys, SurveyAggregate vas, IReadOnlyDictionary<int, long> vasCounts)
@@ -143,12 +114,5 @@ public sealed class OutcomesSummary(IngestionDb db, IOptionsMonitor<IngestionOpt
         public long? Partial { get; init; }
         public long? Progression { get; init; }
         public long? Indeterminate { get; init; }
-    }
-
-    private sealed record TimepointValue
-    {
-        public string Timepoint { get; init; } = "";
-        public int Value { get; init; }
-        public long Count { get; init; }
     }
 }

@@ -2,14 +2,15 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Instruments;
+using PainPro.ServiceDefaults.Facilities;
 
 namespace PainPro.Ingestion.Sms;
 
 /// <summary>
-/// <c>PainPro:Ingestion:FacilityContacts</c>: how a patient reaches a person at each facility — the one place these
-/// live. Ingestion is the only service that tells patients whom to call (the text replies, the web form), and it knows
-/// each enrollment's facility from <c>EnrollmentCreated</c>. A facility not listed under <see cref="Facilities"/> (matched
-/// case-insensitively, like Scheduling's <c>PainPro:Scheduling:Facilities</c>) gets the top-level values.
+/// <c>PainPro:Ingestion:FacilityContacts</c>: how a patient reaches a person at each facility, in the shape these keys
+/// had before the shared facility directory (<see cref="FacilityDirectory"/>, <c>PainPro:Facilities</c>), which reads
+/// them as its fallback. A facility not listed under <see cref="Facilities"/> (matched case-insensitively) gets the
+/// top-level values.
 /// </summary>
 public sealed class FacilityContactOptions
 {
@@ -42,7 +43,7 @@ public sealed class FacilityContact
 /// </summary>
 public sealed partial class FacilityContacts
 {
-    public const int MaxPhoneLength = 20;
+    public const int MaxPhoneLength = FacilityDirectory.MaxPhoneLength;
 
     /// <summary>Emergency numbers by country, for facilities that do not set their own.</summary>
     private static readonly Dictionary<string, string> EmergencyByCountry = new(StringComparer.OrdinalIgnoreCase)
@@ -56,14 +57,26 @@ public sealed partial class FacilityContacts
     private readonly Dictionary<string, CareContact> byFacility = new(StringComparer.OrdinalIgnoreCase);
 
     public FacilityContacts(IOptions<FacilityContactOptions> options, ILogger<FacilityContacts>? logger = null)
+        : this(options.Value, FacilityContactOptions.Section, names: null, logger)
     {
-        var o = options.Value;
-        fallback = Build(o.CareTeamPhone, o.EmergencyNumber, o.Country, FacilityContactOptions.Section);
+    }
+
+    /// <summary>The contacts of the shared directory (<c>PainPro:Facilities</c>, with these older keys as its fallback).</summary>
+    public FacilityContacts(FacilityDirectory directory, ILogger<FacilityContacts>? logger = null)
+        : this(OptionsOf(directory), FacilityDirectory.Section, directory, logger)
+    {
+    }
+
+    private FacilityContacts(FacilityContactOptions o, string section, FacilityDirectory? names, ILogger<FacilityContacts>? logger)
+    {
+        var defaultKey = names is null ? section : $"{section}:{FacilityDirectory.DefaultName}";
+        fallback = Build(o.CareTeamPhone, o.EmergencyNumber, o.Country, defaultKey, names?.Default.DisplayName);
         foreach (var (name, facility) in o.Facilities)
         {
-            var key = $"{FacilityContactOptions.Section}:Facilities:{name}";
+            var key = names is null ? $"{section}:Facilities:{name}" : $"{section}:{name}";
             byFacility[name.Trim()] = Build(facility.CareTeamPhone ?? o.CareTeamPhone,
-                facility.EmergencyNumber ?? (facility.Country is null ? o.EmergencyNumber : null), facility.Country ?? o.Country, key);
+                facility.EmergencyNumber ?? (facility.Country is null ? o.EmergencyNumber : null), facility.Country ?? o.Country, key,
+                names?.IdentityOf(name).DisplayName);
         }
         if (AnyWithoutPhone)
             logger?.LogWarning("{Section}: some facilities have no CareTeamPhone; texts to their patients say to call the number the care team gave them",
@@ -77,10 +90,24 @@ public sealed partial class FacilityContacts
     /// <summary>Facilities with no care-team phone (for a warning at start-up).</summary>
     public bool AnyWithoutPhone => fallback.CareTeamPhone is null || byFacility.Values.Any(c => c.CareTeamPhone is null);
 
-    private static CareContact Build(string? phone, string? emergency, string country, string key)
+    /// <summary>The directory's contacts in this class's shape: listed facilities keep their unset values unset.</summary>
+    private static FacilityContactOptions OptionsOf(FacilityDirectory directory)
+    {
+        var options = new FacilityContactOptions
+        {
+            CareTeamPhone = directory.Default.CareTeamPhone,
+            EmergencyNumber = directory.Default.EmergencyNumber,
+            Country = directory.Default.Country ?? "US",
+        };
+        foreach (var (name, entry) in directory.Facilities)
+            options.Facilities[name] = new FacilityContact { CareTeamPhone = entry.CareTeamPhone, EmergencyNumber = entry.EmergencyNumber, Country = entry.Country };
+        return options;
+    }
+
+    private static CareContact Build(string? phone, string? emergency, string country, string key, string? facilityName = null)
     {
         phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim();
-        if (phone is not null && (phone.Length > MaxPhoneLength || !PhoneShape().IsMatch(phone) || phone.Count(char.IsAsciiDigit) < 3))
+        if (phone is not null && !FacilityDirectory.IsPhone(phone))
             throw new OptionsValidationException(key, typeof(FacilityContactOptions),
                 [$"{key}:CareTeamPhone '{phone}' must be a phone number of at most {MaxPhoneLength} characters (digits, letters, spaces, + ( ) - .)."]);
         emergency = string.IsNullOrWhiteSpace(emergency) ? null : emergency.Trim();
@@ -90,11 +117,8 @@ public sealed partial class FacilityContacts
         if (!EmergencyShape().IsMatch(emergency))
             throw new OptionsValidationException(key, typeof(FacilityContactOptions),
                 [$"{key}:EmergencyNumber '{emergency}' must be 2 to 6 digits."]);
-        return new CareContact(phone, emergency);
+        return new CareContact(phone, emergency, facilityName);
     }
-
-    [GeneratedRegex("^[0-9A-Za-z +().-]+$")]
-    private static partial Regex PhoneShape();
 
     [GeneratedRegex("^[0-9]{2,6}$")]
     private static partial Regex EmergencyShape();

@@ -52,6 +52,7 @@ internal static class SurveyFormPage
         button{font:inherit;font-weight:600;width:100%;min-height:3rem;border:0;border-radius:.5rem;background:#0b5cad;color:#fff;padding:.75rem 1rem;cursor:pointer}
         button:hover{background:#094a8c}
         .note{font-size:.95rem;color:#3d4650;margin-top:1.5rem}
+        .facility{font-weight:600;color:#3d4650;margin:0}
         .notice{background:#e8f3ea;border-left:4px solid #1e7b34;padding:.5rem .75rem;border-radius:.25rem}
         .hint{font-weight:400;color:#3d4650;margin:0 0 .5rem}
         figure{margin:1.5rem 0 0;background:#fff;border:1px solid #c3c8cf;border-radius:.5rem;padding:.75rem}
@@ -65,6 +66,7 @@ internal static class SurveyFormPage
     {
         var text = InstrumentTexts.WebForm(model.Locale);
         var body = new Html();
+        Facility(body, model.Contact);
         body.Element("h1", text.Title);
         if (model.Errors.Count > 0)
         {
@@ -103,13 +105,19 @@ internal static class SurveyFormPage
     public static string Message(string locale, string title, string message, string nonce, CareContact contact,
         IReadOnlyList<PainPoint>? pain = null, bool baselineKnown = true, string? after = null)
     {
-        var body = new Html()
-            .Element("h1", title)
-            .Element("p", message);
+        var body = new Html();
+        Facility(body, contact);
+        body.Element("h1", title).Element("p", message);
         if (after is not null) body.Raw(after);
         if (pain is { Count: > 0 }) PainChart(body, locale, pain, baselineKnown);
         body.Element("p", InstrumentTexts.UrgentCareNote(locale, contact), ("class", "note"));
         return Page(locale, title, body, nonce);
+    }
+
+    /// <summary>Whose form this is: the facility's name above the heading, when the facility directory names it.</summary>
+    private static void Facility(Html body, CareContact contact)
+    {
+        if (contact.FacilityName is { } name) body.Element("p", name, ("class", "facility"));
     }
 
     /// <summary>

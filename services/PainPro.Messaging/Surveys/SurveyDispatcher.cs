@@ -11,6 +11,7 @@ using PainPro.Messaging.Telemetry;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Facilities;
 using PainPro.Phones;
 
 namespace PainPro.Messaging.Surveys;
@@ -43,6 +44,7 @@ public sealed class SurveyDispatcher(
     LeaseClock leaseClock,
     QuietHours quietHours,
     SenderStates senders,
+    FacilityDirectory facilities,
     IOptions<PainProOptions> options,
     IOptions<MessagingOptions> messagingOptions,
     ILogger<SurveyDispatcher> logger)
@@ -175,17 +177,18 @@ public sealed class SurveyDispatcher(
         var locale = SurveyTemplates.ResolveLocale(due.Locale);
         var kind = due.Attempt == 0 ? SurveyMessageKind.First : SurveyMessageKind.Reminder;
         var link = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/s/{Uri.EscapeDataString(due.LinkToken)}";
+        var facility = facilities.IdentityOf(due.Facility);
 
         switch (due.Channel)
         {
             case Channels.Sms:
                 var phone = PhoneNumber.Normalize(due.Contact.Phone);
                 if (phone is null) return new SendPlan(Channels.Sms, "", locale, link, Failure: DeliveryFailureReasons.NoContact);
-                return new SendPlan(Channels.Sms, phone, locale, link, SmsBody: templates.Sms(locale, kind, due.Contact.GivenName));
+                return new SendPlan(Channels.Sms, phone, locale, link, SmsBody: templates.Sms(locale, kind, due.Contact.GivenName, facility));
             case Channels.Email:
                 if (!MailAddress.TryCreate(due.Contact.Email?.Trim(), out var address))
                     return new SendPlan(Channels.Email, "", locale, link, Failure: DeliveryFailureReasons.NoContact);
-                var email = templates.Email(due.Locale, kind, due.Contact.GivenName, link, due.ExpiresAt, due.TimeZone);
+                var email = templates.Email(due.Locale, kind, due.Contact.GivenName, link, due.ExpiresAt, due.TimeZone, facility);
                 return new SendPlan(Channels.Email, address.Address, locale, link, Email: email);
             default:
                 return new SendPlan(due.Channel ?? "", "", locale, link, Failure: DeliveryFailureReasons.UnsupportedChannel);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using PainPro.Instruments;
+using PainPro.ServiceDefaults.Facilities;
 
 namespace PainPro.Messaging.Templates;
 
@@ -16,7 +17,9 @@ public sealed record RenderedEmail(string Subject, string TextBody, string HtmlB
 
 /// <summary>
 /// The patient-facing survey messages, per locale × channel × first send or reminder. They greet the patient by
-/// given name only and say nothing of the procedure or diagnosis; every one carries an opt-out line.
+/// given name only and say nothing of the procedure or diagnosis; every one carries an opt-out line. They come from the
+/// patient's facility — its name and its care team's phone, from the facility directory (<see cref="FacilityIdentity"/>)
+/// — and, for a facility the directory does not name, from "your care team" (texts) or the organisation (emails).
 /// The SMS invites and asks the first question (VAS) itself, in the instrument's own words
 /// (<see cref="InstrumentTexts"/>, the same as the web form and the rest of the conversation): Ingestion takes the
 /// reply as its answer.
@@ -29,29 +32,41 @@ public sealed class SurveyTemplates(string organisationName)
     /// Each SMS has a full form and a compact one around the pain question ({question}). The full form is GSM-7 (the
     /// Spanish one avoids á, í, ó, ú by its choice of words, so it keeps 153 septets a part); a name outside GSM-7
     /// ("María", "Zoë") turns the text into UCS-2 at 67 units a part, and then the compact form keeps it within two
-    /// segments.
+    /// segments. {at} names the facility in the full form (<see cref="SmsWords.At"/>), {from} opens the compact one with
+    /// it ("Riverside Hospital: …"); {call} gives the care team's phone (<see cref="SmsWords.Call"/>, shorter in the
+    /// compact form). Each disappears when the facility's name or phone is not configured.
     /// </summary>
     internal sealed record SmsTemplate(string Full, string Compact);
+
+    /// <summary>How a locale names the facility and its phone inside a survey text.</summary>
+    internal sealed record SmsWords(string At, string Call, string ShortCall);
+
+    internal static readonly IReadOnlyDictionary<string, SmsWords> SmsFacilityWords = new Dictionary<string, SmsWords>
+    {
+        ["en"] = new(" at {facility}", " To talk to us, call {phone}.", " Call {phone}."),
+        ["es"] = new(" de {facility}", " Para hablar con nosotros, llame al {phone}.", " Tel. {phone}."),
+    };
 
     internal static readonly IReadOnlyDictionary<(string Locale, SurveyMessageKind Kind), SmsTemplate> SmsTexts =
         new Dictionary<(string, SurveyMessageKind), SmsTemplate>
         {
             [("en", SurveyMessageKind.First)] = new(
-                "Hi {name}, your care team would like to know how you are doing. {question} Reply STOP to opt out.",
-                "Hi {name}. {question} STOP to opt out."),
+                "Hi {name}, your care team{at} would like to know how you are doing. {question}{call} Reply STOP to opt out.",
+                "{from}Hi {name}. {question}{call} STOP to opt out."),
             [("en", SurveyMessageKind.Reminder)] = new(
-                "Hi {name}, a reminder from your care team: we would like to know how you are doing. {question} Reply STOP to opt out.",
-                "Reminder: hi {name}. {question} STOP to opt out."),
+                "Hi {name}, a reminder from your care team{at}: we would like to know how you are doing. {question}{call} Reply STOP to opt out.",
+                "{from}Reminder: hi {name}. {question}{call} STOP to opt out."),
             [("es", SurveyMessageKind.First)] = new(
-                "Hola {name}, su equipo médico quiere saber de usted. {question} Para no recibir mensajes, responda STOP.",
-                "Hola {name}. {question} Baja: STOP"),
+                "Hola {name}, su equipo médico{at} quiere saber de usted. {question}{call} Para no recibir mensajes, responda STOP.",
+                "{from}Hola {name}. {question}{call} Baja: STOP"),
             [("es", SurveyMessageKind.Reminder)] = new(
-                "Hola {name}, le recordamos que su equipo médico quiere saber de usted. {question} Para no recibir mensajes, responda STOP.",
-                "Recordatorio: {name}. {question} Baja: STOP"),
+                "Hola {name}, le recordamos que su equipo médico{at} quiere saber de usted. {question}{call} Para no recibir mensajes, responda STOP.",
+                "{from}Recordatorio: {name}. {question}{call} Baja: STOP"),
         };
 
+    /// <param name="CareLine">How to reach the care team by phone; left out when the facility has no phone configured.</param>
     internal sealed record EmailTemplate(
-        string Subject, string Greeting, string Intro, string Button, string LinkNote, string OptOut);
+        string Subject, string Greeting, string Intro, string Button, string LinkNote, string OptOut, string CareLine);
 
     /// <summary>The words of the unsubscribe link, per language.</summary>
     internal static readonly IReadOnlyDictionary<string, string> UnsubscribeTexts = new Dictionary<string, string>
@@ -72,28 +87,32 @@ public sealed class SurveyTemplates(string organisationName)
                 "Your care team at {org} would like to know how you are doing. A few short questions take about two minutes.",
                 "Answer the questions",
                 "This link is personal to you and works until {expires}.",
-                "If you would rather not receive these messages, please tell your care team."),
+                "If you would rather not receive these messages, please tell your care team.",
+                "To talk to your care team, call {phone}."),
             [("en", SurveyMessageKind.Reminder)] = new(
                 "Reminder: {org} would like to hear how you are doing",
                 "Hi {name},",
                 "A gentle reminder: your care team at {org} would still like to know how you are doing. A few short questions take about two minutes.",
                 "Answer the questions",
                 "This link is personal to you and works until {expires}.",
-                "If you would rather not receive these messages, please tell your care team."),
+                "If you would rather not receive these messages, please tell your care team.",
+                "To talk to your care team, call {phone}."),
             [("es", SurveyMessageKind.First)] = new(
                 "{org}: unas preguntas sobre cómo se encuentra",
                 "Hola {name}:",
                 "Su equipo médico de {org} quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
                 "Responder las preguntas",
                 "Este enlace es personal y funciona hasta el {expires}.",
-                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico."),
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico.",
+                "Para hablar con su equipo médico, llame al {phone}."),
             [("es", SurveyMessageKind.Reminder)] = new(
                 "Recordatorio: {org} quiere saber cómo se encuentra",
                 "Hola {name}:",
                 "Le recordamos que su equipo médico de {org} todavía quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
                 "Responder las preguntas",
                 "Este enlace es personal y funciona hasta el {expires}.",
-                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico."),
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico.",
+                "Para hablar con su equipo médico, llame al {phone}."),
         };
 
     public static IReadOnlyList<string> SupportedLocales { get; } = ["en", "es"];
@@ -106,39 +125,59 @@ public sealed class SurveyTemplates(string organisationName)
         return SupportedLocales.Contains(language) ? language : "en";
     }
 
-    /// <summary>The survey SMS, never longer than <see cref="MaxSmsSegments"/> segments whatever the name.</summary>
-    public string Sms(string? locale, SurveyMessageKind kind, string? givenName)
+    /// <summary>
+    /// The survey SMS, never longer than <see cref="MaxSmsSegments"/> segments whatever the name. A facility name of up to
+    /// <see cref="FacilityDirectory.MaxDisplayNameLength"/> characters and a phone of up to
+    /// <see cref="FacilityDirectory.MaxPhoneLength"/> always fit beside a name that can be written in GSM-7.
+    /// </summary>
+    public string Sms(string? locale, SurveyMessageKind kind, string? givenName, FacilityIdentity? facility = null)
     {
         var language = ResolveLocale(locale);
         var template = SmsTexts[(language, kind)];
+        var words = SmsFacilityWords[language];
         var question = InstrumentTexts.For(ItemCodes.Vas, language).SmsPrompt;
         var name = GivenNames.Clean(givenName);
-        // Longest first; the last candidate has no name at all, and every compact form fits on its own. A name outside
-        // GSM-7 is written without its accents ("María" → "Maria") only when keeping them would cost a third segment.
+        var place = GivenNames.Clean(facility?.DisplayName);
+        var phone = facility?.CareTeamPhone?.Trim();
+
+        string Full(string n, string? f) => Fill(template.Full, n, question)
+            .Replace("{at}", f is { Length: > 0 } ? words.At.Replace("{facility}", f) : "")
+            .Replace("{call}", phone is null ? "" : words.Call.Replace("{phone}", phone));
+        string Compact(string n, string? f, bool withPhone = true) => Fill(template.Compact, n, question)
+            .Replace("{from}", f is { Length: > 0 } ? f + ": " : "")
+            .Replace("{call}", phone is null || !withPhone ? "" : words.ShortCall.Replace("{phone}", phone));
+
+        // Longest first; the facility's name and phone are kept before the patient's name is shortened or loses its
+        // accents, and the last candidates drop what cannot be written in GSM-7. A name outside GSM-7 is written without
+        // its accents ("María" → "Maria") only when keeping them would cost a third segment.
         var plain = GivenNames.AsGsm7(name);
+        var plainPlace = GivenNames.AsGsm7(place);
         foreach (var candidate in new[]
                  {
-                     Fill(template.Full, name, question), Fill(template.Compact, name, question),
-                     Fill(template.Compact, GivenNames.Shorten(name), question),
-                     plain is null ? null : Fill(template.Full, plain, question),
-                     plain is null ? null : Fill(template.Compact, GivenNames.Shorten(plain), question),
-                     Fill(template.Compact, "", question),
+                     Full(name, place), Compact(name, place), Compact(GivenNames.Shorten(name), place),
+                     plain is null ? null : Full(plain, plainPlace),
+                     plain is null ? null : Compact(plain, plainPlace),
+                     plain is null ? null : Compact(GivenNames.Shorten(plain), plainPlace),
+                     Compact("", plainPlace), Compact("", null), Compact("", null, withPhone: false),
                  }.OfType<string>())
         {
             if (SmsSegments.FitsBudget(candidate)) return candidate;
         }
-        return Fill(template.Compact, "", question);
+        return Compact("", null, withPhone: false);
     }
 
     public RenderedEmail Email(string? locale, SurveyMessageKind kind, string? givenName, string link,
-        DateTimeOffset expiresAt, string? timeZone)
+        DateTimeOffset expiresAt, string? timeZone, FacilityIdentity? facility = null)
     {
         var language = ResolveLocale(locale);
         var t = EmailTexts[(language, kind)];
         var name = GivenNames.Clean(givenName);
         var expires = FormatExpiry(expiresAt, timeZone, locale, language);
+        // The facility's own name when the directory has one; the organisation's otherwise.
+        var from = GivenNames.Clean(facility?.DisplayName) is { Length: > 0 } place ? place : organisationName;
+        var phone = facility?.CareTeamPhone?.Trim();
 
-        string Text(string template) => Fill(template, name).Replace("{org}", organisationName).Replace("{expires}", expires);
+        string Text(string template) => Fill(template, name).Replace("{org}", from).Replace("{expires}", expires).Replace("{phone}", phone);
 
         var subject = Text(t.Subject);
         var unsubscribe = UnsubscribeLink(link);
@@ -146,14 +185,18 @@ public sealed class SurveyTemplates(string organisationName)
             .Append(Text(t.Greeting)).Append("\n\n")
             .Append(Text(t.Intro)).Append("\n\n")
             .Append(link).Append("\n\n")
-            .Append(Text(t.LinkNote)).Append("\n\n")
-            .Append(Text(t.OptOut)).Append(' ').Append(UnsubscribeTexts[language]).Append(": ").Append(unsubscribe).Append("\n\n")
-            .Append(organisationName).Append('\n')
-            .ToString();
+            .Append(Text(t.LinkNote)).Append("\n\n");
+        if (phone is not null) text.Append(Text(t.CareLine)).Append("\n\n");
+        text.Append(Text(t.OptOut)).Append(' ').Append(UnsubscribeTexts[language]).Append(": ").Append(unsubscribe).Append("\n\n")
+            .Append(from).Append('\n');
 
         var h = HtmlEncoder.Default;
         string Html(string template) => h.Encode(Text(template));
         var href = h.Encode(link);
+        var careLine = phone is null ? "" : $"""
+            <p>{Html(t.CareLine)}</p>
+
+            """;
         var html = $"""
             <!DOCTYPE html>
             <html lang="{language}">
@@ -163,12 +206,12 @@ public sealed class SurveyTemplates(string organisationName)
             <p>{Html(t.Intro)}</p>
             <p><a href="{href}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;">{Html(t.Button)}</a></p>
             <p style="font-size:14px;color:#444444;">{Html(t.LinkNote)}<br><a href="{href}" style="color:#0b5cad;">{href}</a></p>
-            <p style="font-size:14px;color:#444444;">{Html(t.OptOut)} <a href="{h.Encode(unsubscribe)}" style="color:#0b5cad;">{h.Encode(UnsubscribeTexts[language])}</a></p>
-            <p>{h.Encode(organisationName)}</p>
+            {careLine}<p style="font-size:14px;color:#444444;">{Html(t.OptOut)} <a href="{h.Encode(unsubscribe)}" style="color:#0b5cad;">{h.Encode(UnsubscribeTexts[language])}</a></p>
+            <p>{h.Encode(from)}</p>
             </body>
             </html>
             """;
-        return new RenderedEmail(subject, text, html, unsubscribe);
+        return new RenderedEmail(subject, text.ToString(), html, unsubscribe);
     }
 
     private static string Fill(string template, string name, string? question = null)

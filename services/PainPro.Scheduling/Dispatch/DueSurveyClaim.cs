@@ -41,7 +41,7 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         SELECT s.id AS SurveyId, s.enrollment_id AS EnrollmentId, e.patient_id AS PatientId, s.timepoint AS Timepoint,
                s.instruments AS Instruments, s.channel AS Channel, s.attempts AS Attempts, s.first_sent_at AS FirstSentAt,
                s.closes_at AS ClosesAt, s.reminder_minutes AS ReminderMinutes, s.link_token_protected AS LinkToken,
-               e.time_zone AS TimeZone, e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd,
+               e.time_zone AS TimeZone, e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd, e.facility AS Facility,
                p.given_name AS GivenName, p.phone AS Phone, p.email AS Email, p.locale AS Locale
         FROM claimed s
         JOIN enrollments e ON e.id = s.enrollment_id
@@ -98,7 +98,7 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
             survey.SurveyId, survey.EnrollmentId, survey.PatientId, survey.Timepoint,
             SurveyRows.SplitInstruments(survey.Instruments), survey.Channel,
             new Contact(survey.GivenName, survey.Phone, survey.Email), survey.Locale, survey.TimeZone,
-            tokens.Reveal(survey.LinkToken), survey.ClosesAt, survey.Attempts, survey.WindowStart, survey.WindowEnd);
+            tokens.Reveal(survey.LinkToken), survey.ClosesAt, survey.Attempts, survey.WindowStart, survey.WindowEnd, survey.Facility);
         var reminder = SchedulePlanner.NextReminder(
             survey.FirstSentAt ?? now, SurveyRows.SplitReminders(survey.ReminderMinutes), now, survey.ClosesAt, zone, window);
         return (message, new NextSend(survey.SurveyId, reminder));
@@ -160,6 +160,7 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         public string TimeZone { get; init; } = "";
         public int WindowStart { get; init; }
         public int WindowEnd { get; init; }
+        public string? Facility { get; init; }
         public string GivenName { get; init; } = "";
         public string? Phone { get; init; }
         public string? Email { get; init; }

@@ -17,6 +17,7 @@ using PainPro.ServiceDefaults.Auth;
 using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Dev;
+using PainPro.ServiceDefaults.Facilities;
 using PainPro.ServiceDefaults.Health;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
@@ -76,6 +77,10 @@ public static class HostingExtensions
 
         // The clock (recurring jobs) and the runner of long jobs: Hangfire, after the migrations.
         builder.AddPainProJobs(options);
+
+        // One facility directory for every service (names, care-team phones, send windows); checked at start-up.
+        builder.Services.TryAddSingleton(sp => new FacilityDirectory(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddHostedService<FacilityDirectoryCheck>();
 
         builder.Services.TryAddSingleton<Credentials>();
         // API keys everywhere; the staff sign-in cookie is the Portal's (AddPortal), and the staff policies accept it

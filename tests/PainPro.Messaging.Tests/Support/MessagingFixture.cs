@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +11,7 @@ using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Clock;
+using PainPro.ServiceDefaults.Facilities;
 using PainPro.Testing;
 
 namespace PainPro.Messaging.Tests.Support;
@@ -33,13 +35,20 @@ public sealed class MessagingFixture : IAsyncDisposable
         var messaging = Microsoft.Extensions.Options.Options.Create(options);
         Senders = new SenderStates(Db, messaging, LoggerFactory.Create(b => b.AddProvider(Logs)).CreateLogger<SenderStates>());
         Dispatcher = new SurveyDispatcher(Db, new SurveyTemplates("Riverside Orthopaedics"), Sms, Email, InFlight, LeaseClock,
-            new QuietHours(messaging), Senders, Microsoft.Extensions.Options.Options.Create(new PainProOptions { PublicBaseUrl = PublicBaseUrl }),
+            new QuietHours(messaging), Senders, Facilities, Microsoft.Extensions.Options.Options.Create(new PainProOptions { PublicBaseUrl = PublicBaseUrl }),
             messaging, NullLogger<SurveyDispatcher>.Instance);
         Replies = new SmsReplySender(Db, Sms, Senders, InFlight, LeaseClock, messaging, NullLogger<SmsReplySender>.Instance);
         var scopes = new ServiceCollection().AddSingleton(Dispatcher).AddSingleton(Replies).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
         DeferredSends = new DeferredSurveySends(Db, scopes, Background, Senders, NullLogger<DeferredSurveySends>.Instance);
         DeferredReplies = new DeferredReplySends(Db, scopes, Background, InFlight, LeaseClock, Senders, messaging);
     }
+
+    /// <summary>The facility directory the fixture's dispatcher names facilities from: Riverside, with its care-team phone.</summary>
+    public static FacilityDirectory Facilities { get; } = new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["PainPro:Facilities:Riverside:DisplayName"] = "Riverside Orthopaedics",
+        ["PainPro:Facilities:Riverside:CareTeamPhone"] = "555-010-0200",
+    }).Build());
 
     /// <summary>Messaging's options as the fixture runs them (change before the first send).</summary>
     public MessagingOptions Options { get; }

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PainPro.Instruments;
 using PainPro.Messaging.Templates;
+using PainPro.ServiceDefaults.Facilities;
 
 namespace PainPro.Messaging.Tests.Templates;
 
@@ -66,17 +67,147 @@ public class SurveyTemplatesTests
         Assert.Equal(plain, GivenNames.AsGsm7(name));
     }
 
+    // The longest facility name and phone the directory accepts (40 and 20 characters), in GSM-7.
+    public const string LongestFacility = "Riverside Regional Orthopaedics Oncology";
+    public const string LongestPhone = "+1 (555) 010-0200 x1";
+    private static readonly FacilityIdentity Longest = new(LongestFacility, LongestPhone);
+
+    [Fact]
+    public void The_test_facility_is_as_long_as_the_directory_allows()
+    {
+        Assert.Equal(FacilityDirectory.MaxDisplayNameLength, LongestFacility.Length);
+        Assert.Equal(FacilityDirectory.MaxPhoneLength, LongestPhone.Length);
+        Assert.True(FacilityDirectory.IsPhone(LongestPhone));
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryTemplateAndName))]
+    public void Every_SMS_names_the_longest_facility_and_its_phone_within_two_segments(string locale, SurveyMessageKind kind, string name)
+    {
+        var sms = templates.Sms(locale, kind, name, Longest);
+
+        var count = SmsSegments.Count(sms);
+        Assert.True(count.Segments <= 2, $"{locale}/{kind} with '{name}' is {count}: {sms}");
+        Assert.Contains(LongestFacility, sms);
+        Assert.Contains(LongestPhone, sms);
+        Assert.Contains("STOP", sms);
+        Assert.Contains(InstrumentTexts.For(ItemCodes.Vas, locale).SmsPrompt, sms);
+    }
+
+    [Theory]
+    [InlineData("en", SurveyMessageKind.First,
+        "Hi Ana, your care team at Riverside Hospital would like to know how you are doing. {question} To talk to us, call 555-010-0200. Reply STOP to opt out.")]
+    [InlineData("en", SurveyMessageKind.Reminder,
+        "Hi Ana, a reminder from your care team at Riverside Hospital: we would like to know how you are doing. {question} To talk to us, call 555-010-0200. Reply STOP to opt out.")]
+    [InlineData("es", SurveyMessageKind.First,
+        "Hola Ana, su equipo médico de Riverside Hospital quiere saber de usted. {question} Para hablar con nosotros, llame al 555-010-0200. Para no recibir mensajes, responda STOP.")]
+    [InlineData("es", SurveyMessageKind.Reminder,
+        "Hola Ana, le recordamos que su equipo médico de Riverside Hospital quiere saber de usted. {question} Para hablar con nosotros, llame al 555-010-0200. Para no recibir mensajes, responda STOP.")]
+    public void The_SMS_comes_from_the_facility_and_gives_its_care_team_phone(string locale, SurveyMessageKind kind, string expected)
+    {
+        var sms = templates.Sms(locale, kind, "Ana", new FacilityIdentity("Riverside Hospital", "555-010-0200"));
+
+        Assert.Equal(expected.Replace("{question}", InstrumentTexts.For(ItemCodes.Vas, locale).SmsPrompt), sms);
+        Assert.Equal(SmsEncoding.Gsm7, SmsSegments.Count(sms).Encoding);
+    }
+
+    [Theory]
+    [InlineData("en", "Hi Ana, your care team would like to know how you are doing.", "To talk")]
+    [InlineData("es", "Hola Ana, su equipo médico quiere saber de usted.", "llame")]
+    public void An_SMS_for_a_facility_the_directory_does_not_name_reads_as_from_the_care_team(string locale, string start, string call)
+    {
+        foreach (var unknown in new FacilityIdentity?[] { null, FacilityIdentity.Unknown, new("  ", null) })
+        {
+            var sms = templates.Sms(locale, SurveyMessageKind.First, "Ana", unknown);
+
+            Assert.StartsWith(start, sms);
+            Assert.DoesNotContain(call, sms);
+            Assert.DoesNotContain("{", sms);
+            Assert.DoesNotContain("  ", sms);
+        }
+    }
+
+    [Theory]
+    [InlineData("en", "Hi Ana, your care team would like to know how you are doing.", "To talk to us, call 555-010-0200.")]
+    [InlineData("es", "Hola Ana, su equipo médico quiere saber de usted.", "Para hablar con nosotros, llame al 555-010-0200.")]
+    public void A_facility_with_a_phone_but_no_name_still_gives_the_phone(string locale, string start, string call)
+    {
+        var sms = templates.Sms(locale, SurveyMessageKind.First, "Ana", new FacilityIdentity(null, "555-010-0200"));
+
+        Assert.StartsWith(start, sms);
+        Assert.Contains(call, sms);
+    }
+
+    [Fact]
+    public void A_facility_name_outside_GSM7_loses_its_accents_before_the_text_takes_a_third_segment()
+    {
+        var sms = templates.Sms("es", SurveyMessageKind.Reminder, "María José", new FacilityIdentity("Clínica Ortopédica San Ramón de Úbeda", "555-010-0200"));
+
+        Assert.True(SmsSegments.Count(sms).Segments <= 2, sms);
+        Assert.Contains("Clinica Ortopédica San Ramon de Ubeda", sms);
+        Assert.Contains("555-010-0200", sms);
+    }
+
+    [Fact]
+    public void Any_facility_name_and_given_name_still_give_at_most_two_segments_and_an_opt_out_line()
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<string>(), ArbMap.Default.ArbFor<string>(), (string name, string facility) =>
+            SurveyTemplates.SupportedLocales.All(locale =>
+                Enum.GetValues<SurveyMessageKind>().All(kind =>
+                {
+                    var place = facility is null ? null : new string([.. facility.Take(FacilityDirectory.MaxDisplayNameLength)]);
+                    var sms = templates.Sms(locale, kind, name, new FacilityIdentity(place, LongestPhone));
+                    return SmsSegments.Count(sms).Segments <= 2 && sms.Contains("STOP");
+                })))
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(200));
+    }
+
+    [Theory]
+    [InlineData("en", "Riverside Hospital: a few questions about how you are doing", "Your care team at Riverside Hospital would like", "To talk to your care team, call 555-010-0200.")]
+    [InlineData("es", "Riverside Hospital: unas preguntas sobre cómo se encuentra", "Su equipo médico de Riverside Hospital quiere", "Para hablar con su equipo médico, llame al 555-010-0200.")]
+    public void The_email_comes_from_the_facility_and_gives_its_care_team_phone_in_both_parts(string locale, string subject, string intro, string call)
+    {
+        var email = templates.Email(locale, SurveyMessageKind.First, "Ana", Link, ClosesAt, "America/New_York",
+            new FacilityIdentity("Riverside Hospital", "555-010-0200"));
+
+        Assert.Equal(subject, email.Subject);
+        foreach (var part in new[] { email.TextBody, System.Net.WebUtility.HtmlDecode(email.HtmlBody) })
+        {
+            Assert.Contains(intro, part);
+            Assert.Contains(call, part);
+            Assert.DoesNotContain("Riverside Orthopaedic Oncology", part); // the organisation gives way to the facility
+        }
+    }
+
+    [Theory]
+    [InlineData("en", "To talk to your care team")]
+    [InlineData("es", "Para hablar con su equipo médico")]
+    public void An_email_for_a_facility_the_directory_does_not_name_comes_from_the_organisation_without_a_phone_line(string locale, string call)
+    {
+        var email = templates.Email(locale, SurveyMessageKind.Reminder, "Ana", Link, ClosesAt, "America/New_York", FacilityIdentity.Unknown);
+
+        Assert.Contains("Riverside Orthopaedic Oncology", email.Subject);
+        foreach (var part in new[] { email.TextBody, email.HtmlBody })
+        {
+            Assert.DoesNotContain(call, part);
+            Assert.DoesNotContain("{phone}", part);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(EveryTemplate))]
     public void Both_forms_of_every_SMS_template_fit_two_segments_on_their_own(string locale, SurveyMessageKind kind)
     {
         var template = SurveyTemplates.SmsTexts[(locale, kind)];
+        var words = SurveyTemplates.SmsFacilityWords[locale];
 
         // The full form is GSM-7 by design (153 septets a part).
         var question = InstrumentTexts.For(ItemCodes.Vas, locale).SmsPrompt;
-        var full = SmsSegments.Count(template.Full.Replace("{name}", GsmName).Replace("{question}", question));
-        // The compact form is the last resort, with no name: it fits whatever the name was.
-        var compact = SmsSegments.Count(template.Compact.Replace(" {name}", "").Replace("{name}", "").Replace("{question}", question));
+        var full = SmsSegments.Count(template.Full.Replace("{name}", GsmName).Replace("{question}", question)
+            .Replace("{at}", "").Replace("{call}", words.Call.Replace("{phone}", LongestPhone)));
+        // The compact form is the last resort, with no name: it fits whatever the name was, with the longest facility.
+        var compact = SmsSegments.Count(template.Compact.Replace(" {name}", "").Replace("{name}", "").Replace("{question}", question)
+            .Replace("{from}", LongestFacility + ": ").Replace("{call}", words.ShortCall.Replace("{phone}", LongestPhone)));
         Assert.Equal(SmsEncoding.Gsm7, full.Encoding);
         Assert.True(full.Segments <= 2, $"{locale}/{kind} full form is {full}");
         Assert.True(compact.Segments <= 2, $"{locale}/{kind} compact form is {compact}");
@@ -156,7 +287,8 @@ public class SurveyTemplatesTests
     {
         string[] clinical = ["cementoplasty", "vertebroplasty", "kyphoplasty", "surgery", "cirug", "cancer", "cáncer", "tumo", "metasta", "fracture", "fractura", "oncolog", "procedure", "procedimiento"];
         var texts = SurveyTemplates.SmsTexts.Values.SelectMany(t => new[] { t.Full, t.Compact })
-            .Concat(SurveyTemplates.EmailTexts.Values.SelectMany(t => new[] { t.Subject, t.Greeting, t.Intro, t.Button, t.LinkNote, t.OptOut }));
+            .Concat(SurveyTemplates.SmsFacilityWords.Values.SelectMany(w => new[] { w.At, w.Call, w.ShortCall }))
+            .Concat(SurveyTemplates.EmailTexts.Values.SelectMany(t => new[] { t.Subject, t.Greeting, t.Intro, t.Button, t.LinkNote, t.OptOut, t.CareLine }));
         foreach (var text in texts)
         foreach (var word in clinical)
             Assert.DoesNotContain(word, text, StringComparison.OrdinalIgnoreCase);

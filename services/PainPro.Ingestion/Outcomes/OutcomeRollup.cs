@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using PainPro.Ingestion.Http;
+using PainPro.ServiceDefaults.Data;
+
+namespace PainPro.Ingestion.Outcomes;
+
+/// <summary>
+/// The outcome figures of one procedure type in one UTC month of the procedure, cut one way: <c>Dimension</c> is
+/// <see cref="OutcomeRollup.AllCut"/> (<c>Group</c> null), <see cref="OutcomeRollup.FacilityCut"/> or
+/// <see cref="OutcomeRollup.SurgeonCut"/> (<c>Group</c> the facility or surgeon, null when not recorded). A row with an
+/// empty <c>Timepoint</c> counts enrollments; the others count that timepoint's surveys.
+/// </summary>
+internal sealed record OutcomeCount
+{
+    public string Month { get; init; } = "";
+    public string ProcedureType { get; init; } = "";
+    public string Dimension { get; init; } = "";
+    public string? Group { get; init; }
+    public string Timepoint { get; init; } = "";
+    public long Enrollments { get; init; }
+    public long Sent { get; init; }
+    public long Answered { get; init; }
+    public long Paired { get; init; }
+    public long Reduced { get; init; }
+    public long Complete { get; init; }
+    public long Partial { get; init; }
+    public long Progression { get; init; }
+    public long Indeterminate { get; init; }
+    public long MstsN { get; init; }
+    public long MstsSum { get; init; }
+
+    public bool IsEnrollmentCount => Timepoint.Length == 0;
+}
+
+/// <summary>
+/// How many pain answers of one value there are in one month, procedure type and timepoint: timepoint <c>baseline</c>
+/// counts the enrollments' baselines (<c>Vas</c> = <c>BaselineVas</c>), the others the surveys' pain beside their
+/// enrollment's baseline (null: none recorded).
+/// </summary>
+internal sealed record PainCount
+{
+    public string Month { get; init; } = "";
+    public string ProcedureType { get; init; } = "";
+    public string Timepoint { get; init; } = "";
+    public int? BaselineVas { get; init; }
+    public int Vas { get; init; }
+    public long N { get; init; }
+}
+
+/// <summary>The counts the outcome summary and the trends are made of, for one filter.</summary>
+internal sealed record OutcomeCounts(IReadOnlyList<OutcomeCount> Counts, IReadOnlyList<PainCount> Pain);
+
+/// <summary>
+/// The monthly roll-up of the outcome figures (<c>outcome_rollup</c>, <c>outcome_rollup_pain</c>; migration 0008). A
+/// health system's two years are ~100,000 surveys, which the dashboard would otherwise join to their enrollments and
+/// group on every request (seconds on SQLite); the roll-up holds the same counts per month, procedure type and facility
+/// or surgeon — a few thousand rows. Writes to surveys, responses and enrollments mark their month stale (triggers, in
+/// the writer's transaction); <see cref="ReadAsync"/> recomputes the stale months first, each from the very query that
+/// answers a part month directly (<see cref="FiguresSql"/>), so the roll-up and the direct computation cannot disagree.
+/// A range that starts or ends inside a month reads that part month directly. On PostgreSQL the recompute holds the
+/// month's advisory lock exclusively while writers mark it holding it shared, so no write is lost with the mark it clears.
+/// </summary>
+public sealed class OutcomeRollup(IngestionDb db)
+{
+    public const string AllCut = "all";
+    public const string FacilityCut = "facility";
+    public const string SurgeonCut = "surgeon";
+
+    /// <summary>The advisory-lock class of a month (the month itself, yyyyMM, is the second key); the triggers use it too.</summary>
+    private const int MonthLockClass = 1919;
+
+    /// <summary>
+    /// The counts for the filter: whole months from the roll-up (after recomputing the stale ones), part months at either
+    /// end directly. With <paramref name="direct"/>, everything directly, as the roll-up would be computed.
+    /// </summary>
+    /// <param name="overallOnly">Only the overall cut (no facility or surgeon rows): all the summary needs.</param>
+    internal async Task<OutcomeCounts> ReadAsync(string? procedureType, DateRange range, int reduction, bool direct = false,
+        bool overallOnly = false, CancellationToken ct = default)
+    {
+        if (direct) return await ComputeAsync(procedureType, range.From, range.Until, reduction, ct);
+        await RefreshAsync(reduction, ct);
+
+        var (first, end, parts) = Split(range);
+        var counts = new List<OutcomeCount>();
+        var pain = new List<PainCount>();
+        if (first is null || end is null || string.CompareOrdinal(first, end) < 0)
+        {
+            var where = new StringBuilder("WHERE 1 = 1");
+            if (first is not null) where.Append(" AND month >= @first");
+            if (end is not null) where.Append(" AND month < @end");
+            if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
+            var parameters = new { first, end, procedureType, overall = AllCut };
+            var cut = overallOnly ? " AND dimension = @overall" : "";
+            await db.ReadAsync(async connection =>
+            {
+                await using var results = await connection.QueryMultipleAsync($"""
+                    SELECT month AS Month, procedure_type AS ProcedureType, dimension AS Dimension, grp AS "Group", timepoint AS Timepoint,
+                           enrollments AS Enrollments, sent AS Sent, answered AS Answered, paired AS Paired, reduced AS Reduced,
+                           complete AS Complete, partial AS Partial, progression AS Progression, indeterminate AS Indeterminate,
+                           msts_n AS MstsN, msts_sum AS MstsSum
+                    FROM outcome_rollup {where}{cut};
+                    SELECT month AS Month, procedure_type AS ProcedureType, timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, n AS N
+                    FROM outcome_rollup_pain {where};
+                    """, parameters);
+                counts.AddRange(await results.ReadAsync<OutcomeCount>());
+                pain.AddRange(await results.ReadAsync<PainCount>());
+                return true;
+            }, ct);
+        }
+        foreach (var (from, until) in parts)
+        {
+            var part = await ComputeAsync(procedureType, from, until, reduction, ct);
+            counts.AddRange(part.Counts);
+            pain.AddRange(part.Pain);
+        }
+        return new OutcomeCounts(counts, pain);
+    }
+
+    /// <summary>Recomputes every stale month — and every month counted with another response reduction — one transaction each.</summary>
+    public async Task RefreshAsync(int reduction, CancellationToken ct = default)
+    {
+        var stale = (await db.ReadAsync(c => c.QueryAsync<string>("""
+            SELECT month FROM outcome_months_stale
+            UNION
+            SELECT month FROM outcome_rollup WHERE reduction <> @reduction
+            """, new { reduction }), ct)).Order(StringComparer.Ordinal).ToList();
+        // One month per transaction: the recompute holds one month's lock at a time, so it never waits in a cycle with a
+        // writer marking two months (a rescheduled procedure).
+        foreach (var month in stale)
+            await db.InTransactionAsync(session => RecomputeAsync(session, month, reduction), ct);
+    }
+
+    private static async Task RecomputeAsync(DbSession session, string month, int reduction)
+    {
+        if (session.Dialect == SqlDialect.Postgres)
+            await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@MonthLockClass, @key)",
+                new { MonthLockClass, key = int.Parse(month.Replace("-", ""), CultureInfo.InvariantCulture) });
+        var marked = await session.ExecuteAsync("DELETE FROM outcome_months_stale WHERE month = @month", new { month });
+        // Another reader may have recomputed it while this one waited for the lock.
+        if (marked == 0 && !await session.Connection.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction)",
+                new { month, reduction }, session.Transaction))
+            return;
+
+        await session.ExecuteAsync("DELETE FROM outcome_rollup WHERE month = @month", new { month });
+        await session.ExecuteAsync("DELETE FROM outcome_rollup_pain WHERE month = @month", new { month });
+        var from = DateTimeOffset.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var parameters = new { from, until = from.AddMonths(1), reduction, procedureType = (string?)null };
+        await session.ExecuteAsync($"""
+            INSERT INTO outcome_rollup (month, procedure_type, dimension, grp, timepoint, reduction, enrollments, sent, answered, paired,
+                                        reduced, complete, partial, progression, indeterminate, msts_n, msts_sum)
+            {FiguresSql(session.Dialect, byProcedure: false)}
+            """, parameters);
+        await session.ExecuteAsync($"""
+            INSERT INTO outcome_rollup_pain (month, procedure_type, timepoint, baseline_vas, vas, n)
+            {PainSql(session.Dialect, byProcedure: false)}
+            """, parameters);
+    }
+
+    /// <summary>The counts of enrollments whose procedure falls in [<paramref name="from"/>, <paramref name="until"/>), straight from the tables.</summary>
+    private async Task<OutcomeCounts> ComputeAsync(string? procedureType, DateTimeOffset? from, DateTimeOffset? until, int reduction,
+        CancellationToken ct)
+    {
+        var parameters = new { from, until, reduction, procedureType };
+        return await db.ReadAsync(async connection =>
+        {
+            await using var results = await connection.QueryMultipleAsync(
+                $"{FiguresSql(db.Dialect, procedureType is not null, from is not null, until is not null)};\n" +
+                $"{PainSql(db.Dialect, procedureType is not null, from is not null, until is not null)};", parameters);
+            return new OutcomeCounts((await results.ReadAsync<OutcomeCount>()).ToList(), (await results.ReadAsync<PainCount>()).ToList());
+        }, ct);
+    }
+
+    private static string Where(bool byProcedure, bool bounded, bool boundedAbove) =>
+        "1 = 1"
+        + (bounded ? " AND e.performed_at >= @from" : "")
+        + (boundedAbove ? " AND e.performed_at < @until" : "")
+        + (byProcedure ? " AND e.procedure_type = @procedureType" : "");
+
+    /// <summary>
+    /// Every <see cref="OutcomeCount"/> of the enrollments the filter selects, in the roll-up's column order: surveys per
+    /// month, procedure type and timepoint, overall and by facility and by surgeon, then enrollments the same three ways.
+    /// "Answered" is a survey with any answer; "paired" one with pain and a baseline; "reduced" one whose pain fell by at
+    /// least the response reduction.
+    /// </summary>
+    private static string FiguresSql(SqlDialect dialect, bool byProcedure, bool bounded = true, bool boundedAbove = true)
+    {
+        var month = SqlTime.Month(dialect, "e.performed_at");
+        var where = Where(byProcedure, bounded, boundedAbove);
+        string Surveys(string dimension, string group) => $"""
+            SELECT {month} AS Month, e.procedure_type AS ProcedureType, '{dimension}' AS Dimension, {group} AS "Group",
+                   s.timepoint AS Timepoint, @reduction AS Reduction, 0 AS Enrollments,
+                   COUNT(*) AS Sent,
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END) AS Answered,
+                   SUM(CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END) AS Paired,
+                   SUM(CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END) AS Reduced,
+                   SUM(CASE WHEN s.consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
+                   SUM(CASE WHEN s.consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
+                   SUM(CASE WHEN s.consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
+                   SUM(CASE WHEN s.consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate,
+                   COUNT(s.msts_total) AS MstsN, COALESCE(SUM(s.msts_total), 0) AS MstsSum
+            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+            WHERE {where}
+            GROUP BY {month}, e.procedure_type{By(group)}, s.timepoint
+            """;
+        string Enrollments(string dimension, string group) => $"""
+            SELECT {month}, e.procedure_type, '{dimension}', {group}, '', @reduction, COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM enrollments e
+            WHERE {where}
+            GROUP BY {month}, e.procedure_type{By(group)}
+            """;
+        // PostgreSQL refuses a constant in GROUP BY: the overall cut's NULL group is not grouped by.
+        static string By(string group) => group == "NULL" ? "" : ", " + group;
+        return string.Join("\nUNION ALL\n",
+            Surveys(AllCut, "NULL"), Surveys(FacilityCut, "e.facility"), Surveys(SurgeonCut, "e.surgeon"),
+            Enrollments(AllCut, "NULL"), Enrollments(FacilityCut, "e.facility"), Enrollments(SurgeonCut, "e.surgeon"));
+    }
+
+    /// <summary>Every <see cref="PainCount"/> of the enrollments the filter selects, in the roll-up's column order.</summary>
+    private static string PainSql(SqlDialect dialect, bool byProcedure, bool bounded = true, bool boundedAbove = true)
+    {
+        var month = SqlTime.Month(dialect, "e.performed_at");
+        var where = Where(byProcedure, bounded, boundedAbove);
+        return $"""
+            SELECT {month} AS Month, e.procedure_type AS ProcedureType, s.timepoint AS Timepoint, e.baseline_vas AS BaselineVas,
+                   s.vas AS Vas, COUNT(*) AS N
+            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+            WHERE s.vas IS NOT NULL AND s.timepoint <> 'baseline' AND {where}
+            GROUP BY {month}, e.procedure_type, s.timepoint, e.baseline_vas, s.vas
+            UNION ALL
+            SELECT {month}, e.procedure_type, 'baseline', e.baseline_vas, e.baseline_vas, COUNT(*)
+            FROM enrollments e
+            WHERE e.baseline_vas IS NOT NULL AND {where}
+            GROUP BY {month}, e.procedure_type, e.baseline_vas
+            """;
+    }
+
+    /// <summary>
+    /// The whole months of a range — from <c>First</c> (inclusive) to <c>End</c> (exclusive), either open — and the part
+    /// months at its ends, to be read directly. A range within one month is all part.
+    /// </summary>
+    internal static (string? First, string? End, IReadOnlyList<(DateTimeOffset From, DateTimeOffset Until)> Parts) Split(DateRange range)
+    {
+        var parts = new List<(DateTimeOffset, DateTimeOffset)>();
+        var (start, until) = (range.From?.ToUniversalTime(), range.Until?.ToUniversalTime());
+        if (start is { } s && !IsMonthStart(s))
+        {
+            var next = MonthStart(s).AddMonths(1);
+            if (until is { } u && u <= next)
+                return (First: "", End: "", Parts: u > s ? [(s, u)] : []);
+            parts.Add((s, next));
+            start = next;
+        }
+        if (until is { } end && !IsMonthStart(end))
+        {
+            var monthStart = MonthStart(end);
+            if (start is null || monthStart >= start) parts.Add((monthStart, end));
+            until = monthStart;
+        }
+        return (start is null ? null : MonthOf(start.Value), until is null ? null : MonthOf(until.Value), parts);
+    }
+
+    private static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static bool IsMonthStart(DateTimeOffset at) => at == MonthStart(at);
+
+    private static string MonthOf(DateTimeOffset at) => at.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+}
