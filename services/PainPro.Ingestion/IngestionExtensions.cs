@@ -31,11 +31,15 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddSingleton<AlertBook>();
         builder.Services.AddSingleton<ResponseRecorder>();
+        builder.AddPatientMessages();
         builder.Services.AddSingleton<PhoneConversations>();
         builder.Services.AddSingleton<SmsInbox>();
         builder.AddDueWork<EarlyReplies>(ServiceName, "answer-early-replies");
         builder.Services.AddSingleton<SurveyLinkGuard>();
         builder.Services.AddSingleton<OutcomesSummary>();
+        builder.Services.AddSingleton<OutcomeTrends>();
+        builder.Services.AddSingleton<PseudonymKey>();
+        builder.Services.AddSingleton<PatientExtract>();
         builder.AddDueWork<AlertEscalation>(ServiceName, "escalate-unacknowledged-alerts");
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
@@ -51,6 +55,7 @@ public static class IngestionExtensions
     {
         // While the database is unreachable every endpoint answers 503 with Retry-After (ServiceDefaults), not 500.
         app.MapSmsWebhook();
+        app.MapPatientMessageApi();
         app.MapSurveyForm();
         app.MapAlertApi();
         app.MapResponseApi();

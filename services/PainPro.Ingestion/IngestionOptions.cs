@@ -12,6 +12,8 @@ public sealed class IngestionOptions
     public SmsOptions Sms { get; set; } = new();
 
     public SurveyLinkOptions SurveyLinks { get; set; } = new();
+
+    public Outcomes.ExtractOptions Extract { get; set; } = new();
 }
 
 /// <summary>The alert rules' thresholds (DESIGN §6). Configuration, not code.</summary>
@@ -37,6 +39,12 @@ public sealed class AlertThresholds
 
     /// <summary>How long a high alert may stay unacknowledged before it is escalated (<c>04:00:00</c>).</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How soon a medium alert should be acknowledged (the worklist's target; a high alert's is <see cref="EscalateAfter"/>).</summary>
+    public TimeSpan AcknowledgeMediumWithin { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How soon a low alert should be acknowledged.</summary>
+    public TimeSpan AcknowledgeLowWithin { get; set; } = TimeSpan.FromHours(72);
 }
 
 public sealed class SmsOptions
@@ -78,6 +86,8 @@ internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOpti
             errors.Add($"{IngestionOptions.Section}:Alerts:EscalateAfter must be a positive duration such as 04:00:00.");
         if (options.Sms.EarlyReplyHold <= TimeSpan.Zero)
             errors.Add($"{IngestionOptions.Section}:Sms:EarlyReplyHold must be a positive duration such as 00:05:00.");
+        if (options.Alerts.AcknowledgeMediumWithin <= TimeSpan.Zero || options.Alerts.AcknowledgeLowWithin <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.");
         if (options.SurveyLinks.FailedLookupsPerMinute <= 0)
             errors.Add($"{IngestionOptions.Section}:SurveyLinks:FailedLookupsPerMinute must be positive.");
         if (options.SurveyLinks.FailedLookupsPerMinuteTotal <= 0)

@@ -11,7 +11,6 @@ namespace PainPro.Portal;
 /// PainPro:Portal:DemoPassword           password of the dev-mode demo accounts (default: generated once, kept in the data directory)
 /// PainPro:Portal:Lockout:MaxFailures    failed sign-ins before a lock-out (default 5)
 /// PainPro:Portal:Lockout:Duration       how long a lock-out lasts (default 00:15:00)
-/// PainPro:Portal:AcknowledgeTargets:{high,medium,low}   how soon an alert should be acknowledged (default 1 h, 4 h, 24 h)
 /// PainPro:Portal:TimeZone               IANA zone the Portal shows times in (default UTC)
 /// PainPro:Portal:WorklistRefresh        how often the worklist refreshes itself (default 00:00:30)
 /// </code>
@@ -27,8 +26,6 @@ public sealed class PortalOptions
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
     public string? DemoPassword { get; set; }
     public LockoutOptions Lockout { get; set; } = new();
-
-    public Dictionary<string, TimeSpan> AcknowledgeTargets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string TimeZone { get; set; } = "UTC";
     public TimeSpan WorklistRefresh { get; set; } = TimeSpan.FromSeconds(30);
@@ -60,8 +57,6 @@ internal sealed class PortalOptionsValidator : Microsoft.Extensions.Options.IVal
         if (options.Lockout.MaxFailures < 1) errors.Add($"{PortalOptions.Section}:Lockout:MaxFailures must be at least 1.");
         if (options.Lockout.Duration <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:Lockout:Duration must be a positive duration such as 00:15:00.");
         if (options.WorklistRefresh <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:WorklistRefresh must be a positive duration such as 00:00:30.");
-        foreach (var (severity, target) in options.AcknowledgeTargets)
-            if (target <= TimeSpan.Zero) errors.Add($"{PortalOptions.Section}:AcknowledgeTargets:{severity} must be a positive duration such as 04:00:00.");
         return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
     }
 }

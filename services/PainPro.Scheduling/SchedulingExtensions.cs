@@ -9,6 +9,7 @@ using PainPro.Scheduling.SurveyReports;
 using PainPro.Scheduling.Fhir;
 using PainPro.Scheduling.Intake;
 using PainPro.Scheduling.Patients;
+using PainPro.Scheduling.Reports;
 using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults;
@@ -56,6 +57,7 @@ public static class SchedulingExtensions
         app.MapIntake();
         app.MapEnrollments();
         app.MapPatients();
+        app.MapReports();
         app.MapFhirIntake();
         app.MapPatientViewAudit();
         return app;

@@ -104,7 +104,7 @@ public static class ReplyParser
     {
         ["less"] = 1, ["menos"] = 1,
         ["same"] = 2, ["igual"] = 2, ["mismo"] = 2, ["misma"] = 2,
-        ["more"] = 3, ["mas"] = 3,
+        ["more"] = 3, ["mas"] = 3, ["mayor"] = 3,
     }.ToFrozenDictionary();
 
     /// <summary>Words that may surround a number without changing it.</summary>
@@ -117,11 +117,64 @@ public static class ReplyParser
         "gracias", "vale", "yo", "diria", "aproximadamente", "respuesta",
     }.ToFrozenSet();
 
+    /// <summary>
+    /// Words that may surround a number on the 0–10 pain item only: "me duele 7", "hurts 7", "like a 5", "Hi 5",
+    /// "Hola 5". ("más o menos 5" is read as a phrase, see <see cref="AboutPhrase"/>.) Elsewhere they could change what
+    /// the number answers.
+    /// </summary>
+    private static readonly FrozenSet<string> PainOnlyFillers = new[]
+    {
+        "me", "duele", "hurts", "hurt", "hurting", "like", "hi", "hello", "hey", "hola", "buenas", "buenos", "dias",
+    }.ToFrozenSet();
+
+    /// <summary>"más o menos" (about) before a number on the pain item, folded.</summary>
+    private static readonly string[] AboutPhrase = ["mas", "o", "menos"];
+
+    /// <summary>The whole text, fillers aside, says "no pain" on the pain item: 0.</summary>
+    private static readonly string[][] NoPainPhrases =
+    [
+        ["no", "pain"], ["doesn't", "hurt"], ["does", "not", "hurt"],
+        ["sin", "dolor"], ["nada", "de", "dolor"], ["ningun", "dolor"], ["no", "tengo", "dolor"], ["no", "me", "duele"],
+    ];
+
+    /// <summary>Fillers that may go with a "no pain" phrase: "I have no pain at all", "ya no tengo dolor" is not one (two negations).</summary>
+    private static readonly FrozenSet<string> NoPainFillers = new[] { "i", "have", "got", "at", "all", "today", "now", "right", "ahora", "hoy", "tengo", "ya" }.ToFrozenSet();
+
+    private static readonly FrozenSet<string> PainWords = new[] { "pain", "dolor" }.ToFrozenSet();
+
     private static readonly FrozenSet<string> MedicineWords = new[]
     {
         "medicine", "medicines", "medication", "medications", "meds", "pill", "pills", "painkillers", "tablets",
         "medicina", "medicinas", "medicamento", "medicamentos", "pastilla", "pastillas", "analgesicos", "calmantes",
     }.ToFrozenSet();
+
+    /// <summary>
+    /// The words of each value's own labels, in every language, with a few short forms patients copy from our texts:
+    /// "0 (no pain)", "10 (worst possible pain)", "10 worst", "3 = a brace" read as the number they label. Each label
+    /// separately: the words after the number must all be one label's and make up at least half of it, so one shared
+    /// word ("3 less" for "Less than I used to") is not taken for the label.
+    /// </summary>
+    private static readonly Lazy<FrozenDictionary<(string Item, int Value), FrozenSet<string>[]>> LabelWords = new(() =>
+    {
+        var extra = new Dictionary<(string, int), string[]>
+        {
+            [(ItemCodes.Vas, 0)] = ["no pain", "sin dolor", "nada", "none"],
+            [(ItemCodes.Vas, 10)] = ["worst", "worst pain imaginable", "el peor", "el peor dolor imaginable", "max"],
+        };
+        var labels = new Dictionary<(string, int), List<FrozenSet<string>>>();
+        foreach (var texts in Texts.Locales.All)
+        foreach (var (code, text) in texts.Items)
+        foreach (var (value, anchor) in text.Anchors)
+        {
+            // "In between …" names no level of its own: echoing it says nothing about which level.
+            if (ItemCodes.IsMsts(code) && value is 4 or 2) continue;
+            var key = (code, value);
+            if (!labels.TryGetValue(key, out var sets)) labels[key] = sets = [];
+            sets.Add(Words(anchor).ToFrozenSet());
+            if (extra.Remove(key, out var more)) sets.AddRange(more.Select(label => Words(label).ToFrozenSet()));
+        }
+        return labels.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
+    });
 
     /// <summary>Words that may surround an analgesic change word ("I'm taking about the same").</summary>
     private static readonly FrozenSet<string> ChangeFillers = new[]
@@ -129,8 +182,16 @@ public static class ReplyParser
         "i", "i'm", "im", "am", "taking", "take", "about", "the", "a", "as", "before", "than", "much", "lot", "little",
         "bit", "almost", "now", "today", "ok", "okay", "please", "thanks", "thank", "you", "pain",
         "estoy", "tomando", "tomo", "lo", "que", "antes", "mucho", "muchos", "muchas", "poco", "un", "casi",
-        "aproximadamente", "ahora", "hoy", "gracias", "vale", "para", "el", "los", "la", "las", "dolor",
+        "aproximadamente", "ahora", "hoy", "gracias", "vale", "para", "el", "los", "la", "las", "dolor", "una", "cantidad",
     }.Concat(MedicineWords).ToFrozenSet();
+
+    /// <summary>The words after a number are its own label, or most of one (see <see cref="LabelWords"/>).</summary>
+    private static bool EchoesLabel(ItemDefinition item, int value, List<string> words)
+    {
+        var said = words.Where(word => !NumberFillers.Contains(word)).ToHashSet();
+        return LabelWords.Value.TryGetValue((item.Code, value), out var labels)
+            && labels.Any(label => said.All(label.Contains) && words.Count(label.Contains) * 2 >= label.Count);
+    }
 
     /// <summary>Parses a text message sent in reply to <paramref name="item"/>. Never throws for any body.</summary>
     /// <param name="locale">The patient's locale: Spanish adds its keywords to the carriers' English ones.</param>
@@ -144,6 +205,78 @@ public static class ReplyParser
     /// <summary>Parses a text message when no item is waiting for an answer: only keywords mean anything.</summary>
     /// <param name="locale">The patient's locale: Spanish adds its keywords to the carriers' English ones.</param>
     public static ReplyParse Parse(string? body, string? locale = null) => ParseKeyword(body, locale) ?? ReplyParse.NotAnAnswer;
+
+    /// <summary>
+    /// The item a text names by word, for a patient changing an earlier answer ("PAIN 5", "dolor 5", "medicine 2"):
+    /// a medicine word names the analgesic item ("pain medicine" is medicine), else "pain" or "dolor" names the pain
+    /// item; null when it names neither.
+    /// </summary>
+    public static string? NamedItem(string? body)
+    {
+        var words = Words(body);
+        if (words.Any(MedicineWords.Contains)) return ItemCodes.Analgesic;
+        return words.Any(PainWords.Contains) ? ItemCodes.Vas : null;
+    }
+
+    /// <summary>
+    /// Parses a text that names <paramref name="item"/> (<see cref="NamedItem"/>) as an answer to it, the naming words
+    /// being fillers: "medicine 2", "MEDICINA 2", "pain 5". Keywords are not read here.
+    /// </summary>
+    public static ReplyParse ParseNamed(string? body, ItemDefinition item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return ParseAnswer(body, item, named: true) is { } value ? ReplyParse.Answer(value) : ReplyParse.NotAnAnswer;
+    }
+
+    /// <summary>
+    /// Words that carry no request of their own: courtesy ("ok", "thanks", "gracias") and the glue of a number that was
+    /// not quite an answer ("7 or 8", "between 6 and 7", "7.5").
+    /// </summary>
+    private static readonly FrozenSet<string> SmallTalkWords = new[]
+    {
+        "ok", "okay", "k", "kk", "thanks", "thank", "you", "thx", "ty", "great", "good", "fine", "cool", "got", "it", "sure",
+        "gracias", "muchas", "vale", "bien", "listo", "perfecto", "de", "nada", "buenas", "buenos", "dias", "hi", "hello", "hola",
+        "or", "o", "and", "y", "to", "a", "al", "between", "entre", "point", "punto", "out", "of", "my", "pain", "dolor", "is", "es",
+    }.ToFrozenSet();
+
+    /// <summary>
+    /// A text that needs no person to read it: only courtesy words, numbers and emoji ("ok", "Thanks!", "👍", "7 or 8",
+    /// "7.5"), or nothing at all. Anything else a patient writes ("please call me", "no", "sí") is a message for staff.
+    /// </summary>
+    public static bool IsSmallTalk(string? body) =>
+        Words(body).All(word => SmallTalkWords.Contains(word) || NumberWords.ContainsKey(word) || char.IsAsciiDigit(word[0]));
+
+    /// <summary>
+    /// The words of a text as the parser compares them: lower case, without accents, typographic apostrophes made plain;
+    /// anything that is not a letter, a digit or an apostrophe inside a word separates. Never throws.
+    /// </summary>
+    public static IReadOnlyList<string> Words(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return [];
+        var folded = Fold(text, lenient: true)!;
+        var words = new List<string>();
+        var i = 0;
+        while (i < folded.Length)
+        {
+            if (!char.IsLetterOrDigit(folded[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var digits = char.IsAsciiDigit(folded[i]);
+            while (i < folded.Length && (digits ? char.IsAsciiDigit(folded[i]) : char.IsLetter(folded[i]) || IsApostropheInWord(folded, i)))
+            {
+                i++;
+            }
+
+            if (i == start) i++; // a digit of another script: skipped
+            else words.Add(folded[start..i]);
+        }
+
+        return words;
+    }
 
     private static ReplyParse? ParseKeyword(string? body, string? locale)
     {
@@ -202,11 +335,18 @@ public static class ReplyParser
         return bare.ToString();
     }
 
-    private static int? ParseAnswer(string? body, ItemDefinition item)
+    private static int? ParseAnswer(string? body, ItemDefinition item, bool named = false)
     {
         if (body is null || body.Length > MaxAnswerLength || Fold(body) is not { } folded || Tokenize(folded) is not { } tokens)
         {
             return null;
+        }
+
+        var isPain = item.Code == ItemCodes.Vas;
+        if (isPain)
+        {
+            tokens = WithoutPhrase(tokens, AboutPhrase);
+            if (SaysNoPain(tokens)) return 0;
         }
 
         var acceptsChangeWords = item.Code == ItemCodes.Analgesic;
@@ -222,7 +362,11 @@ public static class ReplyParser
                 return null; // a slash that is not a denominator: "/7", "7/8", "1/2"
             }
 
-            if (NumberOf(token) is { } value)
+            if (acceptsChangeWords && token.Text == "una" && i + 1 < tokens.Count && tokens[i + 1].Text == "cantidad")
+            {
+                fillers.Add(token.Text); // the article of "una cantidad mayor", not the number one
+            }
+            else if (NumberOf(token) is { } value)
             {
                 if (value < 0 || number is not null)
                 {
@@ -264,9 +408,15 @@ public static class ReplyParser
 
             answer = word;
         }
-        else if (number is { } n && fillers.All(NumberFillers.Contains))
+        else if (number is { } n && fillers.All(f => NumberFillers.Contains(f)
+                     || (isPain && PainOnlyFillers.Contains(f))
+                     || (named && MedicineWords.Contains(f))))
         {
             answer = n;
+        }
+        else if (number is { } labelled && EchoesLabel(item, labelled, fillers))
+        {
+            answer = labelled; // the number followed by its own label: "0 (no pain)", "10 worst"
         }
         else
         {
@@ -274,6 +424,35 @@ public static class ReplyParser
         }
 
         return item.Accepts(answer) ? answer : null;
+    }
+
+    /// <summary>The tokens without the first run that spells <paramref name="phrase"/>.</summary>
+    private static List<Token> WithoutPhrase(List<Token> tokens, string[] phrase)
+    {
+        for (var i = 0; i + phrase.Length <= tokens.Count; i++)
+        {
+            if (phrase.Select((word, j) => tokens[i + j].Text == word).All(same => same))
+            {
+                return [.. tokens.Take(i), .. tokens.Skip(i + phrase.Length)];
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>The text is a "no pain" phrase and nothing else but a few fillers: "no pain", "I have no pain at all", "sin dolor".</summary>
+    private static bool SaysNoPain(List<Token> tokens)
+    {
+        foreach (var phrase in NoPainPhrases)
+        {
+            var rest = WithoutPhrase(tokens, phrase);
+            if (rest.Count == tokens.Count - phrase.Length && rest.All(t => NoPainFillers.Contains(t.Text) || (NumberFillers.Contains(t.Text) && !PainWords.Contains(t.Text))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How many tokens from <paramref name="start"/> spell "/ max", "out of max", "de max" or "sobre max"; −1 when a slash leads to anything else.</summary>
@@ -324,20 +503,25 @@ public static class ReplyParser
     /// text holds a lone surrogate, an unassigned code point, a sign emoji or any other astral character (other scripts'
     /// letters and digits): never an answer, and <see cref="string.Normalize()"/> would throw on a lone surrogate.
     /// </summary>
-    private static string? Fold(string body)
+    /// <param name="lenient">Turn what the strict reading refuses (sign emoji, astral letters, lone surrogates) into spaces instead.</param>
+    private static string? Fold(string body, bool lenient = false)
     {
         var visible = new StringBuilder(body.Length);
         for (var i = 0; i < body.Length; i += char.IsHighSurrogate(body[i]) ? 2 : 1)
         {
             if (Rune.DecodeFromUtf16(body.AsSpan(i), out var rune, out _) != OperationStatus.Done)
             {
-                return null; // a lone surrogate
+                if (!lenient) return null; // a lone surrogate
+                visible.Append(' ');
+                continue;
             }
 
             var category = Rune.GetUnicodeCategory(rune);
             if (category == UnicodeCategory.OtherNotAssigned || SignEmoji.Contains(rune.Value))
             {
-                return null;
+                if (!lenient) return null;
+                visible.Append(' ');
+                continue;
             }
 
             if (IsEmoji(rune, category))
@@ -350,7 +534,8 @@ public static class ReplyParser
             }
             else if (category is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark))
             {
-                return null; // tag characters of flag sequences and variation selectors are dropped; nothing else astral is read
+                if (!lenient) return null; // tag characters of flag sequences and variation selectors are dropped; nothing else astral is read
+                visible.Append(' ');
             }
         }
 

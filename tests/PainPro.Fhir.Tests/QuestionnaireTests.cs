@@ -16,6 +16,7 @@ public sealed class QuestionnaireTests
     private static readonly Dictionary<string, string> ContentOfVersion = new()
     {
         ["1.0.0"] = "6ec855c71be47149f65c7743fe6b497720f9db5d88e093109241fa7692cb0f2e",
+        ["1.1.0"] = "77bb201fbe171c6975b2e802db6b0e43f591c39fc07e8ff340bb9fbc29711895", // issue 20: plain words in both languages
     };
 
     private static IEnumerable<Questionnaire> Standard => QuestionnaireCatalog.StandardShapes.Select(QuestionnaireCatalog.Build);

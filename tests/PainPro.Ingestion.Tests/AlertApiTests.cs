@@ -139,6 +139,77 @@ public sealed class AlertApiTests(IngestionHostFixture fixture) : IClassFixture<
             byRule.GetProperty("no-relief").GetInt32()));
     }
 
+    [Fact]
+    public async Task Assign_to_me_is_shown_to_the_other_nurse_who_must_take_over_explicitly_and_only_the_holder_gives_it_back()
+    {
+        var (alertId, _) = await RaiseAlertAsync(vas: 9);
+        using var jo = PortalClient("nurse.jo");
+        using var kim = PortalClient("nurse.kim");
+
+        using var taken = await jo.PostAsJsonAsync($"/api/alerts/{alertId}/assign", new { });
+        var seenByKim = await kim.GetFromJsonAsync<JsonElement>($"/api/alerts/{alertId}");
+        using var refused = await kim.PostAsJsonAsync($"/api/alerts/{alertId}/assign", new { });
+        using var notTheirs = await kim.PostAsync($"/api/alerts/{alertId}/release", null);
+        using var takenOver = await kim.PostAsJsonAsync($"/api/alerts/{alertId}/assign", new { takeOver = true });
+        using var released = await kim.PostAsync($"/api/alerts/{alertId}/release", null);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.OK, HttpStatusCode.OK],
+            new[] { taken, refused, notTheirs, takenOver, released }.Select(r => r.StatusCode));
+        Assert.Equal("nurse.jo", seenByKim.GetProperty("alert").GetProperty("assignedTo").GetString());
+        Assert.Contains("nurse.jo", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var after = (await released.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alert");
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("assignedTo").ValueKind);
+        Assert.Equal(["assigned:nurse.jo", "assigned:nurse.kim", "released:nurse.kim"],
+            (await Host.Db.ReadAsync(c => c.QueryAsync<(string, string)>(
+                "SELECT action, actor FROM alert_events WHERE alert_id = @alertId AND action IN ('assigned', 'released') ORDER BY at, id",
+                new { alertId }))).Select(e => $"{e.Item1}:{e.Item2}"));
+        // Taking and giving back publish nothing: the care team's notices are about the patient, not who holds the alert.
+        Assert.Equal(0, await Host.CountAsync("outbox WHERE body LIKE @alert AND message_type NOT LIKE '%PainAlertRaised'", new { alert = $"%{alertId}%" }));
+    }
+
+    [Fact]
+    public async Task Multi_select_acknowledges_each_open_alert_once_publishes_each_and_reports_those_already_handled()
+    {
+        var (first, _) = await RaiseAlertAsync(vas: 9);
+        var (second, _) = await RaiseAlertAsync(vas: 5);
+        var (resolved, _) = await RaiseAlertAsync(vas: 9);
+        using var jo = PortalClient("nurse.jo");
+        (await jo.PostAsJsonAsync($"/api/alerts/{resolved}/resolve", new { outcome = "no-action-needed" })).Dispose();
+        var unknown = Guid.NewGuid();
+
+        using var response = await jo.PostAsJsonAsync("/api/alerts/acknowledge", new { alertIds = new[] { first, second, resolved, unknown, first } });
+        using var again = await jo.PostAsJsonAsync("/api/alerts/acknowledge", new { alertIds = new[] { first } });
+        using var empty = await jo.PostAsJsonAsync("/api/alerts/acknowledge", new { alertIds = Array.Empty<Guid>() });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest), (response.StatusCode, again.StatusCode, empty.StatusCode));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([first, second], result.GetProperty("acknowledged").EnumerateArray().Select(a => a.GetGuid()));
+        Assert.Equal([(resolved, "resolved"), (unknown, "not-found")], result.GetProperty("skipped").EnumerateArray()
+            .Select(s => (s.GetProperty("alertId").GetGuid(), s.GetProperty("reason").GetString())));
+        Assert.Equal("acknowledged", Assert.Single((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("skipped").EnumerateArray()).GetProperty("reason").GetString());
+        foreach (var id in new[] { first, second })
+            Assert.Equal(1, await Host.CountAsync("outbox WHERE message_type = @type AND body LIKE @alert",
+                new { type = typeof(AlertAcknowledged).FullName, alert = $"%{id}%nurse.jo%" }));
+    }
+
+    [Fact]
+    public async Task The_worklist_endpoint_pages_with_a_total_and_refuses_unknown_values_with_a_clear_400()
+    {
+        var (high, _) = await RaiseAlertAsync(vas: 9);
+        using var portal = PortalClient("nurse.jo");
+
+        var page = await portal.GetFromJsonAsync<JsonElement>("/api/alerts/worklist?severity=high&limit=1");
+        var statuses = new List<HttpStatusCode>();
+        foreach (var bad in new[] { "status=resolved", "severity=urgent", "sort=name", "dir=up", "assigned=them", "limit=0", "limit=201", "offset=-1" })
+            statuses.Add((await portal.GetAsync($"/api/alerts/worklist?{bad}")).StatusCode);
+
+        Assert.True(page.GetProperty("total").GetInt32() >= 1);
+        Assert.Single(page.GetProperty("alerts").EnumerateArray());
+        Assert.Equal(14400, page.GetProperty("targets").GetProperty("highSeconds").GetInt64());
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.BadRequest, s));
+        Assert.NotEqual(Guid.Empty, high);
+    }
+
     /// <summary>Baseline 6; a day-3 text answers VAS. 9 raises a high alert, 5 a medium one.</summary>
     private async Task<(Guid AlertId, Guid EnrollmentId)> RaiseAlertAsync(int vas, string procedureType = "cementoplasty",
         DateTimeOffset? performedAt = null)

@@ -195,7 +195,7 @@ public sealed class AnswerVersionTests
         // The survey text asked for pain; the patient answers it after filling in the form.
         var reply = await h.TextAsync(Phone, "8 😭");
 
-        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, reply);
+        Assert.Equal(Fixtures.Then(ItemCodes.Vas, 8, ItemCodes.Analgesic), reply);
         Assert.Equal(8, (await h.SurveyAsync(due.SurveyId))!.Vas);
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Equal(AlertSeverities.High, alert.Severity);

@@ -89,7 +89,7 @@ public sealed class DatabaseOutageTests
             return reply is not null;
         }, "the text to be handled once the database is back");
 
-        Assert.Equal(TwiML.Reply(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), reply);
+        Assert.Equal(TwiML.Reply(Fixtures.Then(ItemCodes.Vas, 7, ItemCodes.Analgesic)), reply);
         Assert.Equal(1, await host.CountAsync("responses WHERE survey_id = @SurveyId AND item = 'vas' AND value = 7", new { survey.SurveyId }));
     }
 }

@@ -35,12 +35,12 @@ public sealed class EarlyReplyTests
         Assert.Equal((ItemCodes.Vas, 9, ResponseSources.Sms, stored.ReceivedAt), (answer.Item, answer.Value, answer.Source, answer.AnsweredAt));
         Assert.Equal(AlertSeverities.High, Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId)).Severity);
         var reply = Assert.Single(await h.OutboxAsync<SendSmsReply>());
-        Assert.Equal((Phone, InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, "SM-early"), (reply.To, reply.Body, reply.InReplyToMessageSid));
+        Assert.Equal((Phone, Fixtures.Then(ItemCodes.Vas, 9, ItemCodes.Analgesic), "SM-early"), (reply.To, reply.Body, reply.InReplyToMessageSid));
         var handled = await TextRowAsync(h, "SM-early");
         Assert.Equal((nameof(SmsOutcome.Answered), ReplyVia.Sms, reply.ReplyId, due.SurveyId), (handled.Outcome, handled.ReplyVia, handled.ReplyId!.Value, handled.SurveyId!.Value));
 
         // The conversation goes on as if the survey had been open: the next text answers the analgesic item.
-        Assert.Equal(InstrumentTexts.Thanks("en"), await h.TextAsync(Phone, "2"));
+        Assert.Equal(Fixtures.ThenThanks(ItemCodes.Analgesic, 2), await h.TextAsync(Phone, "2"));
         Assert.Single(await h.OutboxAsync<SurveyCompleted>());
     }
 
@@ -63,8 +63,8 @@ public sealed class EarlyReplyTests
         Assert.Equal((7, AnalgesicChanges.Less, "completed"), (survey.Vas!.Value, survey.AnalgesicChange, survey.Status));
         // Each reply shows the text was handled after the one before it: SM-2 is told what the analgesic item expects.
         Assert.Equal(
-            [("SM-1", InstrumentTexts.For(ItemCodes.Analgesic, "es").SmsPrompt), ("SM-2", InstrumentTexts.NotAnAnswer(ItemCodes.Analgesic, "es")),
-             ("SM-3", InstrumentTexts.Thanks("es"))],
+            [("SM-1", Fixtures.Then(ItemCodes.Vas, 7, ItemCodes.Analgesic, "es")), ("SM-2", InstrumentTexts.NotAnAnswer(ItemCodes.Analgesic, "es")),
+             ("SM-3", Fixtures.ThenThanks(ItemCodes.Analgesic, 1, "es"))],
             (await h.OutboxAsync<SendSmsReply>()).Select(r => (r.InReplyToMessageSid, r.Body)).OrderBy(r => r.InReplyToMessageSid));
     }
 
@@ -173,10 +173,10 @@ public sealed class EarlyReplyTests
 
         var reply = await h.TextAsync(Phone, "1");
 
-        Assert.Equal(InstrumentTexts.Thanks("en"), reply); // "1" answered the analgesic item: the waiting "7" went first
+        Assert.Equal(Fixtures.ThenThanks(ItemCodes.Analgesic, 1), reply); // "1" answered the analgesic item: the waiting "7" went first
         Assert.Equal([("vas", 7), ("analgesic", 1)], (await h.VersionsAsync(due.SurveyId)).Select(v => (v.Item, v.Value)));
         var late = Assert.Single(await h.OutboxAsync<SendSmsReply>());
-        Assert.Equal(("SM-raced", InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), (late.InReplyToMessageSid, late.Body));
+        Assert.Equal(("SM-raced", Fixtures.Then(ItemCodes.Vas, 7, ItemCodes.Analgesic)), (late.InReplyToMessageSid, late.Body));
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -1,4 +1,5 @@
 using PainPro.Contracts;
+using PainPro.Instruments;
 
 namespace PainPro.Ingestion.Tests;
 
@@ -25,6 +26,14 @@ internal static class Fixtures
 
     public static string NewToken() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The reply to an answer with a question still to ask: the value read back, then the next question.</summary>
+    public static string Then(string item, int value, string next, string locale = "en") =>
+        $"{InstrumentTexts.Recorded(item, value, locale)} {InstrumentTexts.For(next, locale).SmsPrompt}";
+
+    /// <summary>The reply to the last answer: the value read back, then thanks.</summary>
+    public static string ThenThanks(string item, int value, string locale = "en", CareContact? contact = null) =>
+        $"{InstrumentTexts.Recorded(item, value, locale)} {InstrumentTexts.Thanks(locale, contact)}";
 
     public static string NewPhone() => "+1555" + Random.Shared.Next(1000000, 9999999);
 }

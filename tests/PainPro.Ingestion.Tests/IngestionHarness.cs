@@ -24,7 +24,7 @@ internal sealed class IngestionHarness : IAsyncDisposable
     private readonly SurveyLinks links;
     private readonly StaticOptionsMonitor<IngestionOptions> monitor;
 
-    private IngestionHarness(TestDatabase<IngestionDb> database, SimulatedClock clock, IngestionOptions options)
+    private IngestionHarness(TestDatabase<IngestionDb> database, SimulatedClock clock, IngestionOptions options, FacilityContactOptions? contacts)
     {
         this.database = database;
         Clock = clock;
@@ -32,7 +32,9 @@ internal sealed class IngestionHarness : IAsyncDisposable
         links = new SurveyLinks(new EphemeralDataProtectionProvider(), Options.Create(new PainProOptions { PublicBaseUrl = "https://painpro.example" }));
         Alerts = new AlertBook(monitor);
         Recorder = new ResponseRecorder(Alerts);
-        Conversations = new PhoneConversations(Recorder, links, monitor, NullLogger<PhoneConversations>.Instance);
+        Contacts = new FacilityContacts(Options.Create(contacts ?? new FacilityContactOptions()));
+        Messages = new PatientMessages(Alerts, new StaticOptionsMonitor<PatientMessageOptions>(new PatientMessageOptions()));
+        Conversations = new PhoneConversations(Recorder, links, Contacts, Messages, monitor, NullLogger<PhoneConversations>.Instance);
         Sms = new SmsInbox(Db, Conversations, monitor, NullLogger<SmsInbox>.Instance);
         EarlyReplies = new EarlyReplies(Db, Conversations, NullLogger<EarlyReplies>.Instance);
         EnrollmentConsumer = new EnrollmentCreatedConsumer(Db);
@@ -44,6 +46,8 @@ internal sealed class IngestionHarness : IAsyncDisposable
     }
 
     public IngestionDb Db => database.Db;
+    public FacilityContacts Contacts { get; }
+    public PatientMessages Messages { get; }
     public SimulatedClock Clock { get; }
     public AlertBook Alerts { get; }
     public ResponseRecorder Recorder { get; }
@@ -57,16 +61,18 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public SurveyExpiredConsumer SurveyExpiredConsumer { get; }
     public AlertEscalation Escalation { get; }
 
-    public static async Task<IngestionHarness> CreateAsync(string provider, IngestionOptions? options = null)
+    public static async Task<IngestionHarness> CreateAsync(string provider, IngestionOptions? options = null, FacilityContactOptions? contacts = null)
     {
         var clock = new SimulatedClock();
         var database = await TestDatabase.CreateAsync<IngestionDb>(provider, clock);
-        return new IngestionHarness(database, clock, options ?? new IngestionOptions());
+        return new IngestionHarness(database, clock, options ?? new IngestionOptions(), contacts);
     }
 
     /// <summary>Another inbox on this database whose answers go through <paramref name="alerts"/> (e.g. one that fails).</summary>
     public SmsInbox SmsInboxWith(AlertBook alerts) =>
-        new(Db, new PhoneConversations(new ResponseRecorder(alerts), links, monitor, NullLogger<PhoneConversations>.Instance), monitor,
+        new(Db, new PhoneConversations(new ResponseRecorder(alerts), links, Contacts,
+                new PatientMessages(alerts, new StaticOptionsMonitor<PatientMessageOptions>(new PatientMessageOptions())), monitor,
+                NullLogger<PhoneConversations>.Instance), monitor,
             NullLogger<SmsInbox>.Instance);
 
     public Task ApplyAsync(EnrollmentCreated message) => Db.InTransactionAsync(s => EnrollmentConsumer.ApplyAsync(message, s));

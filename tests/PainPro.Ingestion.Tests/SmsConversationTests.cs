@@ -21,7 +21,7 @@ public sealed class SmsConversationTests
 
         var reply = await h.TextAsync("+15551230001", "9");
 
-        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, reply);
+        Assert.Equal(Fixtures.Then(ItemCodes.Vas, 9, ItemCodes.Analgesic), reply);
         var survey = await h.SurveyAsync(due.SurveyId);
         Assert.Equal(9, survey!.Vas);
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
@@ -66,7 +66,7 @@ public sealed class SmsConversationTests
         var reply = await h.TextAsync("+15551230001", "1");
         var afterwards = await h.TextAsync("+15551230001", "2");
 
-        Assert.Equal(InstrumentTexts.Thanks("es"), reply);
+        Assert.Equal(Fixtures.ThenThanks(ItemCodes.Analgesic, 1, "es"), reply);
         Assert.Equal(InstrumentTexts.Thanks("es"), afterwards); // nothing left to ask: the 2 answers nothing
         Assert.Equal(2, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
         var completed = Assert.Single(await h.OutboxAsync<SurveyCompleted>());
@@ -89,7 +89,7 @@ public sealed class SmsConversationTests
         var second = await h.TextAsync("+15551230001", "7");
 
         Assert.Equal(InstrumentTexts.NotAnAnswer(ItemCodes.Vas, "en"), first);
-        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, second);
+        Assert.Equal(Fixtures.Then(ItemCodes.Vas, 7, ItemCodes.Analgesic), second);
         Assert.Equal(7, (await h.SurveyAsync(due.SurveyId))!.Vas);
     }
 
@@ -164,7 +164,7 @@ public sealed class SmsConversationTests
 
         var reply = await h.TextAsync("+15551230001", "9", "SM-fails-first");
 
-        Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, reply);
+        Assert.Equal(Fixtures.Then(ItemCodes.Vas, 9, ItemCodes.Analgesic), reply);
         Assert.Equal(1, await h.CountAsync("responses WHERE survey_id = @SurveyId", new { due.SurveyId }));
         Assert.Equal(1, await h.CountAsync("inbound_sms WHERE message_sid = 'SM-fails-first' AND reply IS NOT NULL"));
     }
@@ -234,7 +234,7 @@ public sealed class SmsConversationTests
         await h.TextAsync("+15551230001", "3");
         var reply = await h.TextAsync("+15551230001", "same");
 
-        Assert.Equal(InstrumentTexts.ContinueOnWeb("en", "https://painpro.example/s/tok-123"), reply);
+        Assert.Equal($"{InstrumentTexts.Recorded(ItemCodes.Analgesic, 2, "en")} {InstrumentTexts.ContinueOnWeb("en", "https://painpro.example/s/tok-123")}", reply);
         Assert.Empty(await h.OutboxAsync<SurveyCompleted>());
         Assert.Equal(ResponseSources.Sms, await h.Db.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<string>(c,
             "SELECT source FROM responses WHERE survey_id = @SurveyId AND item = 'analgesic'", new { due.SurveyId })));

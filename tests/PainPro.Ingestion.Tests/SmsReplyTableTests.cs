@@ -1,130 +1,183 @@
+using PainPro.Ingestion.Alerts;
 using PainPro.Ingestion.Sms;
 using PainPro.Instruments;
 
 namespace PainPro.Ingestion.Tests;
 
 /// <summary>
-/// Real-looking replies, each pinned to what the conversation makes of it and the exact TwiML it answers with.
-/// The survey asks VAS then the analgesic change (the day-3 default); a row may ask another item instead.
+/// Replies patients really send (issue 20: a clinical reviewer's ~230, the ones above included), each pinned to what the
+/// conversation makes of it — the value recorded, whether the open question is asked again, whether a person is shown
+/// it (a message with words raises a <c>patient-message</c> alert, high with an urgency word) — and the exact TwiML.
+/// The survey asks pain then medicine (the day-3 default); a row may ask another item instead.
 /// </summary>
 public sealed class SmsReplyTableTests
 {
-    public static TheoryData<string, string, string, SmsOutcome, int?> Replies => new()
+    private static readonly CareContact Contact = new("555-010-0200", "911");
+
+    public enum Staff { None, SmallTalk, Message, Urgent }
+
+    public sealed record Row(string Body, string Asking, string Locale, SmsOutcome Outcome, int? Value, bool AskedAgain, Staff Staff,
+        string? Item = null)
     {
-        // body, item being asked, locale, outcome, value
-        { "7", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { " 7 ", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "7/10", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "7 out of 10", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "pain 7", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "my pain is a 7", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "I'd say 7", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "seven", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "Seven.", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "7!", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "07", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "0", ItemCodes.Vas, "en", SmsOutcome.Answered, 0 },
-        { "10", ItemCodes.Vas, "en", SmsOutcome.Answered, 10 },
-        { "ten", ItemCodes.Vas, "en", SmsOutcome.Answered, 10 },
-        { "siete", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
-        { "SIETE", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
-        { "séis", ItemCodes.Vas, "es", SmsOutcome.Answered, 6 },
-        { "cero", ItemCodes.Vas, "es", SmsOutcome.Answered, 0 },
-        { "diez", ItemCodes.Vas, "es", SmsOutcome.Answered, 10 },
-        { "tengo un 7", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
-        { "7 de 10", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
-        { "7.5", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7,5", ItemCodes.Vas, "es", SmsOutcome.NotAnAnswer, null },
-        { "11", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "-1", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "78", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7 or 8", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7-8", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7 8", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "between 6 and 7", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7?", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "   ", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "😀", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7 😣", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "8 😭", ItemCodes.Vas, "en", SmsOutcome.Answered, 8 },
-        { "😭 9", ItemCodes.Vas, "en", SmsOutcome.Answered, 9 },
-        { "7!!", ItemCodes.Vas, "en", SmsOutcome.Answered, 7 },
-        { "😭 siete 😭", ItemCodes.Vas, "es", SmsOutcome.Answered, 7 },
-        { "7 or 8 😭", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7😭8", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7.5 😭", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7 ❓", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "less 💊", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
-        { "<b>7</b>", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "<script>alert(1)</script>", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "7'; DROP TABLE responses; --", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "' OR 1=1 --", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { new string('7', 2000), ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "it hurts a lot", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "stop the pain is 7", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "STOP", ItemCodes.Vas, "en", SmsOutcome.OptedOut, null },
-        { "stop", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
-        { " Stop. ", ItemCodes.Vas, "en", SmsOutcome.OptedOut, null },
-        { "UNSUBSCRIBE", ItemCodes.Vas, "en", SmsOutcome.OptedOut, null },
-        { "cancel", ItemCodes.Analgesic, "en", SmsOutcome.OptedOut, null },
-        { "Quit", ItemCodes.Vas, "en", SmsOutcome.OptedOut, null },
-        { "START", ItemCodes.Vas, "en", SmsOutcome.OptedIn, null },
-        { "yes", ItemCodes.Vas, "es", SmsOutcome.OptedIn, null },
-        { "HELP", ItemCodes.Vas, "en", SmsOutcome.Help, null },
-        { "info", ItemCodes.Vas, "es", SmsOutcome.Help, null },
-        // Spanish keywords, for Spanish-speaking patients only.
-        { "AYUDA", ItemCodes.Vas, "es", SmsOutcome.Help, null },
-        { "ayúda", ItemCodes.Analgesic, "es-MX", SmsOutcome.Help, null },
-        { "PARAR", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
-        { "Baja", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
-        { "¡Bája!", ItemCodes.Vas, "es", SmsOutcome.OptedOut, null },
-        { "comenzar", ItemCodes.Vas, "es", SmsOutcome.OptedIn, null },
-        { "COMENZÁR", ItemCodes.Analgesic, "es", SmsOutcome.OptedIn, null },
-        { "AYUDA", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "baja", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "PARAR", ItemCodes.Analgesic, "en", SmsOutcome.NotAnAnswer, null },
-        { "comenzar", ItemCodes.Vas, "en", SmsOutcome.NotAnAnswer, null },
-        { "quiero parar", ItemCodes.Vas, "es", SmsOutcome.NotAnAnswer, null },
-        { "1", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
-        { "less", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 1 },
-        { "about the same", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 2 },
-        { "More", ItemCodes.Analgesic, "en", SmsOutcome.Answered, 3 },
-        { "menos", ItemCodes.Analgesic, "es", SmsOutcome.Answered, 1 },
-        { "lo mismo", ItemCodes.Analgesic, "es", SmsOutcome.Answered, 2 },
-        { "más", ItemCodes.Analgesic, "es", SmsOutcome.Answered, 3 },
-        { "4", ItemCodes.Analgesic, "en", SmsOutcome.NotAnAnswer, null },
-        { "7", ItemCodes.Analgesic, "en", SmsOutcome.NotAnAnswer, null },
-        { "more or less", ItemCodes.Analgesic, "en", SmsOutcome.NotAnAnswer, null },
-        { "4", ItemCodes.MstsWalking, "en", SmsOutcome.Answered, 4 },
-        { "3/5", ItemCodes.MstsWalking, "es", SmsOutcome.Answered, 3 },
-        { "6", ItemCodes.MstsWalking, "en", SmsOutcome.NotAnAnswer, null },
-    };
+        public override string ToString() => $"\"{Body}\" asking {Asking} ({Locale})";
+    }
+
+    private const string Vas = ItemCodes.Vas;
+    private const string Medicine = ItemCodes.Analgesic;
+    private static Row Answer(string body, string asking, string locale, int value, string? item = null, bool askedAgain = false) =>
+        new(body, asking, locale, SmsOutcome.Answered, value, askedAgain, Staff.None, item);
+    private static Row Asked(string body, string asking, string locale, Staff staff) =>
+        new(body, asking, locale, SmsOutcome.NotAnAnswer, null, AskedAgain: true, staff);
+    private static Row Keyword(string body, string asking, string locale, SmsOutcome outcome, bool askedAgain = false) =>
+        new(body, asking, locale, outcome, null, askedAgain, Staff.None);
+
+    public static TheoryData<Row> Replies => new(
+    [
+        // Pleas for help: asked again, and in front of a person, high.
+        Asked("7 please call me", Vas, "en", Staff.Urgent),
+        Asked("7 I need help", Vas, "en", Staff.Urgent),
+        Asked("help me", Vas, "en", Staff.Urgent),
+        Asked("Pain 9 can't sleep", Vas, "en", Staff.Urgent),
+        Asked("My pain is 7 but my leg is swollen and hot", Vas, "en", Staff.Urgent),
+        Asked("I fell in the shower last night", Vas, "en", Staff.Urgent),
+        Asked("the wound has pus", Medicine, "en", Staff.Urgent),
+        Asked("cannot breathe well", Vas, "en", Staff.Urgent),
+        Asked("Dolor 9 no puedo dormir", Vas, "es", Staff.Urgent),
+        Asked("9 ayuda", Vas, "es", Staff.Urgent),
+        Asked("Dolor 9, tengo fiebre", Vas, "es", Staff.Urgent),
+        Asked("Llámenme por favor", Vas, "es", Staff.Urgent),
+        Asked("tengo la pierna hinchada", Medicine, "es", Staff.Urgent),
+        Asked("me caí ayer", Vas, "es", Staff.Urgent),
+        // Other words: asked again, a person reads them (low).
+        Asked("when is my next appointment?", Vas, "en", Staff.Message),
+        Asked("¿Cuándo es mi cita?", Vas, "es", Staff.Message),
+        Asked("my daughter answers for me", Vas, "en", Staff.Message),
+        Asked("I don't take any", Medicine, "en", Staff.Message),
+        Asked("no tomo ninguna", Medicine, "es", Staff.Message),
+        Asked("no", Medicine, "en", Staff.Message),
+        Asked("baja", Vas, "en", Staff.Message),
+        Asked("it hurts a lot", Vas, "en", Staff.Message),
+        // Not quite an answer, nothing to read: asked again, listed only.
+        Asked("7.5", Vas, "en", Staff.SmallTalk),
+        Asked("7 or 8", Vas, "en", Staff.SmallTalk),
+        Asked("between 6 and 7", Vas, "en", Staff.SmallTalk),
+        Asked("11", Vas, "en", Staff.SmallTalk),
+        Asked("ok", Vas, "en", Staff.SmallTalk),
+        Asked("Thanks!", Vas, "en", Staff.SmallTalk),
+        Asked("gracias", Vas, "es", Staff.SmallTalk),
+        Asked("\U0001F44D", Vas, "en", Staff.SmallTalk),
+        Asked("4", Medicine, "en", Staff.SmallTalk),
+        // Answers as asked.
+        Answer("7", Vas, "en", 7),
+        Answer("7/10", Vas, "en", 7),
+        Answer("7 out of 10", Vas, "en", 7),
+        Answer("pain 7", Vas, "en", 7),
+        Answer("my pain is a 7", Vas, "en", 7),
+        Answer("seven", Vas, "en", 7),
+        Answer("siete", Vas, "es", 7),
+        Answer("tengo un 7", Vas, "es", 7),
+        Answer("8 \U0001F62D", Vas, "en", 8),
+        // Read as meant: a number with its own label, "no pain", harmless words around a number on the pain item.
+        Answer("0 (no pain)", Vas, "en", 0),
+        Answer("10 (worst pain imaginable)", Vas, "en", 10),
+        Answer("10 (worst possible pain)", Vas, "en", 10),
+        Answer("10 worst", Vas, "en", 10),
+        Answer("no pain", Vas, "en", 0),
+        Answer("sin dolor", Vas, "es", 0),
+        Answer("me duele 7", Vas, "es", 7),
+        Answer("duele 7", Vas, "es", 7),
+        Answer("hurts 7", Vas, "en", 7),
+        Answer("like a 5", Vas, "en", 5),
+        Answer("Hi 5", Vas, "en", 5),
+        Answer("Hola 5", Vas, "es", 5),
+        Answer("más o menos 5", Vas, "es", 5),
+        // The medicine item, its words, and what a patient who takes none is told to answer.
+        Answer("1", Medicine, "en", 1),
+        Answer("less", Medicine, "en", 1),
+        Answer("about the same", Medicine, "en", 2),
+        Answer("1 (less pain medicine)", Medicine, "en", 1),
+        Answer("More", Medicine, "en", 3),
+        Answer("menos", Medicine, "es", 1),
+        Answer("la misma cantidad", Medicine, "es", 2),
+        Answer("una cantidad mayor", Medicine, "es", 3),
+        Answer("más", Medicine, "es", 3),
+        // A late "3" is medicine (the read-back says so); naming the pain item changes the pain answer instead.
+        Answer("3", Medicine, "en", 3),
+        Answer("pain 5", Medicine, "en", 5, item: Vas, askedAgain: true),
+        Answer("PAIN 3", Medicine, "en", 3, item: Vas, askedAgain: true),
+        Answer("dolor 5", Medicine, "es", 5, item: Vas, askedAgain: true),
+        // MSTS by text.
+        Answer("4", ItemCodes.MstsWalking, "en", 4),
+        Answer("3/5", ItemCodes.MstsWalking, "es", 3),
+        Answer("3 = a brace", ItemCodes.MstsSupports, "en", 3),
+        Asked("6", ItemCodes.MstsWalking, "en", Staff.SmallTalk),
+        // Keywords: single words, for nobody to read; YES in the middle of a survey asks the question again.
+        Keyword("STOP", Vas, "en", SmsOutcome.OptedOut),
+        Keyword("stop", Vas, "es", SmsOutcome.OptedOut),
+        Keyword("PARAR", Vas, "es", SmsOutcome.OptedOut),
+        Keyword("Baja", Vas, "es", SmsOutcome.OptedOut),
+        Keyword("HELP", Vas, "en", SmsOutcome.Help),
+        Keyword("AYUDA", Vas, "es", SmsOutcome.Help),
+        Keyword("YES", Vas, "en", SmsOutcome.OptedIn, askedAgain: true),
+        Keyword("yes", Medicine, "es", SmsOutcome.OptedIn, askedAgain: true),
+        Keyword("START", Vas, "en", SmsOutcome.OptedIn, askedAgain: true),
+        Keyword("comenzar", Vas, "es", SmsOutcome.OptedIn, askedAgain: true),
+    ]);
+
+    [Fact]
+    public void The_table_holds_at_least_sixty_replies_in_both_languages()
+    {
+        var rows = ((IEnumerable<object?[]>)Replies).Select(r => (Row)r[0]!).ToList();
+        Assert.True(rows.Count >= 60, $"{rows.Count} rows");
+        Assert.True(rows.Count(r => r.Locale == "es") >= 20);
+        Assert.Equal(rows.Count, rows.Select(r => (r.Body, r.Asking, r.Locale)).Distinct().Count());
+    }
 
     [Theory, MemberData(nameof(Replies))]
-    public void Reply_is_parsed_and_answered_with_the_expected_TwiML(string body, string asking, string locale, SmsOutcome outcome, int? value)
+    public void Reply_is_read_as_meant_and_answered_with_the_expected_TwiML(Row row)
     {
-        // VAS is followed by the analgesic change; any other item is the last one the text conversation asks.
-        IReadOnlyList<ItemDefinition> pending = asking == ItemCodes.Vas
-            ? [InstrumentCatalog.Item(ItemCodes.Vas), InstrumentCatalog.Item(ItemCodes.Analgesic)]
-            : [InstrumentCatalog.Item(asking)];
-        var survey = new SmsSurveyState(locale, pending, FormItemsRemain: false, FormLink: null);
+        // Pain is followed by medicine; medicine is the last item; any other item is the last one the text conversation asks.
+        IReadOnlyList<ItemDefinition> pending = row.Asking == Vas
+            ? [InstrumentCatalog.Vas, InstrumentCatalog.Analgesic]
+            : [InstrumentCatalog.Item(row.Asking)];
+        var survey = new SmsSurveyState(row.Locale, pending, FormItemsRemain: false, FormLink: null,
+            Items: [InstrumentCatalog.Vas, InstrumentCatalog.Analgesic, .. pending.Where(p => ItemCodes.IsMsts(p.Code))]);
 
-        var turn = SmsConversation.Next(body, survey, locale);
+        var turn = SmsConversation.Next(row.Body, survey, row.Locale, Contact);
+        var urgent = UrgencyWords.Find(row.Body);
 
-        Assert.Equal((outcome, value), (turn.Outcome, turn.Value));
-        Assert.Equal(outcome is SmsOutcome.Answered or SmsOutcome.NotAnAnswer ? asking : null, turn.Item);
-        var expectedText = outcome switch
+        Assert.Equal((row.Outcome, row.Value), (turn.Outcome, turn.Value));
+        var staff = turn.Message switch
         {
-            SmsOutcome.Answered when pending.Count > 1 => InstrumentTexts.For(pending[1].Code, locale).SmsPrompt,
-            SmsOutcome.Answered => InstrumentTexts.Thanks(locale),
-            SmsOutcome.NotAnAnswer => InstrumentTexts.NotAnAnswer(asking, locale),
-            SmsOutcome.OptedOut => InstrumentTexts.OptedOut(locale),
-            SmsOutcome.OptedIn => InstrumentTexts.OptedIn(locale),
-            SmsOutcome.Help => InstrumentTexts.Help(locale),
-            _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+            PatientMessageKind.None => Staff.None,
+            _ when urgent.Count > 0 => Staff.Urgent,
+            PatientMessageKind.Message => Staff.Message,
+            _ => Staff.SmallTalk,
+        };
+        Assert.Equal(row.Staff, staff);
+        var answered = row.Item ?? row.Asking;
+        var asking = InstrumentTexts.For(row.Asking, row.Locale);
+        var expectedText = row.Outcome switch
+        {
+            SmsOutcome.Answered when row.Item is not null => $"{InstrumentTexts.Recorded(answered, row.Value!.Value, row.Locale)} {asking.SmsPrompt}",
+            SmsOutcome.Answered when pending.Count > 1 => Fixtures.Then(answered, row.Value!.Value, pending[1].Code, row.Locale),
+            SmsOutcome.Answered => Fixtures.ThenThanks(answered, row.Value!.Value, row.Locale, Contact),
+            SmsOutcome.NotAnAnswer => InstrumentTexts.NotAnAnswer(row.Asking, row.Locale, Contact),
+            SmsOutcome.OptedOut => InstrumentTexts.OptedOut(row.Locale),
+            // The question again, or — where the two would need a third segment (Spanish medicine) — how to answer it.
+            SmsOutcome.OptedIn when SmsSegments.FitsBudget($"{InstrumentTexts.OptedIn(row.Locale)} {asking.SmsPrompt}") =>
+                $"{InstrumentTexts.OptedIn(row.Locale)} {asking.SmsPrompt}",
+            SmsOutcome.OptedIn => $"{InstrumentTexts.OptedIn(row.Locale)} {InstrumentTexts.ReplyWith(row.Asking, row.Locale)}",
+            SmsOutcome.Help => InstrumentTexts.Help(row.Locale, Contact),
+            _ => throw new ArgumentOutOfRangeException(nameof(row)),
         };
         Assert.Equal(ExpectedTwiML(expectedText), TwiML.Reply(turn.Reply));
+        // Asked again: the reply ends by asking the open question (in full, or how to answer it).
+        Assert.Equal(row.AskedAgain, turn.Reply.EndsWith(asking.SmsPrompt, StringComparison.Ordinal)
+            || turn.Reply.Contains(InstrumentTexts.ReplyWith(row.Asking, row.Locale), StringComparison.Ordinal));
+        if (row.Staff is not Staff.None)
+            Assert.Contains(Contact.CareTeamPhone!, turn.Reply); // whoever wrote is told how to reach a person
+        Assert.True(SmsSegments.FitsBudget(turn.Reply), $"{SmsSegments.Count(turn.Reply)}: {turn.Reply}");
     }
 
     [Fact]
@@ -165,8 +218,38 @@ public sealed class SmsReplyTableTests
         var answered = SmsConversation.Next("2", survey, "es");
         var afterwards = SmsConversation.Next("5", survey with { Pending = [] }, "es");
 
-        Assert.Equal(InstrumentTexts.ContinueOnWeb("es", "https://painpro.example/s/abc"), answered.Reply);
-        Assert.Equal((SmsOutcome.NothingToAsk, answered.Reply), (afterwards.Outcome, afterwards.Reply));
+        Assert.Equal($"{InstrumentTexts.Recorded(ItemCodes.Analgesic, 2, "es")} {InstrumentTexts.ContinueOnWeb("es", "https://painpro.example/s/abc")}",
+            answered.Reply);
+        Assert.Equal((SmsOutcome.NothingToAsk, InstrumentTexts.ContinueOnWeb("es", "https://painpro.example/s/abc")), (afterwards.Outcome, afterwards.Reply));
+    }
+
+    [Fact]
+    public void A_message_after_everything_is_answered_is_for_staff_and_the_patient_is_told_whom_to_call()
+    {
+        var survey = new SmsSurveyState("en", [], FormItemsRemain: false, FormLink: null, AllAnswered: true, Items: [InstrumentCatalog.Vas, InstrumentCatalog.Analgesic]);
+        var contact = new CareContact("555-010-0200", "112");
+
+        var message = SmsConversation.Next("my knee is swollen again", survey, "en", contact);
+        var thanks = SmsConversation.Next("thanks", survey, "en", contact);
+        var correction = SmsConversation.Next("pain 4", survey, "en", contact);
+
+        Assert.Equal((SmsOutcome.NothingToAsk, PatientMessageKind.Message, InstrumentTexts.MessageNoted("en", contact)),
+            (message.Outcome, message.Message, message.Reply));
+        Assert.Contains("555-010-0200", message.Reply);
+        Assert.Contains("112", message.Reply);
+        Assert.Equal((SmsOutcome.NothingToAsk, PatientMessageKind.SmallTalk), (thanks.Outcome, thanks.Message));
+        Assert.Equal((SmsOutcome.Answered, ItemCodes.Vas, 4, Fixtures.ThenThanks(ItemCodes.Vas, 4, "en", contact)),
+            (correction.Outcome, correction.Item, correction.Value!.Value, correction.Reply));
+    }
+
+    [Fact]
+    public void Without_a_care_team_phone_the_texts_say_to_call_the_number_the_team_gave()
+    {
+        var reply = SmsConversation.Next("call me please", survey: null, "es");
+
+        Assert.Equal((SmsOutcome.NoOpenSurvey, PatientMessageKind.Message), (reply.Outcome, reply.Message));
+        Assert.Contains("llame al teléfono que le dieron", reply.Reply);
+        Assert.Contains("llame al 911", reply.Reply);
     }
 
     [Fact]

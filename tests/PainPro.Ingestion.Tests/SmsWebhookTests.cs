@@ -24,7 +24,7 @@ public sealed class SmsWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(TwiML.Reply(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), await response.Content.ReadAsStringAsync());
+        Assert.Equal(TwiML.Reply(Fixtures.Then(ItemCodes.Vas, 9, ItemCodes.Analgesic)), await response.Content.ReadAsStringAsync());
 
         var alerts = await host.Client.GetFromJsonAsync<JsonElement>("/api/alerts?status=open");
         var alert = Assert.Single(alerts.EnumerateArray());
@@ -50,7 +50,7 @@ public sealed class SmsWebhookTests
 
         using var response = await host.TextAsync(from, "4");
 
-        Assert.Equal(TwiML.Reply(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt), await response.Content.ReadAsStringAsync());
+        Assert.Equal(TwiML.Reply(Fixtures.Then(ItemCodes.Vas, 4, ItemCodes.Analgesic)), await response.Content.ReadAsStringAsync());
         Assert.Equal(1, await host.CountAsync("responses WHERE survey_id = @SurveyId AND item = 'vas' AND value = 4", new { survey.SurveyId }));
         Assert.Equal(1, await host.CountAsync("inbound_sms WHERE from_phone = '+15551230001'"));
     }

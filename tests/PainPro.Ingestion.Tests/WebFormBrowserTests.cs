@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Playwright;
 using PainPro.Contracts;
 using PainPro.Instruments;
+using PainPro.Testing.Browser;
 
 namespace PainPro.Ingestion.Tests;
 
@@ -14,7 +15,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await IngestionHost.StartAsync();
+        Host = await IngestionHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["PainPro:Ingestion:FacilityContacts:CareTeamPhone"] = "555-010-0200",
+        });
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
@@ -99,6 +103,85 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.Equal(3, stored[ItemCodes.Vas]);
         Assert.Equal(1, stored[ItemCodes.Analgesic]);
         Assert.All(items.Where(ItemCodes.IsMsts), code => Assert.Equal(5, stored[code]));
+    }
+
+    public static TheoryData<string, string> VariantsAndLocales()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var variant in new[] { InstrumentCodes.MstsLower, InstrumentCodes.MstsUpper })
+        foreach (var locale in InstrumentCatalog.SupportedLocales)
+            data.Add(variant, locale);
+        return data;
+    }
+
+    /// <summary>
+    /// Issue 20: the form (MSTS in both variants, both languages) and, once sent, the thank-you page with the patient's
+    /// own pain so far, at phone size — screenshots in tests/.artifacts/screenshots/, and axe-core finds nothing on either.
+    /// </summary>
+    [Theory, MemberData(nameof(VariantsAndLocales))]
+    public async Task The_form_and_the_thank_you_chart_read_well_on_a_phone_with_no_accessibility_violation(string variant, string locale)
+    {
+        // Pain 8 before the procedure (clinic), 5 at day 3 by text; the month-1 form is answered 3 in the browser.
+        var enrollment = Fixtures.Enrollment(baselineVas: 8, bodySite: variant == InstrumentCodes.MstsLower ? "femur" : "humerus");
+        var phone = Fixtures.NewPhone();
+        var day3 = Fixtures.SurveyDue(enrollment, Timepoints.Day3, Fixtures.VasAndAnalgesic, locale: locale, phone: phone);
+        await Host.OpenSurveyAsync(enrollment, day3);
+        (await Host.TextAsync(phone, "5")).Dispose();
+        var month1 = Fixtures.SurveyDue(enrollment, Timepoints.Month1, [InstrumentCodes.Vas, InstrumentCodes.Analgesic, variant], locale: locale, phone: phone);
+        await Host.OpenSurveyAsync(enrollment, month1);
+        await using var context = await Browser.NewContextAsync(Screenshots.Phone(locale));
+        var page = await context.NewPageAsync();
+        var text = InstrumentTexts.WebForm(locale);
+        var name = $"{variant}-{locale}";
+
+        await page.GotoAsync($"{Host.Host.BaseUrl}/s/{month1.LinkToken}");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling on a phone");
+        await Assertions.Expect(page.GetByText(InstrumentTexts.For(ItemCodes.Analgesic, locale).Hint!)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("555-010-0200", new() { Exact = false })).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, $"webform-{name}");
+        await Axe.AssertNoViolationsAsync(page, $"the {name} form");
+
+        // Sent with one answer missing: the error summary is checked too.
+        await page.GetByRole(AriaRole.Button, new() { Name = text.Submit }).TapAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = text.ErrorSummaryTitle }).WaitForAsync();
+        await Axe.AssertNoViolationsAsync(page, $"the {name} form with errors");
+
+        foreach (var item in InstrumentCatalog.ItemsOf(month1.Instruments))
+        {
+            var value = item.Code == ItemCodes.Vas ? 3 : item.Code == ItemCodes.Analgesic ? 1 : 4;
+            var question = page.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(item.Code, locale).Question, Exact = true });
+            await question.Locator($"input[value='{value}']").TapAsync();
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = text.Submit }).TapAsync();
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = text.ChartTitle }).WaitForAsync();
+        var chart = page.GetByRole(AriaRole.Img);
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        string[] points =
+        [
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, text.ChartPointFormat, text.TimepointLabel(Timepoints.Baseline), 8),
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, text.ChartPointFormat, text.TimepointLabel(Timepoints.Day3), 5),
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, text.ChartPointFormat, text.TimepointLabel(Timepoints.Month1), 3),
+        ];
+        Assert.Equal(points, await page.Locator("figure li").AllInnerTextsAsync());
+        Assert.Equal(3, await page.Locator("figure svg rect").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling on a phone");
+        await Screenshots.TakeAsync(page, $"thankyou-chart-{name}");
+        await Axe.AssertNoViolationsAsync(page, $"the {name} thank-you page");
+    }
+
+    [Fact]
+    public async Task The_accessibility_check_does_find_what_a_broken_page_breaks()
+    {
+        await using var context = await Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.SetContentAsync("<html><body><img src='x.png'><button></button></body></html>");
+
+        var violations = await Axe.RunAsync(page);
+
+        Assert.Contains(violations, v => v.Id == "image-alt");
+        Assert.Contains(violations, v => v.Id == "button-name");
+        Assert.Contains(violations, v => v.Id == "html-has-lang");
     }
 
     private async Task<SurveyDue> OpenSurveyAsync(string locale)

@@ -57,15 +57,36 @@ public class InstrumentTextsTests
         Assert.Null(vas.AnchorFor(5));
     }
 
-    [Fact]
-    public void English_vas_and_analgesic_prompts_use_the_design_wording()
+    [Theory]
+    [MemberData(nameof(ItemsInEveryLocale))]
+    public void The_text_message_asks_the_web_forms_question_in_the_same_words_without_an_item_title(string itemCode, string locale)
     {
-        Assert.StartsWith(
-            "How bad is the pain at the treated area right now? 0 = no pain, 10 = worst pain imaginable.",
+        var text = InstrumentTexts.For(itemCode, locale);
+
+        Assert.StartsWith(text.Question, text.SmsPrompt);
+        Assert.DoesNotContain(text.Title + ":", text.SmsPrompt);
+    }
+
+    [Fact]
+    public void The_pain_question_reads_the_same_in_every_channel()
+    {
+        Assert.Equal("How bad is the pain at the treated area right now? Reply with one number from 0 (no pain) to 10 (worst possible pain).",
             InstrumentTexts.For(ItemCodes.Vas, "en").SmsPrompt);
-        Assert.StartsWith(
-            "Compared with before your procedure, are you taking 1 = less pain medicine, 2 = about the same, 3 = more?",
-            InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt);
+        Assert.Equal("¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10 (el peor dolor posible).",
+            InstrumentTexts.For(ItemCodes.Vas, "es").SmsPrompt);
+    }
+
+    [Theory]
+    [InlineData("en", "If you take none now, reply 1 if you took some before, or 2 if you never did.")]
+    [InlineData("es", "Si ahora no toma ninguna, responda 1 si antes tomaba, o 2 si nunca la ha tomado.")]
+    public void The_medicine_question_tells_a_patient_who_takes_none_what_to_answer(string locale, string guidance)
+    {
+        var text = InstrumentTexts.For(ItemCodes.Analgesic, locale);
+
+        Assert.EndsWith(guidance, text.SmsPrompt);
+        Assert.NotNull(text.Hint);
+        Assert.Contains("1", text.Hint);
+        Assert.Contains("2", text.Hint);
     }
 
     [Theory]
@@ -88,32 +109,47 @@ public class InstrumentTextsTests
         var text = InstrumentTexts.For(itemCode, locale);
 
         Assert.Equal([0, 1, 2, 3, 4, 5], text.Anchors.Keys.Order());
-        Assert.Contains("5", text.Anchors[4]);
-        Assert.Contains("3", text.Anchors[4]);
-        Assert.Contains("3", text.Anchors[2]);
-        Assert.Contains("1", text.Anchors[2]);
-        Assert.Equal(6, text.Anchors.Values.Distinct().Count());
+        // The levels between two anchors are named for what they are, not "Between 5 and 3".
+        Assert.Equal(text.Anchors[4], text.Anchors[2]);
+        Assert.Equal(locale == "es" ? "Entre la respuesta de arriba y la de abajo" : "In between the answer above and the one below", text.Anchors[4]);
+        Assert.Equal(5, text.Anchors.Values.Distinct().Count());
         foreach (var anchored in new[] { 5, 3, 1, 0 })
         {
-            Assert.Contains($"{anchored} = {text.Anchors[anchored]}", text.SmsPrompt);
+            Assert.Contains($"{anchored} = {char.ToLowerInvariant(text.Anchors[anchored][0])}{text.Anchors[anchored][1..]}", text.SmsPrompt,
+                StringComparison.OrdinalIgnoreCase);
         }
     }
 
     [Theory]
-    [InlineData(ItemCodes.MstsPain, 5, "No pain")]
-    [InlineData(ItemCodes.MstsPain, 0, "Severe pain, disabling all the time")]
-    [InlineData(ItemCodes.MstsFunction, 3, "It restricts my leisure activities")]
-    [InlineData(ItemCodes.MstsEmotional, 5, "Enthusiastic")]
-    [InlineData(ItemCodes.MstsSupports, 1, "One cane or crutch")]
-    [InlineData(ItemCodes.MstsSupports, 0, "Two canes or crutches")]
-    [InlineData(ItemCodes.MstsWalking, 1, "Indoors only")]
-    [InlineData(ItemCodes.MstsGait, 0, "With a major handicap")]
-    [InlineData(ItemCodes.MstsHandPositioning, 1, "Not above my waist")]
-    [InlineData(ItemCodes.MstsDexterity, 1, "I cannot pinch")]
-    [InlineData(ItemCodes.MstsLifting, 1, "It can only help the other arm")]
-    public void Msts_anchors_follow_the_enneking_levels(string itemCode, int level, string anchor)
+    [InlineData(ItemCodes.MstsPain, 3, "Some pain, but it does not stop me from doing things")]
+    [InlineData(ItemCodes.MstsPain, 1, "Pain that stops me from doing things at times")]
+    [InlineData(ItemCodes.MstsEmotional, 5, "I like it a lot")]
+    [InlineData(ItemCodes.MstsGait, 0, "With a big change that makes walking very hard")]
+    [InlineData(ItemCodes.MstsDexterity, 1, "I cannot pick up small things between my finger and thumb")]
+    public void Msts_anchors_say_the_enneking_levels_in_plain_words(string itemCode, int level, string anchor)
     {
         Assert.Equal(anchor, InstrumentTexts.For(itemCode, "en").AnchorFor(level));
+    }
+
+    [Theory]
+    [InlineData("Modest", "Moderate")]
+    [InlineData("handicap", "disabling")]
+    [InlineData("pinch", "Enthusiastic")]
+    public void Msts_anchors_avoid_words_patients_misread(string first, string second)
+    {
+        var anchors = InstrumentCatalog.AllItems.Where(i => ItemCodes.IsMsts(i.Code))
+            .SelectMany(i => InstrumentTexts.For(i.Code, "en").Anchors.Values);
+        Assert.All(anchors, anchor => Assert.DoesNotContain(first, anchor, StringComparison.OrdinalIgnoreCase));
+        Assert.All(anchors, anchor => Assert.DoesNotContain(second, anchor, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Spanish_texts_say_equipo_medico_and_avoid_the_words_patients_misread()
+    {
+        string[] avoided = ["equipo de salud", "equipo de atención", "incapacita", "entusiasmo", "satisfacción", "hacer pinza", "ortesis", "número entero"];
+        var spanish = AllTexts().ToList();
+        Assert.All(avoided, word => Assert.DoesNotContain(spanish, text => text.Contains(word, StringComparison.OrdinalIgnoreCase)));
+        Assert.Contains("equipo médico", InstrumentTexts.Help("es"));
     }
 
     [Theory]
@@ -122,9 +158,11 @@ public class InstrumentTextsTests
     {
         var item = InstrumentCatalog.Item(itemCode);
         var text = InstrumentTexts.For(itemCode, locale);
-        var reply = InstrumentTexts.NotAnAnswer(itemCode, locale);
+        var reply = InstrumentTexts.NotAnAnswer(itemCode, locale, new CareContact("555-010-0200", "911"));
 
         Assert.Contains(text.Expected, reply);
+        Assert.Contains("555-010-0200", reply);
+        Assert.Contains("911", reply);
         Assert.Contains(item.Min.ToString(CultureInfo.InvariantCulture), text.Expected);
         Assert.Contains(item.Max.ToString(CultureInfo.InvariantCulture), text.Expected);
     }
@@ -172,7 +210,8 @@ public class InstrumentTextsTests
     {
         Func<string, string>[] conversation =
         [
-            InstrumentTexts.Thanks, InstrumentTexts.NoOpenSurvey, InstrumentTexts.Help, InstrumentTexts.OptedOut,
+            locale => InstrumentTexts.Thanks(locale), locale => InstrumentTexts.NoOpenSurvey(locale), locale => InstrumentTexts.Help(locale),
+            locale => InstrumentTexts.MessageNoted(locale), InstrumentTexts.OptedOut,
             InstrumentTexts.OptedIn, InstrumentTexts.WebFormTitle, locale => InstrumentTexts.ContinueOnWeb(locale, "L"),
         ];
         Assert.All(conversation, text => Assert.NotEqual(text("en"), text("es")));
@@ -228,7 +267,9 @@ public class InstrumentTextsTests
 
             yield return InstrumentTexts.Thanks(locale);
             yield return InstrumentTexts.NoOpenSurvey(locale);
+            yield return InstrumentTexts.MessageNoted(locale);
             yield return InstrumentTexts.Help(locale);
+            yield return InstrumentTexts.UrgentCareNote(locale);
             yield return InstrumentTexts.OptedOut(locale);
             yield return InstrumentTexts.OptedIn(locale);
             foreach (var text in WebFormStrings(locale).Values)

@@ -28,6 +28,7 @@ public sealed partial class AuditPageTests(PortalSystemFixture fixture) : IClass
         Assert.Contains(byUser, row => row.What == "Opened an alert" && row.About.Contains("alert"));
         Assert.Contains(byUser, row => row.What == "Acknowledged an alert");
         Assert.Contains(byUser, row => row.What == "Viewed the patient's answers");
+        Assert.Contains(byUser, row => row.What == "Read messages from patients"); // the patient's page shows their texts
         Assert.DoesNotContain(byUser, row => row.About.Contains(other.Mrn));
         Assert.DoesNotContain(byUser, row => Regex.IsMatch(row.What, "^[a-z]+[.-][a-z.-]+$")); // no raw codes
 

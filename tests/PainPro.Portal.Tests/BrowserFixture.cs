@@ -26,18 +26,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A fresh browser context (no cookies) with a desktop or phone-sized window.</summary>
-    public async Task<IPage> NewPageAsync(bool phone = false)
+    /// <summary>The sizes the screenshots are taken at: a laptop, and a phone of 390 × 844 CSS pixels (an iPhone 12–15).</summary>
+    public const int DesktopWidth = 1366, DesktopHeight = 900, PhoneWidth = 390, PhoneHeight = 844;
+
+    /// <summary>A fresh browser context (no cookies) with a desktop or phone-sized window (<paramref name="phoneWidth"/> for a narrower phone).</summary>
+    public async Task<IPage> NewPageAsync(bool phone = false, int phoneWidth = PhoneWidth)
     {
         var context = await Browser.NewContextAsync(phone
-            ? new() { ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, AcceptDownloads = true }
-            : new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+            ? new() { ViewportSize = new() { Width = phoneWidth, Height = PhoneHeight }, IsMobile = true, HasTouch = true, AcceptDownloads = true }
+            : new() { ViewportSize = new() { Width = DesktopWidth, Height = DesktopHeight }, AcceptDownloads = true });
         return await context.NewPageAsync();
     }
 
-    public async Task<IPage> SignInAsync(string userName, bool phone = false)
+    public async Task<IPage> SignInAsync(string userName, bool phone = false, int phoneWidth = PhoneWidth)
     {
-        var page = await NewPageAsync(phone);
+        var page = await NewPageAsync(phone, phoneWidth);
         await page.GotoAsync($"{System.BaseUrl}/login");
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(PortalSystem.Password);

@@ -23,7 +23,7 @@ public sealed class ChartTests
         var svg = XElement.Parse(VasTrajectoryChart.Render(FullTrajectory));
 
         Assert.Equal("img", (string?)svg.Attribute("role"));
-        Assert.Equal("Pain (VAS) over time: median and interquartile range", svg.Element(Svg + "title")!.Value);
+        Assert.Equal("Pain (NRS 0–10) over time: median and interquartile range", svg.Element(Svg + "title")!.Value);
         var description = svg.Element(Svg + "desc")!.Value;
         Assert.Contains("Baseline: median 7, interquartile range 6 to 8, 40 answers", description);
         Assert.Contains("Month 3: median 2.5, interquartile range 1 to 3.3, 20 answers", description);

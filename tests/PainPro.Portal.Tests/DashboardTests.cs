@@ -19,16 +19,37 @@ public sealed class DashboardTests
     private static readonly IReadOnlyList<OutcomeSummaryRow> Summary =
         JsonSerializer.Deserialize<List<OutcomeSummaryRow>>(SummaryJson, ServiceApiClient.Json)!;
 
-    private static DashboardReport Report(int enrollments = 12, int alerts = 3) => new(
+    // What Ingestion answers for GET /api/outcomes/trends?period=month (a few cells of it).
+    private const string TrendsJson = """
+        {"period":"month","periods":["2026-01","2026-02","2026-03"],"responseReduction":2,
+         "targets":{"highSeconds":14400,"mediumSeconds":86400,"lowSeconds":259200},
+         "outcomes":[
+           {"dimension":"all","group":null,"period":"2026-01","timepoint":"month1","sent":20,"answered":15,"responseRate":0.75,"paired":14,"reduced":7,"reductionShare":0.5,"consensus":{"complete":1,"partial":6,"progression":2,"indeterminate":5}},
+           {"dimension":"all","group":null,"period":"2026-03","timepoint":"month1","sent":4,"answered":3,"responseRate":0.75,"paired":3,"reduced":3,"reductionShare":1,"consensus":{"complete":0,"partial":3,"progression":0,"indeterminate":0}},
+           {"dimension":"all","group":null,"period":null,"timepoint":"month1","sent":24,"answered":18,"responseRate":0.75,"paired":17,"reduced":10,"reductionShare":0.5882,"consensus":{"complete":1,"partial":9,"progression":2,"indeterminate":5}},
+           {"dimension":"surgeon","group":"Dr. Lee","period":null,"timepoint":"month1","sent":16,"answered":12,"responseRate":0.75,"paired":12,"reduced":9,"reductionShare":0.75,"consensus":{"complete":1,"partial":8,"progression":0,"indeterminate":3}},
+           {"dimension":"surgeon","group":"(unknown)","period":null,"timepoint":"month1","sent":8,"answered":6,"responseRate":0.75,"paired":5,"reduced":1,"reductionShare":0.2,"consensus":{"complete":0,"partial":1,"progression":2,"indeterminate":2}}],
+         "alerts":[
+           {"dimension":"all","group":null,"period":null,"enrollments":12,"alerts":3,"alertsPer100Enrollments":25,"acknowledged":2,"withinTarget":1,"judged":3,"withinTargetShare":0.3333,"medianMinutesToAcknowledge":95.5,"p90MinutesToAcknowledge":180,"byRule":{"no-relief":2,"severe-pain":1}},
+           {"dimension":"all","group":null,"period":"2026-01","enrollments":10,"alerts":3,"alertsPer100Enrollments":30,"acknowledged":2,"withinTarget":1,"judged":3,"withinTargetShare":0.3333,"medianMinutesToAcknowledge":95.5,"p90MinutesToAcknowledge":180,"byRule":{"no-relief":2,"severe-pain":1}},
+           {"dimension":"surgeon","group":"Dr. Lee","period":null,"enrollments":8,"alerts":1,"alertsPer100Enrollments":12.5,"acknowledged":1,"withinTarget":1,"judged":1,"withinTargetShare":1,"medianMinutesToAcknowledge":30,"p90MinutesToAcknowledge":30,"byRule":{"no-relief":1}},
+           {"dimension":"surgeon","group":"(unknown)","period":null,"enrollments":4,"alerts":2,"alertsPer100Enrollments":50,"acknowledged":1,"withinTarget":0,"judged":2,"withinTargetShare":0,"medianMinutesToAcknowledge":161,"p90MinutesToAcknowledge":161,"byRule":{"no-relief":1,"severe-pain":1}}],
+         "paired":[{"timepoint":"day3","n":0},{"timepoint":"month1","n":17,"baselineMedian":7,"baselineQ1":6,"baselineQ3":8,"median":4,"q1":3,"q3":6,"meanChange":-2.41},{"timepoint":"month3","n":0}]}
+        """;
+
+    private static readonly OutcomeTrends Trends = JsonSerializer.Deserialize<OutcomeTrends>(TrendsJson, ServiceApiClient.Json)!;
+
+    private static DashboardReport Report() => new(
         new ReportFilter("cementoplasty", new DateOnly(2026, 1, 1), new DateOnly(2026, 6, 30)),
-        [.. Enumerable.Range(0, enrollments).Select(i => new EnrollmentListItem
-        {
-            EnrollmentId = Guid.NewGuid(),
-            ProcedureType = i % 3 == 0 ? "kyphoplasty" : "cementoplasty",
-            Status = i % 4 == 0 ? "completed" : "active",
-        })],
+        [
+            new EnrollmentStatusCount { ProcedureType = "cementoplasty", Status = "active", Count = 6 },
+            new EnrollmentStatusCount { ProcedureType = "cementoplasty", Status = "completed", Count = 2 },
+            new EnrollmentStatusCount { ProcedureType = "kyphoplasty", Status = "active", Count = 3 },
+            new EnrollmentStatusCount { ProcedureType = "kyphoplasty", Status = "completed", Count = 1 },
+        ],
         Summary,
-        new AlertStatistics { Alerts = alerts, MedianMinutesToAcknowledge = 95.5m, ByRule = new Dictionary<string, int> { ["no-relief"] = 2, ["severe-pain"] = 1 } });
+        new DashboardTrends(Trends, "month1"),
+        [new FunnelStage { Timepoint = "day3", Due = 12, Sent = 11, Reminded = 5, Answered = 9, AnsweredAfterReminder = 3 }]);
 
     [Fact]
     public void The_outcomes_csv_holds_exactly_the_numbers_the_service_gave()
@@ -43,11 +64,35 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public void Alerts_per_100_enrollments_divides_the_alerts_of_the_filter_by_its_enrollments()
+    public void Alerts_per_100_enrollments_and_time_to_acknowledge_are_Ingestions_figures_for_the_whole_range()
     {
-        Assert.Equal(25.0m, Report(enrollments: 12, alerts: 3).AlertsPer100Enrollments);
-        Assert.Equal(33.3m, Report(enrollments: 3, alerts: 1).AlertsPer100Enrollments);
-        Assert.Null(Report(enrollments: 0, alerts: 0).AlertsPer100Enrollments);
+        var report = Report();
+
+        Assert.Equal(25m, report.AlertsPer100Enrollments);
+        Assert.Equal(95.5m, report.Alerts.MedianMinutesToAcknowledge);
+        Assert.Equal(180m, report.Alerts.P90MinutesToAcknowledge);
+        Assert.Equal(12, report.EnrollmentTotal);
+    }
+
+    [Fact]
+    public void Trend_series_have_a_point_per_period_with_its_n_and_a_gap_where_nothing_was_sent()
+    {
+        var trends = Report().Trends;
+
+        Assert.Equal([(0.75, 20), (null, 0), (0.75, 4)], trends.ResponseRate("month1").Select(p => (p.Value, p.N)));
+        Assert.Equal([(0.5, 14), (null, 0), (1.0, 3)], trends.ReductionShare("month1").Select(p => (p.Value, p.N)));
+        Assert.Equal([(30.0, 10), (null, 0), (null, 0)], trends.AlertsPer100.Select(p => (p.Value, p.N)));
+    }
+
+    [Fact]
+    public void Funnel_groups_are_the_paired_patients_and_reductions_at_the_chosen_timepoint_largest_first_unknown_last()
+    {
+        var trends = Report().Trends;
+
+        Assert.Equal(0.5882, trends.FunnelOverall);
+        Assert.Equal([new Charts.FunnelGroup("Dr. Lee", 12, 9), new Charts.FunnelGroup("(unknown)", 5, 1)], trends.FunnelGroups("surgeon"));
+        Assert.Equal("Not recorded", DashboardTrends.GroupName(trends.Breakdown("surgeon")[1].Group));
+        Assert.True(trends.Breakdown("surgeon")[1].Few);
     }
 
     [Fact]
@@ -75,8 +120,9 @@ public sealed class DashboardTests
     {
         var tables = Report().Tables;
 
-        Assert.Equal(["enrollments", "outcomes", "alerts", "alerts-by-rule"], tables.Select(t => t.Name));
-        Assert.Equal("12,3,25,95.5", tables.Single(t => t.Name == "alerts").ToCsv().Split("\r\n")[1]);
+        Assert.Equal(["enrollments", "outcomes", "alerts", "alerts-by-rule", "trends", "alert-trends", "response-funnel"], tables.Select(t => t.Name));
+        Assert.Equal("12,3,25,95.5,180,0.3333", tables.Single(t => t.Name == "alerts").ToCsv().Split("\r\n")[1]);
+        Assert.Equal("day3,12,11,5,9,3", tables.Single(t => t.Name == "response-funnel").ToCsv().Split("\r\n")[1]);
         Assert.Equal(["no-relief", "2"], tables.Single(t => t.Name == "alerts-by-rule").Rows[0]);
     }
 

@@ -21,26 +21,26 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
         var alert = await SystemData.OpenAlertAsync(App, patient);
 
         var page = await fixture.SignInAsync("nurse");
-        var card = page.Locator("li.alert-card", new() { HasText = patient.FullName });
+        var card = page.Locator("tr[data-alert-row]", new() { HasText = patient.FullName });
         await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(card).ToContainTextAsync(patient.Mrn);
         await Assertions.Expect(card).ToContainTextAsync("High");
         await Assertions.Expect(card).ToContainTextAsync(alert.Summary);
         await fixture.ScreenshotAsync(page, "worklist");
 
-        await card.GetByRole(AriaRole.Link).ClickAsync();
+        await card.GetByRole(AriaRole.Link, new() { Name = patient.FullName }).ClickAsync();
         await page.WaitForURLAsync($"{App.BaseUrl}/alerts/{alert.AlertId}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(patient.FullName);
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "This patient's pain (VAS) at each timepoint" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "This patient's pain (NRS 0–10) at each timepoint" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("table", new() { HasText = "Scores by timepoint" })).ToContainTextAsync("9");
         await fixture.ScreenshotAsync(page, "alert");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Alert acknowledged." })).ToBeVisibleAsync();
 
         await page.GetByLabel("Outcome").SelectOptionAsync("advice-given");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Note (optional)" }).Last.FillAsync("Called; advised on analgesia.");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resolve", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Alert resolved." })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".panel .badge", new() { HasText = "Resolved" })).ToBeVisibleAsync();
 
@@ -60,7 +60,7 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await SystemData.AnswerTextsAsync(App, patient, "8");
         await SystemData.OpenAlertAsync(App, patient);
 
-        await Assertions.Expect(page.Locator("li.alert-card", new() { HasText = patient.FullName }))
+        await Assertions.Expect(page.Locator("tr[data-alert-row]", new() { HasText = patient.FullName }))
             .ToBeVisibleAsync(new() { Timeout = 15_000 });
         Assert.Equal($"{App.BaseUrl}/", page.Url);
         await page.Context.CloseAsync();
@@ -80,7 +80,7 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
 
         var page = await fixture.SignInAsync("manager");
         await page.GotoAsync($"{App.BaseUrl}/dashboard?{query}");
-        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Pain (VAS) over time: median and interquartile range" });
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Pain (NRS 0–10) over time: median and interquartile range" });
         await Assertions.Expect(chart).ToBeVisibleAsync();
         await Assertions.Expect(chart.Locator("polyline")).ToHaveCountAsync(1);
         await fixture.ScreenshotAsync(page, "dashboard");
@@ -199,7 +199,7 @@ public sealed class PortalBrowserTests(BrowserFixture fixture) : IClassFixture<B
     [InlineData("/patients", "patients-phone")]
     public async Task Pages_fit_a_360_pixel_phone_and_label_every_control(string path, string screenshot)
     {
-        var page = await fixture.SignInAsync("admin", phone: true);
+        var page = await fixture.SignInAsync("admin", phone: true, phoneWidth: 360);
         await page.GotoAsync(App.BaseUrl + path);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at 360 px");
         var unlabelled = await page.EvaluateAsync<string[]>("""

@@ -23,6 +23,19 @@ public sealed class ServiceClientTests
         }
     }
 
+    /// <summary>Answers each request from its body (read before the client disposes it).</summary>
+    private sealed class LookupHandler(Func<string, string> answer) : HttpMessageHandler
+    {
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Requests.Add(request);
+            var body = await request.Content!.ReadAsStringAsync(ct);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer(body), Encoding.UTF8, "application/json") };
+        }
+    }
+
     private static (IngestionClient Client, CannedHandler Handler) Ingestion(HttpStatusCode status, string body = "[]", string type = "application/json")
     {
         var handler = new CannedHandler(_ => new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, type) });
@@ -88,18 +101,19 @@ public sealed class ServiceClientTests
     }
 
     [Fact]
-    public async Task Worklist_look_ups_leave_out_patients_Scheduling_cannot_find()
+    public async Task Worklist_look_ups_name_a_page_of_patients_in_one_call_and_leave_out_those_Scheduling_cannot_find()
     {
         var known = Guid.NewGuid();
-        var handler = new CannedHandler(request => request.RequestUri!.AbsolutePath.EndsWith(known.ToString())
-            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent($$"""{"patientId":"{{known}}","mrn":"000123","givenName":"Ana","familyName":"Ruiz"}""", Encoding.UTF8, "application/json") }
-            : new HttpResponseMessage(HttpStatusCode.NotFound));
+        var handler = new LookupHandler(body => body.Contains(known.ToString())
+            ? $$"""[{"patientId":"{{known}}","mrn":"000123","givenName":"Ana","familyName":"Ruiz"}]""" : "[]");
         var client = new SchedulingClient(new HttpClient(handler) { BaseAddress = new Uri("http://scheduling.test/") });
 
-        var found = await client.FindPatientsAsync([known, Guid.NewGuid(), known]);
+        var found = await client.FindPatientsAsync([known, Guid.NewGuid(), known, .. Enumerable.Range(0, 250).Select(_ => Guid.NewGuid())]);
 
         Assert.Equal("Ana Ruiz", Assert.Single(found).Value.FullName);
+        // 251 different ids: two look-ups of at most 200, not one per patient.
         Assert.Equal(2, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal("/api/patients/lookup", r.RequestUri!.AbsolutePath));
     }
 
     [Fact]

@@ -73,7 +73,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (process is { HasExited: true })
+            {
+                // HasExited can be true before the output events have all been raised: wait for both streams to end, or
+                // the message may lack the very line that says why the process stopped.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"{Service} exited with {process.ExitCode}:\n{string.Join('\n', output.TakeLast(40))}");
+            }
             try
             {
                 if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return;

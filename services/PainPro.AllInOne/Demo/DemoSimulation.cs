@@ -17,7 +17,7 @@ internal sealed class DemoSimulation(DemoApi api, SimulatedClock clock, DueJobs 
 
     private static readonly string[] EnglishNumbers = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
     private static readonly string[] SpanishNumbers = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"];
-    private static readonly HashSet<string> NoOpenSurveyTexts = [.. InstrumentCatalog.SupportedLocales.Select(InstrumentTexts.NoOpenSurvey)];
+    private static readonly HashSet<string> NoOpenSurveyTexts = [.. InstrumentCatalog.SupportedLocales.Select(locale => InstrumentTexts.NoOpenSurvey(locale))];
     private static readonly string[] ResolutionOutcomes = ["advice-given", "medication-adjusted", "appointment-booked", "referred", "no-action-needed"];
     private static readonly HashSet<string> ClosedStatuses = ["completed", "expired", "missed", "cancelled"];
 

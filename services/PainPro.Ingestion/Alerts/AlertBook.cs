@@ -57,10 +57,11 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         await ApplyAsync(session, new AlertEvidence(enrollmentId, patientId, surveyId, timepoint, consensusClass, finding), history);
     }
 
-    public Task ApplyAsync(DbSession session, AlertEvidence evidence) => ApplyAsync(session, evidence, history: null);
+    /// <returns>The id of the alert the evidence raised or updated.</returns>
+    public Task<Guid> ApplyAsync(DbSession session, AlertEvidence evidence) => ApplyAsync(session, evidence, history: null);
 
     /// <param name="history">The enrollment as already read in this transaction, if it was: it spares reading the MRN again.</param>
-    private async Task ApplyAsync(DbSession session, AlertEvidence evidence, EnrollmentHistory? history)
+    private async Task<Guid> ApplyAsync(DbSession session, AlertEvidence evidence, EnrollmentHistory? history)
     {
         var now = session.Clock.GetUtcNow();
         var finding = evidence.Finding;
@@ -87,7 +88,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
                 await AlertHistory.RecordAsync(session, Evidence(id, AlertActions.Raised, now, evidence.SurveyId, finding.Severity, finding.Rules, finding.Summary));
                 var mrnLast4 = history is not null ? history.MrnLast4 : await MrnLast4Async(session, evidence.EnrollmentId);
                 await PublishRaisedAsync(session, id, evidence, finding.Rules, finding.Severity, finding.Summary, now, escalated: false, mrnLast4);
-                return;
+                return id;
             }
             // Another transaction raised it a moment ago: update that one instead.
             active = await FindUnresolvedAsync(session, evidence.EnrollmentId)
@@ -98,14 +99,19 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         var severity = AlertSeverities.Rank(finding.Severity) > AlertSeverities.Rank(active.Severity) ? finding.Severity : active.Severity;
         var rose = severity != active.Severity;
         var newRules = rules.Count > active.Rules.Count;
-        if (!rose && !newRules && finding.Summary == active.Summary && evidence.SurveyId == active.SurveyId) return;
+        // A patient's message joins what the alert says; other news keeps the alert's latest message (PatientMessages).
+        var summary = PatientMessages.Merge(active.Summary, finding);
+        var isMessage = finding.Rules.Contains(AlertRules.PatientMessage);
+        if (!rose && !newRules && !isMessage && summary == active.Summary && evidence.SurveyId == active.SurveyId) return active.Id;
 
-        var reopen = active.Status == AlertStatuses.Acknowledged && (rose || newRules);
-        await UpdateAsync(session, active, evidence.SurveyId, evidence.Timepoint, rules, severity, finding.Summary, evidence.ConsensusClass,
+        // A new message is news no person has read yet, whatever its severity.
+        var reopen = active.Status == AlertStatuses.Acknowledged && (rose || newRules || isMessage);
+        await UpdateAsync(session, active, evidence.SurveyId, evidence.Timepoint, rules, severity, summary, evidence.ConsensusClass ?? active.ConsensusClass,
             reopen, now, revised: false);
         await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Updated, now,
-            evidence.SurveyId, severity, rules, finding.Summary));
-        if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, finding.Summary, now, escalated: false, active.MrnLast4);
+            evidence.SurveyId, severity, rules, summary));
+        if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, summary, now, escalated: false, active.MrnLast4);
+        return active.Id;
     }
 
     /// <summary>
@@ -144,6 +150,15 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
             if (found is not null) findings.Add((id == survey.Id ? source with { ConsensusClass = consensusClass } : source, found));
         }
 
+        // What patients wrote still stands whatever their answers now say: the alert keeps its message and its urgency.
+        var message = PatientMessages.Split(active.Summary).Message;
+        if (active.Rules.Contains(AlertRules.PatientMessage) && message is not null)
+        {
+            var urgent = await PatientMessages.AnyUrgentAsync(session, active.Id);
+            var standing = new AlertFinding([AlertRules.PatientMessage], urgent ? AlertSeverities.High : AlertSeverities.Low, message);
+            findings.Insert(0, (new EvidenceSurvey { Id = active.SurveyId, Timepoint = active.Timepoint, ConsensusClass = active.ConsensusClass }, standing));
+        }
+
         var now = session.Clock.GetUtcNow();
         if (findings.Count == 0)
         {
@@ -165,7 +180,11 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         // The latest evidence speaks for the alert: the revised survey if it still fires, else the last one that does.
         var (latest, latestFinding) = findings[^1];
         var rules = AlertRules.Ordered(findings.SelectMany(f => f.Finding.Rules));
-        var severity = AlertRules.HighestSeverity(rules);
+        var severity = findings.Select(f => f.Finding.Severity).MaxBy(AlertSeverities.Rank)!;
+        var summary = latestFinding.Rules.Contains(AlertRules.PatientMessage)
+            ? latestFinding.Summary
+            : PatientMessages.Merge(message, latestFinding);
+        latestFinding = latestFinding with { Summary = summary };
         if (finding is null && !evidence.Contains(survey.Id)
             && rules.SequenceEqual(active.Rules) && severity == active.Severity && latestFinding.Summary == active.Summary)
             return; // a revision the alert does not rest on and that changes nothing in it

@@ -3,6 +3,8 @@ using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Ingestion.Auditing;
 using PainPro.Ingestion.Http;
@@ -18,12 +20,18 @@ public static class AlertEndpoints
     private const int MaxLimit = 1000;
     private const int MaxOutcomeLength = 100;
     private const int MaxNoteLength = 4000;
+    private const int MaxBulk = 200;
 
     public static IEndpointRouteBuilder MapAlertApi(this IEndpointRouteBuilder app)
     {
         var alerts = app.MapGroup("/api/alerts").RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("alerts");
         alerts.MapGet("/", ListAsync);
         alerts.MapGet("/stats", StatsAsync);
+        alerts.MapGet("/worklist", WorklistAsync);
+        alerts.MapGet("/targets", (IOptionsMonitor<IngestionOptions> options) => Results.Ok(TargetsOf(options).View));
+        alerts.MapPost("/acknowledge", AcknowledgeManyAsync);
+        alerts.MapPost("/{id:guid}/assign", AssignAsync);
+        alerts.MapPost("/{id:guid}/release", ReleaseAsync);
         alerts.MapGet("/{id:guid}", GetAsync);
         alerts.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync);
         alerts.MapPost("/{id:guid}/resolve", ResolveAsync);
@@ -32,8 +40,8 @@ public static class AlertEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(IngestionDb db, string? status, string? severity, Guid? enrollmentId,
-        string? procedureType, string? facility, int? limit, int? offset, CancellationToken ct)
+    private static async Task<IResult> ListAsync(IngestionDb db, IOptionsMonitor<IngestionOptions> options, string? status, string? severity,
+        Guid? enrollmentId, string? procedureType, string? facility, int? limit, int? offset, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !AlertStatuses.All.Contains(status))
@@ -59,7 +67,8 @@ public static class AlertEndpoints
             """;
         var rows = await db.ReadAsync(c => c.QueryAsync<AlertRecord>(sql,
             new { status, severity, enrollmentId, procedureType, facility, limit = limit ?? DefaultLimit, offset = offset ?? 0 }), ct);
-        return Results.Ok(rows.Select(AlertView.Of).ToList());
+        var targets = TargetsOf(options);
+        return Results.Ok(rows.Select(a => AlertView.Of(a, targets)).ToList());
     }
 
     private static async Task<IResult> GetAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
@@ -70,7 +79,7 @@ public static class AlertEndpoints
             var alert = await FindAsync(session, id);
             if (alert is null) return NotFound(id);
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedAlert, alert.EnrollmentId, alertId: id);
-            return Results.Ok(await DetailAsync(session, alert));
+            return Results.Ok(await DetailAsync(session, alert, http));
         }, ct);
     }
 
@@ -84,20 +93,138 @@ public static class AlertEndpoints
             if (alert.Status == AlertStatuses.Resolved)
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
 
-            var now = session.Clock.GetUtcNow();
-            // Acknowledging twice is harmless: the first acknowledgement stands and nothing is published again.
-            var changed = await session.ExecuteAsync("""
-                UPDATE alerts SET status = 'acknowledged', acknowledged_at = @now, acknowledged_by = @by, updated_at = @now
-                WHERE id = @id AND status = 'open'
-                """, new { id, now, by = actor.Name });
-            if (changed == 1)
-            {
-                await AlertHistory.RecordAsync(session, new AlertEvent { AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Acknowledged });
-                await session.PublishAsync(new AlertAcknowledged(id, actor.Name, now));
-            }
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!));
+            await AcknowledgeOpenAsync(session, id, actor);
+            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
+
+    /// <summary>
+    /// Acknowledges the alert if it is open. Acknowledging twice is harmless: the first acknowledgement stands and
+    /// nothing is published again.
+    /// </summary>
+    private static async Task<bool> AcknowledgeOpenAsync(DbSession session, Guid id, StaffActor actor)
+    {
+        var now = session.Clock.GetUtcNow();
+        var changed = await session.ExecuteAsync("""
+            UPDATE alerts SET status = 'acknowledged', acknowledged_at = @now, acknowledged_by = @by, updated_at = @now
+            WHERE id = @id AND status = 'open'
+            """, new { id, now, by = actor.Name });
+        if (changed == 0) return false;
+        await AlertHistory.RecordAsync(session, new AlertEvent { AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Acknowledged });
+        await session.PublishAsync(new AlertAcknowledged(id, actor.Name, now));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>POST /api/alerts/acknowledge</c> <c>{"alertIds": [...]}</c>: the worklist's multi-select. Each open alert is
+    /// acknowledged as one by one would (history, <see cref="AlertAcknowledged"/>), all in one transaction; alerts
+    /// already acknowledged or resolved are reported, not refused, since a colleague may have just handled them.
+    /// </summary>
+    private static async Task<IResult> AcknowledgeManyAsync(AcknowledgeManyRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    {
+        var ids = request?.AlertIds?.Distinct().ToList() ?? [];
+        if (ids.Count is 0 or > MaxBulk)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["alertIds"] = [$"Give 1 to {MaxBulk} alert ids."] });
+        var actor = StaffActor.From(http);
+        return await db.InTransactionAsync(async session =>
+        {
+            var known = (await session.QueryAsync<IdStatus>(
+                $"SELECT id AS Id, status AS Status FROM alerts WHERE {session.Dialect.InGuids("id", ids)}")).ToDictionary(a => a.Id);
+            var acknowledged = new List<Guid>();
+            var skipped = new List<SkippedAlert>();
+            foreach (var id in ids)
+            {
+                if (!known.TryGetValue(id, out var alert)) skipped.Add(new SkippedAlert(id, "not-found"));
+                else if (await AcknowledgeOpenAsync(session, id, actor)) acknowledged.Add(id);
+                else skipped.Add(new SkippedAlert(id, alert.Status));
+            }
+            return Results.Ok(new AcknowledgeManyResult(acknowledged, skipped));
+        }, ct);
+    }
+
+    /// <summary>
+    /// <c>POST /api/alerts/{id}/assign</c>: the caller takes the alert ("assign to me"), so a colleague sees who is
+    /// calling the patient. Taking one already taken by someone else is refused (409, naming them) unless
+    /// <c>{"takeOver": true}</c>. Recorded in the history (and so the audit); nothing is published.
+    /// </summary>
+    private static async Task<IResult> AssignAsync(Guid id, AssignRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
+    {
+        var actor = StaffActor.From(http);
+        return await db.InTransactionAsync(async session =>
+        {
+            var alert = await FindAsync(session, id);
+            if (alert is null) return NotFound(id);
+            if (alert.Status == AlertStatuses.Resolved)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert is already resolved.");
+            if (alert.AssignedTo == actor.Name) return Results.Ok(await DetailAsync(session, alert, http));
+            if (alert.AssignedTo is { } holder && request?.TakeOver != true)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
+                    detail: $"{holder} took this alert; take it over only if they agree.");
+            var now = session.Clock.GetUtcNow();
+            var changed = await session.ExecuteAsync("""
+                UPDATE alerts SET assigned_to = @by, assigned_at = @now, updated_at = @now
+                WHERE id = @id AND status <> 'resolved' AND (assigned_to IS NULL OR assigned_to = @holder)
+                """, new { id, now, by = actor.Name, holder = alert.AssignedTo });
+            if (changed == 0)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The alert changed meanwhile; try again.");
+            await AlertHistory.RecordAsync(session, new AlertEvent
+            {
+                AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Assigned,
+                Note = alert.AssignedTo is null ? null : $"taken over from {alert.AssignedTo}",
+            });
+            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+        }, ct);
+    }
+
+    /// <summary><c>POST /api/alerts/{id}/release</c>: the caller gives back an alert they took.</summary>
+    private static async Task<IResult> ReleaseAsync(Guid id, IngestionDb db, HttpContext http, CancellationToken ct)
+    {
+        var actor = StaffActor.From(http);
+        return await db.InTransactionAsync(async session =>
+        {
+            var alert = await FindAsync(session, id);
+            if (alert is null) return NotFound(id);
+            if (alert.AssignedTo is null) return Results.Ok(await DetailAsync(session, alert, http));
+            if (alert.AssignedTo != actor.Name)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone else has this alert.",
+                    detail: $"{alert.AssignedTo} took this alert; only they can give it back.");
+            var now = session.Clock.GetUtcNow();
+            await session.ExecuteAsync("UPDATE alerts SET assigned_to = NULL, assigned_at = NULL, updated_at = @now WHERE id = @id",
+                new { id, now });
+            await AlertHistory.RecordAsync(session, new AlertEvent { AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Released });
+            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
+        }, ct);
+    }
+
+    /// <summary><c>GET /api/alerts/worklist</c>: one page of unresolved alerts, filtered, sorted and counted by the database.</summary>
+    private static async Task<IResult> WorklistAsync(IngestionDb db, HttpContext http, string? status, string? severity,
+        string? facility, string? procedureType, string? assigned, string? sort, string? dir, int? limit, int? offset,
+        Guid? exclude, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && status != AlertStatuses.Open && status != AlertStatuses.Acknowledged)
+            errors["status"] = ["Use open or acknowledged (or leave it out for both)."];
+        if (severity is not null && AlertSeverities.Rank(severity) == 0) errors["severity"] = ["Use one of: low, medium, high."];
+        if (assigned is not null && !WorklistAssignments.All.Contains(assigned))
+            errors["assigned"] = [$"Use one of: {string.Join(", ", WorklistAssignments.All)}."];
+        if (sort is not null && !WorklistSorts.All.Contains(sort)) errors["sort"] = [$"Use one of: {string.Join(", ", WorklistSorts.All)}."];
+        if (dir is not null && dir != "asc" && dir != "desc") errors["dir"] = ["Use asc or desc."];
+        if (limit is < 1 or > AlertWorklist.MaxLimit) errors["limit"] = [$"Use 1 to {AlertWorklist.MaxLimit}."];
+        if (offset is < 0) errors["offset"] = ["Use 0 or more."];
+        if (errors.Count > 0) return Results.ValidationProblem(errors);
+
+        var query = new WorklistQuery(status, severity, Blank(facility), Blank(procedureType), assigned, sort ?? WorklistSorts.Severity,
+            dir is null ? null : dir == "desc", limit ?? AlertWorklist.DefaultLimit, offset ?? 0, exclude, StaffActor.From(http).Name);
+        var targets = TargetsOf(http);
+        return Results.Ok(await db.ReadAsync(c => AlertWorklist.QueryAsync(c, db.Dialect, db.Clock.GetUtcNow(), query, targets), ct));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static AcknowledgeTargets TargetsOf(IOptionsMonitor<IngestionOptions> options) => AcknowledgeTargets.From(options.CurrentValue.Alerts);
+
+    private static AcknowledgeTargets TargetsOf(HttpContext http) =>
+        TargetsOf(http.RequestServices.GetRequiredService<IOptionsMonitor<IngestionOptions>>());
 
     private static async Task<IResult> ResolveAsync(Guid id, ResolveRequest? request, IngestionDb db, HttpContext http, CancellationToken ct)
     {
@@ -128,7 +255,7 @@ public static class AlertEndpoints
                 AlertId = id, At = now, Actor = actor.Name, Via = actor.Via, Action = AlertActions.Resolved, Outcome = outcome, Note = note,
             });
             await session.PublishAsync(new AlertResolved(id, actor.Name, now, outcome!, note));
-            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!));
+            return Results.Ok(await DetailAsync(session, (await FindAsync(session, id))!, http));
         }, ct);
     }
 
@@ -163,7 +290,7 @@ public static class AlertEndpoints
             {
                 AlertId = id, At = session.Clock.GetUtcNow(), Actor = actor.Name, Via = actor.Via, Action = action, Outcome = outcome, Note = note,
             });
-            return Results.Ok(await DetailAsync(session, alert));
+            return Results.Ok(await DetailAsync(session, alert, http));
         }, ct);
     }
 
@@ -195,7 +322,7 @@ public static class AlertEndpoints
     private static Task<AlertRecord?> FindAsync(DbSession session, Guid id) =>
         session.QuerySingleOrDefaultAsync<AlertRecord>($"SELECT {AlertRecord.Columns} FROM {AlertRecord.From} WHERE a.id = @id", new { id });
 
-    private static async Task<AlertDetailView> DetailAsync(DbSession session, AlertRecord alert)
+    private static async Task<AlertDetailView> DetailAsync(DbSession session, AlertRecord alert, HttpContext http)
     {
         var history = await session.QueryAsync<AlertEvent>("""
             SELECT id AS Id, alert_id AS AlertId, at AS At, actor AS Actor, via AS Via, action AS Action,
@@ -203,11 +330,17 @@ public static class AlertEndpoints
                    outcome AS Outcome, note AS Note
             FROM alert_events WHERE alert_id = @Id ORDER BY at, id
             """, new { alert.Id });
-        return new AlertDetailView(AlertView.Of(alert), [.. history.Select(AlertHistoryView.Of)]);
+        return new AlertDetailView(AlertView.Of(alert, TargetsOf(http)), [.. history.Select(AlertHistoryView.Of)]);
     }
 
     private static IResult NotFound(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist.");
+
+    private sealed record IdStatus
+    {
+        public Guid Id { get; init; }
+        public string Status { get; init; } = "";
+    }
 
     private sealed record StatsRow
     {

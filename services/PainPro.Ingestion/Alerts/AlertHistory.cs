@@ -16,6 +16,12 @@ public static class AlertActions
     public const string Resolved = "resolved";
     public const string Note = "note";
     public const string Call = "call";
+
+    /// <summary>A nurse took the alert ("assign to me"); its note says from whom, for a take-over.</summary>
+    public const string Assigned = "assigned";
+
+    /// <summary>The nurse who took the alert gave it back.</summary>
+    public const string Released = "released";
 }
 
 /// <summary>Outcomes of resolutions nobody typed.</summary>

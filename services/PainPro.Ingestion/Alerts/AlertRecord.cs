@@ -20,6 +20,7 @@ public sealed record AlertRecord
         a.high_since AS HighSince, a.escalated_at AS EscalatedAt, a.acknowledged_at AS AcknowledgedAt,
         a.acknowledged_by AS AcknowledgedBy, a.resolved_at AS ResolvedAt, a.resolved_by AS ResolvedBy,
         a.outcome AS Outcome, a.resolution_note AS ResolutionNote, a.answer_changed_at AS AnswerChangedAt,
+        a.assigned_to AS AssignedTo, a.assigned_at AS AssignedAt, e.surgeon AS Surgeon,
         e.procedure_type AS ProcedureType, e.body_site AS BodySite, e.facility AS Facility, e.mrn_last4 AS MrnLast4
         """;
 
@@ -47,10 +48,20 @@ public sealed record AlertRecord
     public string? Outcome { get; init; }
     public string? ResolutionNote { get; init; }
     public DateTimeOffset? AnswerChangedAt { get; init; }
+    public string? AssignedTo { get; init; }
+    public DateTimeOffset? AssignedAt { get; init; }
+    public string? Surgeon { get; init; }
     public string? ProcedureType { get; init; }
     public string? BodySite { get; init; }
     public string? Facility { get; init; }
     public string? MrnLast4 { get; init; }
 
     public IReadOnlyList<string> Rules => RuleList.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The rule that set the severity: the first (in table order) whose own severity is the alert's. A rule whose
+    /// severity depends on its evidence (an urgent patient message) is named when no other rule accounts for it.
+    /// </summary>
+    public string? SeverityRule =>
+        Rules.FirstOrDefault(r => AlertRules.All.Contains(r) && AlertRules.SeverityOf(r) == Severity) ?? Rules.LastOrDefault();
 }

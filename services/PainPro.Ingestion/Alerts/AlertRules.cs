@@ -25,15 +25,19 @@ public static class AlertRules
     public const string FunctionDecline = "function-decline";
     public const string NoResponse = "no-response";
 
+    /// <summary>A text that is neither an answer nor a keyword: staff must read it (<see cref="PatientMessages"/>).</summary>
+    public const string PatientMessage = "patient-message";
+
     /// <summary>Every rule, in the order of the design's table (and of an alert's <c>rules</c>).</summary>
     public static IReadOnlyList<string> All { get; } =
-        [PainProgression, NoRelief, Rebound, SeverePain, AnalgesicEscalation, FunctionDecline, NoResponse];
+        [PainProgression, NoRelief, Rebound, SeverePain, AnalgesicEscalation, FunctionDecline, NoResponse, PatientMessage];
 
+    /// <summary>A rule's severity; <c>patient-message</c> is low here and high only with an urgency word, which its finding says.</summary>
     public static string SeverityOf(string rule) => rule switch
     {
         PainProgression or SeverePain => AlertSeverities.High,
         NoRelief or Rebound or AnalgesicEscalation => AlertSeverities.Medium,
-        FunctionDecline or NoResponse => AlertSeverities.Low,
+        FunctionDecline or NoResponse or PatientMessage => AlertSeverities.Low,
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown alert rule."),
     };
 

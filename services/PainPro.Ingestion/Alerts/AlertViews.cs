@@ -2,7 +2,9 @@ namespace PainPro.Ingestion.Alerts;
 
 /// <summary>
 /// An alert as the API shows it (DESIGN §9, extended compatibly for the Portal's worklist). <c>AnswerChangedAt</c>:
-/// when an answer behind it was last revised (null if never).
+/// when an answer behind it was last revised (null if never). Issue 19 adds, trailing: <c>AssignedTo</c>/<c>AssignedAt</c>
+/// (the nurse who took it, "assign to me"), <c>SeverityRule</c> (the rule that set the severity), <c>AcknowledgeDueAt</c>
+/// (when it should have been acknowledged by, from the configured target of its severity) and <c>Surgeon</c>.
 /// </summary>
 public sealed record AlertView(
     Guid AlertId,
@@ -29,13 +31,18 @@ public sealed record AlertView(
     string? ResolvedBy,
     string? Outcome,
     string? Note,
-    DateTimeOffset? AnswerChangedAt)
+    DateTimeOffset? AnswerChangedAt,
+    string? AssignedTo,
+    DateTimeOffset? AssignedAt,
+    string? SeverityRule,
+    DateTimeOffset AcknowledgeDueAt,
+    string? Surgeon)
 {
-    public static AlertView Of(AlertRecord a) => new(
+    public static AlertView Of(AlertRecord a, AcknowledgeTargets targets) => new(
         a.Id, a.EnrollmentId, a.PatientId, a.SurveyId, a.Rules, a.Severity, a.Summary, a.Status, a.RaisedAt, a.UpdatedAt,
         a.Timepoint, a.ConsensusClass, a.ProcedureType, a.BodySite, a.Facility, a.MrnLast4, a.EscalatedAt is not null,
         a.EscalatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy, a.Outcome, a.ResolutionNote,
-        a.AnswerChangedAt);
+        a.AnswerChangedAt, a.AssignedTo, a.AssignedAt, a.SeverityRule, targets.DueAt(a), a.Surgeon);
 }
 
 /// <summary>One line of an alert's history as the API shows it.</summary>
@@ -77,3 +84,14 @@ public static class CallOutcomes
 
 /// <summary><c>GET /api/alerts/stats</c>: alert volume, time to acknowledge and rules, for the manager dashboard.</summary>
 public sealed record AlertStatsView(int Alerts, double? MedianMinutesToAcknowledge, IReadOnlyDictionary<string, int> ByRule);
+
+/// <summary><c>POST /api/alerts/acknowledge</c>: the worklist's multi-select.</summary>
+public sealed record AcknowledgeManyRequest(IReadOnlyList<Guid>? AlertIds);
+
+/// <summary>An alert a multi-select acknowledgement left alone, and why: <c>acknowledged</c>, <c>resolved</c> or <c>not-found</c>.</summary>
+public sealed record SkippedAlert(Guid AlertId, string Reason);
+
+public sealed record AcknowledgeManyResult(IReadOnlyList<Guid> Acknowledged, IReadOnlyList<SkippedAlert> Skipped);
+
+/// <summary><c>POST /api/alerts/{id}/assign</c>: <c>TakeOver</c> takes an alert a colleague holds.</summary>
+public sealed record AssignRequest(bool? TakeOver);

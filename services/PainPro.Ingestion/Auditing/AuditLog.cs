@@ -9,6 +9,7 @@ public static class AuditLog
     public const string ViewedResponses = "viewed-responses";
     public const string EnteredResponses = "entered-responses";
     public const string ResubmittedForm = "resubmitted-form";
+    public const string ViewedMessages = "viewed-messages";
 
     public static Task RecordAsync(DbSession session, string actor, string? via, string action,
         Guid? enrollmentId = null, Guid? surveyId = null, Guid? alertId = null, string? detail = null) =>

@@ -6,7 +6,7 @@ namespace PainPro.Ingestion.Enrollments;
 
 /// <summary>
 /// Keeps what Ingestion needs to know about an enrollment: the clinic baseline the alert rules compare with,
-/// and the procedure, site and facility the worklist and the outcomes summary filter on.
+/// and the procedure, site, facility and surgeon the worklist and the outcomes summary filter on.
 /// </summary>
 public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<EnrollmentCreated>(db)
 {
@@ -14,9 +14,9 @@ public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<En
     // this message) is kept.
     private const string Upsert = """
         INSERT INTO enrollments (id, patient_id, procedure_type, body_site, facility, performed_at, mrn_last4,
-                                 baseline_vas, baseline_recorded_at, baseline_source, created_at)
+                                 baseline_vas, baseline_recorded_at, baseline_source, created_at, surgeon)
         VALUES (@EnrollmentId, @PatientId, @ProcedureType, @BodySite, @Facility, @PerformedAt, @MrnLast4,
-                @BaselineVas, @BaselineRecordedAt, @BaselineSource, @Now)
+                @BaselineVas, @BaselineRecordedAt, @BaselineSource, @Now, @Surgeon)
         ON CONFLICT (id) DO UPDATE SET
             patient_id = excluded.patient_id,
             procedure_type = excluded.procedure_type,
@@ -24,6 +24,7 @@ public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<En
             facility = excluded.facility,
             performed_at = excluded.performed_at,
             mrn_last4 = excluded.mrn_last4,
+            surgeon = excluded.surgeon,
             baseline_vas = COALESCE(excluded.baseline_vas, enrollments.baseline_vas),
             baseline_recorded_at = CASE WHEN excluded.baseline_vas IS NULL THEN enrollments.baseline_recorded_at ELSE excluded.baseline_recorded_at END,
             baseline_source = COALESCE(excluded.baseline_source, enrollments.baseline_source)
@@ -48,6 +49,7 @@ public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<En
             BaselineRecordedAt = message.BaselineVas is null ? (DateTimeOffset?)null : message.BaselineRecordedAt ?? now,
             BaselineSource = message.BaselineVas is null ? null : BaselineSources.Clinic,
             Now = now,
+            Surgeon = string.IsNullOrWhiteSpace(message.Surgeon) ? null : message.Surgeon.Trim(),
         });
     }
 }

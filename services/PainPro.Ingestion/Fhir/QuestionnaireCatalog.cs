@@ -18,9 +18,9 @@ public static class QuestionnaireCatalog
     /// Raise with any change to a text, code or option below: an EHR that stored answers against one version must be
     /// able to trust that version's content. <c>Questionnaire_content_changes_only_with_a_new_version</c> enforces it.
     /// </summary>
-    public const string Version = "1.0.0";
+    public const string Version = "1.1.0";
 
-    private const string Date = "2026-11-22";
+    private const string Date = "2026-12-07";
     private const string Translated = "es";
 
     /// <summary>Baseline; day 3 (and month 1 and 3 for sites without MSTS); month 1 and 3, lower and upper extremity.</summary>

@@ -26,8 +26,8 @@ public sealed record TimepointSummary(
 /// <summary>
 /// The outcomes summary of DESIGN §9, per timepoint (baseline first). Filtering, counting, sums and sums of
 /// squares are done by the database, in SQL both dialects run; the mean and sample SD follow from those sums.
-/// Median and quartiles (R type 7) need order statistics, which SQLite lacks, so the filtered VAS values are
-/// fetched in order and interpolated here.
+/// Median and quartiles (R type 7) need order statistics, which SQLite lacks: pain answers are integers 0–10, so the
+/// database counts each value and the quantiles are interpolated here from the counts, exactly.
 /// </summary>
 /// <remarks>
 /// Baseline VAS is the enrollment's baseline, clinic-entered or surveyed (one per enrollment). "Sent" counts surveys
@@ -79,37 +79,39 @@ public sealed class OutcomesSummary(IngestionDb db, IOptionsMonitor<IngestionOpt
                 FROM enrollments e WHERE 1 = 1{filter}
                 """, parameters);
 
-            var vasValues = (await connection.QueryAsync<TimepointValue>($"""
-                SELECT s.timepoint AS Timepoint, s.vas AS Value
+            // Pain answers are integers 0–10: counts per value give the exact order statistics without fetching every answer.
+            var vasCounts = (await connection.QueryAsync<TimepointValue>($"""
+                SELECT s.timepoint AS Timepoint, s.vas AS Value, COUNT(*) AS Count
                 FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
                 WHERE s.vas IS NOT NULL AND s.timepoint <> 'baseline'{filter}
+                GROUP BY s.timepoint, s.vas
                 UNION ALL
-                SELECT 'baseline' AS Timepoint, e.baseline_vas AS Value
+                SELECT 'baseline' AS Timepoint, e.baseline_vas AS Value, COUNT(*) AS Count
                 FROM enrollments e WHERE e.baseline_vas IS NOT NULL{filter}
-                ORDER BY 1, 2
+                GROUP BY e.baseline_vas
                 """, parameters))
                 .GroupBy(v => v.Timepoint)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.Select(v => (double)v.Value).ToList());
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<int, long>)g.ToDictionary(v => v.Value, v => v.Count));
 
             return (IReadOnlyList<TimepointSummary>)Timepoints.All.Select(timepoint =>
             {
                 var sent = surveys.GetValueOrDefault(timepoint) ?? new SurveyAggregate { Timepoint = timepoint };
                 var vas = timepoint == Timepoints.Baseline ? baseline : sent;
-                return Row(timepoint, sent, vas, vasValues.GetValueOrDefault(timepoint) ?? []);
+                return Row(timepoint, sent, vas, vasCounts.GetValueOrDefault(timepoint) ?? new Dictionary<int, long>());
             }).ToList();
         }, ct);
     }
 
-    private static TimepointSummary Row(string timepoint, SurveyAggregate surveys, SurveyAggregate vas, IReadOnlyList<double> sortedVas)
+    private static TimepointSummary Row(string timepoint, SurveyAggregate surveys, SurveyAggregate vas, IReadOnlyDictionary<int, long> vasCounts)
     {
         var n = vas.VasN;
         var vasSummary = new VasSummary(
             n,
             n == 0 ? null : Round((double)vas.VasSum!.Value / n),
             Round(Statistics.SampleStandardDeviation(n, vas.VasSum ?? 0, vas.VasSumOfSquares ?? 0)),
-            sortedVas.Count == 0 ? null : Round(Statistics.Quantile(sortedVas, 0.5)),
-            sortedVas.Count == 0 ? null : Round(Statistics.Quantile(sortedVas, 0.25)),
-            sortedVas.Count == 0 ? null : Round(Statistics.Quantile(sortedVas, 0.75)));
+            Round(Statistics.QuantileOfCounts(vasCounts, 0.5)),
+            Round(Statistics.QuantileOfCounts(vasCounts, 0.25)),
+            Round(Statistics.QuantileOfCounts(vasCounts, 0.75)));
         var mstsMean = surveys.MstsN == 0 ? (double?)null : (double)surveys.MstsSum!.Value / surveys.MstsN;
         return new TimepointSummary(
             timepoint,
@@ -147,5 +149,6 @@ public sealed class OutcomesSummary(IngestionDb db, IOptionsMonitor<IngestionOpt
     {
         public string Timepoint { get; init; } = "";
         public int Value { get; init; }
+        public long Count { get; init; }
     }
 }

@@ -25,4 +25,30 @@ public static class Statistics
         var variance = (sumOfSquares - sum * sum / n) / (n - 1);
         return Math.Sqrt(Math.Max(0, variance)); // rounding can leave a hair below zero when all values are equal
     }
+
+    /// <summary>
+    /// <see cref="Quantile"/> of values given as counts per value (ascending): the same R type 7 quantile, without
+    /// listing every value. Null when there are none.
+    /// </summary>
+    public static double? QuantileOfCounts(IReadOnlyDictionary<int, long> countsByValue, double p)
+    {
+        var sorted = countsByValue.Where(c => c.Value > 0).OrderBy(c => c.Key).ToList();
+        var n = sorted.Sum(c => c.Value);
+        if (n == 0) return null;
+        var h = (n - 1) * p;
+        var lower = (long)Math.Floor(h);
+        var upper = Math.Min(lower + 1, n - 1);
+        return ValueAt(lower) + (h - lower) * (ValueAt(upper) - ValueAt(lower));
+
+        double ValueAt(long rank)
+        {
+            long seen = 0;
+            foreach (var (value, count) in sorted)
+            {
+                seen += count;
+                if (rank < seen) return value;
+            }
+            return sorted[^1].Key;
+        }
+    }
 }

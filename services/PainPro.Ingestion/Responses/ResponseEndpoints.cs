@@ -60,11 +60,7 @@ public static class ResponseEndpoints
         var actor = StaffActor.From(http);
         return await db.InTransactionAsync(async session =>
         {
-            var known = await session.ExecuteScalarAsync<long>(
-                "SELECT (SELECT COUNT(*) FROM enrollments WHERE id = @id) + (SELECT COUNT(*) FROM surveys WHERE enrollment_id = @id)", new { id });
-            if (known == 0)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such enrollment.",
-                    detail: $"Ingestion has no enrollment {id}.");
+            if (await Enrollments.KnownEnrollments.NotFoundUnlessKnownAsync(session, id) is { } notFound) return notFound;
             var responses = await session.QueryAsync<ResponseView>(
                 $"{ResponseView.Select} WHERE r.enrollment_id = @id ORDER BY r.answered_at, r.survey_id, r.item, r.id", new { id });
             await AuditLog.RecordAsync(session, actor.Name, actor.Via, AuditLog.ViewedResponses, enrollmentId: id);

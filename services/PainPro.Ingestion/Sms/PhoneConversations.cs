@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
+using PainPro.Ingestion.Alerts;
 using PainPro.Ingestion.Responses;
 using PainPro.Ingestion.Surveys;
 using PainPro.Instruments;
@@ -55,6 +56,15 @@ public sealed class SurveyConversation(SurveyRecord survey, Dictionary<string, i
 
     /// <summary>Texts from the phone were waiting for a survey when it was locked.</summary>
     public bool TextsWaiting { get; init; }
+
+    /// <summary>The enrollment's facility (null until its <c>EnrollmentCreated</c> arrives): whom the patient is told to call.</summary>
+    public string? Facility { get; init; }
+}
+
+/// <summary>What Ingestion knows of a phone without an open survey: its latest survey's language, patient and facility.</summary>
+public sealed record PhoneHistory(string Locale, PatientOfPhone? Patient, string? Facility)
+{
+    public static PhoneHistory Unknown { get; } = new(InstrumentCatalog.DefaultLocale, null, null);
 }
 
 /// <summary>
@@ -66,6 +76,8 @@ public sealed class SurveyConversation(SurveyRecord survey, Dictionary<string, i
 public sealed class PhoneConversations(
     ResponseRecorder recorder,
     SurveyLinks links,
+    FacilityContacts contacts,
+    PatientMessages messages,
     IOptionsMonitor<IngestionOptions> options,
     ILogger<PhoneConversations> logger)
 {
@@ -91,6 +103,7 @@ public sealed class PhoneConversations(
                CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
         FROM responses WHERE survey_id = ({NewestSurvey});
         {CountWaiting};
+        SELECT e.facility FROM enrollments e WHERE e.id = (SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey}));
         """;
 
     private const string CountWaiting =
@@ -102,6 +115,12 @@ public sealed class PhoneConversations(
         WHERE message_sid = @MessageSid AND handled_at IS NULL
         """;
 
+    /// <summary>A text shown to staff: how, its urgency words, its enrollment and the alert it raised or joined.</summary>
+    private const string MarkForStaff = """
+        UPDATE inbound_sms SET for_staff = @ForStaff, urgent_words = @UrgentWords, enrollment_id = @EnrollmentId, alert_id = @AlertId
+        WHERE message_sid = @MessageSid
+        """;
+
     /// <summary>A reply as <see cref="FinishAsync"/> kept it, readable again (null when there was none).</summary>
     public string? RevealReply(string? kept) => kept is null ? null : links.RevealReply(kept);
 
@@ -110,12 +129,14 @@ public sealed class PhoneConversations(
         List<AnswerRow> answers;
         SurveyRecord? survey;
         long waiting;
+        string? facility;
         await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey, new { phone, now = session.Clock.GetUtcNow() },
             session.Transaction))
         {
             survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
             answers = [.. await results.ReadAsync<AnswerRow>()];
             waiting = await results.ReadSingleAsync<long>();
+            facility = (await results.ReadAsync<string?>()).SingleOrDefault();
         }
         if (survey is null) return null;
         if (answers.Any(a => a.SurveyId != survey.Id))
@@ -132,6 +153,7 @@ public sealed class PhoneConversations(
             [.. answers.Where(a => a.Source == ResponseSources.Sms).Select(a => a.Item)])
         {
             TextsWaiting = waiting > 0,
+            Facility = facility,
         };
     }
 
@@ -144,21 +166,45 @@ public sealed class PhoneConversations(
         public int IsCurrent { get; init; }
     }
 
-    public static async Task<string> LastKnownLocaleAsync(DbSession session, string phone) =>
-        await session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT locale FROM surveys WHERE phone = @phone ORDER BY opened_at DESC, id DESC LIMIT 1", new { phone })
-        ?? InstrumentCatalog.DefaultLocale;
-
-    /// <summary>One text's turn against the phone's survey (or none): the answer recorded, an opt-out or opt-in published.</summary>
-    public async Task<SmsTurn> TakeTurnAsync(DbSession session, SurveyConversation? survey, string phone, string body,
-        DateTimeOffset receivedAt, string locale)
+    /// <summary>The phone's latest survey, whatever its state: the language to answer in, the patient, the facility.</summary>
+    public static async Task<PhoneHistory> HistoryAsync(DbSession session, string phone)
     {
-        var turn = SmsConversation.Next(body, survey is null ? null : StateOf(survey), locale);
+        var row = await session.QuerySingleOrDefaultAsync<HistoryRow>("""
+            SELECT s.locale AS Locale, s.enrollment_id AS EnrollmentId, s.patient_id AS PatientId, s.id AS SurveyId,
+                   s.timepoint AS Timepoint, e.facility AS Facility
+            FROM surveys s LEFT JOIN enrollments e ON e.id = s.enrollment_id
+            WHERE s.phone = @phone ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
+            """, new { phone });
+        return row is null
+            ? PhoneHistory.Unknown
+            : new PhoneHistory(row.Locale, new PatientOfPhone(row.EnrollmentId, row.PatientId, row.SurveyId, row.Timepoint), row.Facility);
+    }
+
+    private sealed record HistoryRow
+    {
+        public string Locale { get; init; } = InstrumentCatalog.DefaultLocale;
+        public Guid EnrollmentId { get; init; }
+        public Guid PatientId { get; init; }
+        public Guid SurveyId { get; init; }
+        public string Timepoint { get; init; } = "";
+        public string? Facility { get; init; }
+    }
+
+    /// <summary>
+    /// One text's turn against the phone's survey (or none, with what is known of the phone): the answer recorded, an
+    /// opt-out or opt-in published, a message put in front of staff (<see cref="NotifyStaffAsync"/>).
+    /// </summary>
+    public async Task<SmsTurn> TakeTurnAsync(DbSession session, SurveyConversation? survey, PhoneHistory? history, string phone,
+        StoredText text)
+    {
+        var locale = survey?.Survey.Locale ?? history?.Locale ?? InstrumentCatalog.DefaultLocale;
+        var contact = contacts.For(survey is null ? history?.Facility : survey.Facility);
+        var turn = SmsConversation.Next(text.Body, survey is null ? null : StateOf(survey), locale, contact);
         switch (turn.Outcome)
         {
             case SmsOutcome.Answered:
                 var recorded = await recorder.RecordAsync(session, survey!.Survey, [new Answer(turn.Item!, turn.Value!.Value)],
-                    ResponseSources.Sms, enteredBy: null, answeredAt: receivedAt, currentAnswers: survey.Answers);
+                    ResponseSources.Sms, enteredBy: null, answeredAt: text.ReceivedAt, currentAnswers: survey.Answers);
                 survey.Answers = new Dictionary<string, int>(recorded.Answers);
                 survey.TextAnswered.Add(turn.Item!);
                 break;
@@ -169,7 +215,39 @@ public sealed class PhoneConversations(
                 await session.PublishAsync(new PatientOptedIn(phone, turn.Keyword!, session.Clock.GetUtcNow()));
                 break;
         }
+        if (turn.Message != PatientMessageKind.None)
+        {
+            var patient = survey is null ? history?.Patient
+                : new PatientOfPhone(survey.Survey.EnrollmentId, survey.Survey.PatientId, survey.Survey.Id, survey.Survey.Timepoint);
+            await NotifyStaffAsync(session, text, turn.Message, patient);
+        }
         return turn;
+    }
+
+    /// <summary>
+    /// A text that is neither an answer nor a keyword (DESIGN §6, <c>patient-message</c>): marked for the Portal's
+    /// lists and, when it holds words a person must read and the phone's enrollment is known, raised as (or added to)
+    /// the enrollment's alert — high with an urgency word.
+    /// </summary>
+    private async Task NotifyStaffAsync(DbSession session, StoredText text, PatientMessageKind kind, PatientOfPhone? patient)
+    {
+        var urgent = messages.UrgencyOf(text.Body);
+        Guid? alertId = null;
+        if (patient is not null && (kind == PatientMessageKind.Message || urgent.Count > 0))
+            alertId = await messages.RaiseAsync(session, patient, text.Body, urgent);
+        await session.ExecuteAsync(MarkForStaff, new
+        {
+            ForStaff = kind == PatientMessageKind.Message || urgent.Count > 0 ? PatientMessageKinds.Message : PatientMessageKinds.SmallTalk,
+            UrgentWords = urgent.Count > 0 ? string.Join(", ", urgent) : null,
+            patient?.EnrollmentId,
+            AlertId = alertId,
+            text.MessageSid,
+        });
+        if (patient is null)
+            logger.LogInformation("Text {MessageSid} came from a number PainPro has no survey for; it is listed for staff with no patient", text.MessageSid);
+        else if (alertId is not null)
+            logger.LogInformation("Text {MessageSid} is a message for staff ({Severity}) on alert {AlertId}", text.MessageSid,
+                urgent.Count > 0 ? "urgent" : "not urgent", alertId);
     }
 
     /// <summary>
@@ -205,11 +283,11 @@ public sealed class PhoneConversations(
             waiting.Add(current);
         waiting = [.. waiting.OrderBy(w => w.ReceivedAt).ThenBy(w => w.MessageSid, StringComparer.Ordinal)];
 
-        var locale = survey?.Survey.Locale ?? (waiting.Count > 0 ? await LastKnownLocaleAsync(session, phone) : InstrumentCatalog.DefaultLocale);
+        var history = survey is null && waiting.Count > 0 ? await HistoryAsync(session, phone) : null;
         string? reply = null;
         foreach (var text in waiting)
         {
-            var turn = await TakeTurnAsync(session, survey, phone, text.Body, text.ReceivedAt, locale);
+            var turn = await TakeTurnAsync(session, survey, history, phone, text);
             if (text.MessageSid == current?.MessageSid)
             {
                 await FinishAsync(session, text.MessageSid, turn, survey?.Survey.Id, ReplyVia.TwiML);
@@ -248,6 +326,14 @@ public sealed class PhoneConversations(
         var byText = items.Where(item => (askMsts || !ItemCodes.IsMsts(item.Code)) && !conversation.TextAnswered.Contains(item.Code)).ToList();
         var formOnly = items.Any(item => !askMsts && ItemCodes.IsMsts(item.Code) && !conversation.Answers.ContainsKey(item.Code));
         return new SmsSurveyState(survey.Locale, byText, formOnly, formOnly ? links.LinkFor(survey.TokenProtected) : null,
-            AllAnswered: items.All(item => conversation.Answers.ContainsKey(item.Code)));
+            AllAnswered: items.All(item => conversation.Answers.ContainsKey(item.Code)),
+            Items: [.. items.Where(item => askMsts || !ItemCodes.IsMsts(item.Code))]);
     }
+}
+
+/// <summary><c>inbound_sms.for_staff</c>: how a text is shown to staff (<see cref="PatientMessageKind"/>).</summary>
+public static class PatientMessageKinds
+{
+    public const string Message = "message";
+    public const string SmallTalk = "small-talk";
 }

@@ -94,10 +94,10 @@ public sealed class SmsInbox(
             return reply;
         }
 
-        var locale = await PhoneConversations.LastKnownLocaleAsync(session, phone);
-        if (SmsConversation.IsKeyword(stored.Body, locale))
+        var history = await PhoneConversations.HistoryAsync(session, phone);
+        if (SmsConversation.IsKeyword(stored.Body, history.Locale))
         {
-            var turn = await conversations.TakeTurnAsync(session, null, phone, stored.Body, stored.ReceivedAt, locale);
+            var turn = await conversations.TakeTurnAsync(session, null, history, phone, stored);
             await conversations.FinishAsync(session, messageSid, turn, surveyId: null, ReplyVia.TwiML);
             logger.LogDebug("Text {MessageSid} is the keyword {Keyword}", messageSid, turn.Keyword);
             return turn.Reply;

@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using PainPro.Ingestion.Auditing;
+using PainPro.Contracts;
 using PainPro.Ingestion.Responses;
+using PainPro.Ingestion.Sms;
 using PainPro.Ingestion.Surveys;
 using PainPro.Instruments;
+using PainPro.ServiceDefaults.Data;
 
 namespace PainPro.Ingestion.WebForm;
 
@@ -16,7 +19,7 @@ namespace PainPro.Ingestion.WebForm;
 /// <c>GET|POST /s/{token}</c>: the web survey. The token finds the survey by its hash; unknown and closed links
 /// get a clear page (404, 410), and unknown ones spend the guessing allowance (per client and in total). Answers are
 /// validated on the server; a resubmission inside the window revises the earlier answers (kept as earlier versions),
-/// and the change is audited.
+/// and the change is audited. After a submission the patient sees their own pain so far (baseline → now).
 /// The POST binds the form, so ASP.NET Core's antiforgery check applies to it.
 /// </summary>
 public static class SurveyFormEndpoints
@@ -33,23 +36,30 @@ public static class SurveyFormEndpoints
     }
 
     private static async Task<IResult> ShowAsync(string token, HttpContext http, IngestionDb db, SurveyLinkGuard guard,
-        IAntiforgery antiforgery, CancellationToken ct)
+        IAntiforgery antiforgery, FacilityContacts contacts, CancellationToken ct)
     {
         var nonce = SecurityHeaders.Apply(http.Response);
-        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, nonce, ct);
+        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, contacts, nonce, ct);
         if (survey is null) return refusal!;
 
-        var answers = await db.ReadAsync(c => c.QueryAsync<StoredAnswer>(
-            "SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @Id AND superseded_at IS NULL", new { survey.Id }), ct);
+        var (answers, facility) = await db.ReadAsync(async c =>
+        {
+            await using var results = await c.QueryMultipleAsync("""
+                SELECT item AS Item, value AS Value FROM responses WHERE survey_id = @Id AND superseded_at IS NULL;
+                SELECT facility FROM enrollments WHERE id = @EnrollmentId;
+                """, new { survey.Id, survey.EnrollmentId });
+            return ((await results.ReadAsync<StoredAnswer>()).ToList(), (await results.ReadAsync<string?>()).SingleOrDefault());
+        }, ct);
         var values = answers.ToDictionary(a => a.Item, a => a.Value.ToString(CultureInfo.InvariantCulture));
-        return Html(StatusCodes.Status200OK, SurveyFormPage.Form(Model(survey, http, antiforgery, values, errors: [], answered: values.Count > 0), nonce));
+        return Html(StatusCodes.Status200OK, SurveyFormPage.Form(
+            Model(survey, http, antiforgery, values, errors: [], answered: values.Count > 0, contacts.For(facility)), nonce));
     }
 
     private static async Task<IResult> SubmitAsync(string token, [FromForm] IFormCollection form, HttpContext http, IngestionDb db,
-        SurveyLinkGuard guard, IAntiforgery antiforgery, ResponseRecorder recorder, CancellationToken ct)
+        SurveyLinkGuard guard, IAntiforgery antiforgery, ResponseRecorder recorder, FacilityContacts contacts, CancellationToken ct)
     {
         var nonce = SecurityHeaders.Apply(http.Response);
-        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, nonce, ct);
+        var (survey, refusal) = await FindOpenSurveyAsync(token, http, db, guard, contacts, nonce, ct);
         if (survey is null) return refusal!;
 
         var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
@@ -60,18 +70,19 @@ public static class SurveyFormEndpoints
             var submitted = survey.ItemDefinitions
                 .Where(item => form.ContainsKey(item.Code))
                 .ToDictionary(item => item.Code, item => form[item.Code].ToString());
+            var facility = await FacilityOfAsync(db, survey, ct);
             return Html(StatusCodes.Status400BadRequest,
-                SurveyFormPage.Form(Model(survey, http, antiforgery, submitted, errors, answered: false), nonce));
+                SurveyFormPage.Form(Model(survey, http, antiforgery, submitted, errors, answered: false, contacts.For(facility)), nonce));
         }
 
-        var replaced = await db.InTransactionAsync(async session =>
+        var outcome = await db.InTransactionAsync(async session =>
         {
             var now = session.Clock.GetUtcNow();
             // Locks the survey against a text or another submission recording at the same moment.
             var open = await session.ExecuteAsync(
                 "UPDATE surveys SET last_activity_at = @now WHERE id = @Id AND status <> 'expired' AND expires_at > @now",
                 new { now, survey.Id });
-            if (open == 0) return (bool?)null;
+            if (open == 0) return null;
 
             var before = await ResponseRecorder.CurrentAnswersAsync(session, survey.Id);
             var recorded = await recorder.RecordAsync(session, survey, answers, ResponseSources.Web, enteredBy: null, currentAnswers: before);
@@ -79,14 +90,53 @@ public static class SurveyFormEndpoints
             if (changedItems.Count > 0)
                 await AuditLog.RecordAsync(session, "patient", via: "web-form", AuditLog.ResubmittedForm, survey.EnrollmentId, survey.Id,
                     detail: "replaced " + string.Join(",", changedItems));
-            return before.Count > 0 && recorded.Changed > 0;
+            return new Submitted(before.Count > 0 && recorded.Changed > 0, await PainSoFarAsync(session, survey.EnrollmentId));
         }, ct);
 
-        if (replaced is null)
-            return Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce));
-        return replaced.Value
-            ? Html(StatusCodes.Status200OK, SurveyFormPage.Message(locale, text.UpdatedTitle, text.UpdatedBody, nonce))
-            : Html(StatusCodes.Status200OK, SurveyFormPage.Message(locale, text.ThanksTitle, text.ThanksBody, nonce));
+        if (outcome is null)
+        {
+            var facility = await FacilityOfAsync(db, survey, ct);
+            return Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce, contacts.For(facility)));
+        }
+        var (title, body) = outcome.Replaced ? (text.UpdatedTitle, text.UpdatedBody) : (text.ThanksTitle, text.ThanksBody);
+        return Html(StatusCodes.Status200OK, SurveyFormPage.Message(locale, title, body, nonce, contacts.For(outcome.Pain.Facility),
+            outcome.Pain.Points, outcome.Pain.BaselineKnown));
+    }
+
+    /// <summary>The survey's facility, for whom the page tells the patient to call.</summary>
+    private static Task<string?> FacilityOfAsync(IngestionDb db, SurveyRecord survey, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>("SELECT facility FROM enrollments WHERE id = @EnrollmentId", new { survey.EnrollmentId }), ct);
+
+    private sealed record Submitted(bool Replaced, PainSoFar Pain);
+
+    /// <summary>What the thank-you page shows: the pain before the procedure and at each timepoint answered since, in order.</summary>
+    private sealed record PainSoFar(IReadOnlyList<PainPoint> Points, bool BaselineKnown, string? Facility);
+
+    private static async Task<PainSoFar> PainSoFarAsync(DbSession session, Guid enrollmentId)
+    {
+        await using var results = await session.Connection.QueryMultipleAsync("""
+            SELECT baseline_vas AS Vas, facility AS Facility FROM enrollments WHERE id = @enrollmentId;
+            SELECT timepoint AS Timepoint, vas AS Vas FROM surveys WHERE enrollment_id = @enrollmentId AND vas IS NOT NULL AND timepoint <> 'baseline';
+            """, new { enrollmentId }, session.Transaction);
+        var enrollment = (await results.ReadAsync<EnrollmentPain>()).SingleOrDefault();
+        var followUps = (await results.ReadAsync<TimepointPain>()).ToList();
+        var order = Timepoints.All.ToList();
+        var points = new List<PainPoint>();
+        if (enrollment?.Vas is { } baseline) points.Add(new PainPoint(Timepoints.Baseline, baseline));
+        points.AddRange(followUps.OrderBy(f => order.IndexOf(f.Timepoint)).Select(f => new PainPoint(f.Timepoint, f.Vas)));
+        return new PainSoFar(points, enrollment?.Vas is not null, enrollment?.Facility);
+    }
+
+    private sealed record EnrollmentPain
+    {
+        public int? Vas { get; init; }
+        public string? Facility { get; init; }
+    }
+
+    private sealed record TimepointPain
+    {
+        public string Timepoint { get; init; } = "";
+        public int Vas { get; init; }
     }
 
     /// <summary>Every item of the survey must have exactly one whole number in its range.</summary>
@@ -111,7 +161,7 @@ public static class SurveyFormEndpoints
     }
 
     private static async Task<(SurveyRecord? Survey, IResult? Refusal)> FindOpenSurveyAsync(string token, HttpContext http,
-        IngestionDb db, SurveyLinkGuard guard, string nonce, CancellationToken ct)
+        IngestionDb db, SurveyLinkGuard guard, FacilityContacts contacts, string nonce, CancellationToken ct)
     {
         // The link is looked up first: a valid one is never throttled, whatever others did from the same address.
         var survey = token.Length is 0 or > MaxTokenLength ? null : await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<SurveyRecord>(
@@ -125,28 +175,30 @@ public static class SurveyFormEndpoints
             {
                 http.Response.Headers.RetryAfter = "60";
                 return (null, Html(StatusCodes.Status429TooManyRequests,
-                    SurveyFormPage.Message(requestLocale, text.TooManyRequestsTitle, text.TooManyRequestsBody, nonce)));
+                    SurveyFormPage.Message(requestLocale, text.TooManyRequestsTitle, text.TooManyRequestsBody, nonce, contacts.For(null))));
             }
             guard.RecordFailedLookup(client);
-            return (null, Html(StatusCodes.Status404NotFound, SurveyFormPage.Message(requestLocale, text.UnknownTitle, text.UnknownBody, nonce)));
+            return (null, Html(StatusCodes.Status404NotFound,
+                SurveyFormPage.Message(requestLocale, text.UnknownTitle, text.UnknownBody, nonce, contacts.For(null))));
         }
         // A closed survey's link is a real link an old text still holds, not a guess: it is told so and spends nothing.
         if (!survey.AcceptsPatientAnswers(db.Clock.GetUtcNow()))
         {
             var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
             var text = InstrumentTexts.WebForm(locale);
-            return (null, Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce)));
+            var facility = await FacilityOfAsync(db, survey, ct);
+            return (null, Html(StatusCodes.Status410Gone, SurveyFormPage.Message(locale, text.ExpiredTitle, text.ExpiredBody, nonce, contacts.For(facility))));
         }
         return (survey, null);
     }
 
     private static FormModel Model(SurveyRecord survey, HttpContext http, IAntiforgery antiforgery,
-        IReadOnlyDictionary<string, string> values, Dictionary<string, string> errors, bool answered)
+        IReadOnlyDictionary<string, string> values, Dictionary<string, string> errors, bool answered, CareContact contact)
     {
         var locale = InstrumentCatalog.ResolveLocale(survey.Locale);
         var tokens = antiforgery.GetAndStoreTokens(http);
         return new FormModel(locale, SurveyFormPage.SectionsOf(survey.InstrumentCodes, locale), values, errors,
-            tokens.FormFieldName, tokens.RequestToken!, answered);
+            tokens.FormFieldName, tokens.RequestToken!, answered, contact);
     }
 
     /// <summary>The first supported language the browser asks for: for pages shown before the survey (and its locale) is known.</summary>

@@ -9,6 +9,7 @@ internal sealed record FormSection(string Title, IReadOnlyList<ItemDefinition> I
 /// <param name="Values">The value shown as chosen per item: the submitted one, else the stored answer.</param>
 /// <param name="Errors">A message per item that failed validation.</param>
 /// <param name="Answered">The survey already holds answers (they may still be changed).</param>
+/// <param name="Contact">Whom the patient is told to call (the survey's facility).</param>
 internal sealed record FormModel(
     string Locale,
     IReadOnlyList<FormSection> Sections,
@@ -16,12 +17,14 @@ internal sealed record FormModel(
     IReadOnlyDictionary<string, string> Errors,
     string AntiforgeryFieldName,
     string AntiforgeryToken,
-    bool Answered);
+    bool Answered,
+    CareContact Contact);
 
 /// <summary>
 /// The survey form and its message pages as server-rendered HTML: mobile first, one column, large touch targets;
 /// each item a fieldset whose legend is the question and whose radios carry the anchors as labels; errors listed
-/// at the top (focusable, linked to their items) and beside each item (<c>aria-describedby</c>). No script.
+/// at the top (focusable, linked to their items) and beside each item (<c>aria-describedby</c>). No script. The thank-you
+/// page shows the patient's own pain so far as a small bar chart with the same numbers as text beside it.
 /// </summary>
 internal static class SurveyFormPage
 {
@@ -48,6 +51,12 @@ internal static class SurveyFormPage
         button:hover{background:#094a8c}
         .note{font-size:.95rem;color:#3d4650;margin-top:1.5rem}
         .notice{background:#e8f3ea;border-left:4px solid #1e7b34;padding:.5rem .75rem;border-radius:.25rem}
+        .hint{font-weight:400;color:#3d4650;margin:0 0 .5rem}
+        figure{margin:1.5rem 0 0;background:#fff;border:1px solid #c3c8cf;border-radius:.5rem;padding:.75rem}
+        figure h2{margin:0 0 .25rem}
+        figure svg{display:block;width:100%;height:auto;max-width:28rem}
+        figure ul{list-style:none;padding:0;margin:.5rem 0 0}
+        figure li{padding:.125rem 0}
         """;
 
     public static string Form(FormModel model, string nonce)
@@ -83,29 +92,80 @@ internal static class SurveyFormPage
         }
         body.Element("button", text.Submit, ("type", "submit"));
         body.Close("form");
-        body.Element("p", text.UrgentCareNote, ("class", "note"));
+        body.Element("p", InstrumentTexts.UrgentCareNote(model.Locale, model.Contact), ("class", "note"));
         return Page(model.Locale, model.Errors.Count > 0 ? $"{text.ErrorSummaryTitle} – {text.Title}" : text.Title, body, nonce);
     }
 
-    /// <summary>A page with a heading and a paragraph: thanks, closed, not found, slow down.</summary>
-    public static string Message(string locale, string title, string message, string nonce)
+    /// <summary>A page with a heading and a paragraph: thanks (with the patient's pain so far, when given), closed, not found, slow down.</summary>
+    public static string Message(string locale, string title, string message, string nonce, CareContact contact,
+        IReadOnlyList<PainPoint>? pain = null, bool baselineKnown = true)
     {
-        var text = InstrumentTexts.WebForm(locale);
         var body = new Html()
             .Element("h1", title)
-            .Element("p", message)
-            .Element("p", text.UrgentCareNote, ("class", "note"));
+            .Element("p", message);
+        if (pain is { Count: > 0 }) PainChart(body, locale, pain, baselineKnown);
+        body.Element("p", InstrumentTexts.UrgentCareNote(locale, contact), ("class", "note"));
         return Page(locale, title, body, nonce);
     }
+
+    /// <summary>
+    /// The patient's pain so far, baseline first: one bar per timepoint with its value on top, 0–10 up. The list under
+    /// it says the same in words, so the numbers do not depend on seeing the chart.
+    /// </summary>
+    private static void PainChart(Html body, string locale, IReadOnlyList<PainPoint> pain, bool baselineKnown)
+    {
+        var text = InstrumentTexts.WebForm(locale);
+        const int width = 320, height = 200, left = 28, top = 16, bottom = 36, plot = height - top - bottom;
+        var slot = (width - left - 8) / (double)Math.Max(pain.Count, 1);
+        var bar = Math.Min(48, slot * 0.6);
+        var svg = new System.Text.StringBuilder();
+        svg.Append($"""<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="pain-chart-title pain-chart-intro" focusable="false">""");
+        foreach (var tick in new[] { 0, 5, 10 })
+        {
+            var y = top + plot - plot * tick / 10.0;
+            svg.Append(FormattableString.Invariant($"""<line x1="{left}" x2="{width - 4}" y1="{y:0.#}" y2="{y:0.#}" stroke="#c3c8cf" stroke-width="1"/>"""));
+            svg.Append(FormattableString.Invariant($"""<text x="{left - 6}" y="{y + 4:0.#}" font-size="12" text-anchor="end" fill="#3d4650">{tick}</text>"""));
+        }
+        for (var i = 0; i < pain.Count; i++)
+        {
+            var point = pain[i];
+            var x = left + slot * i + (slot - bar) / 2;
+            var h = Math.Max(plot * point.Pain / 10.0, 2);
+            var y = top + plot - h;
+            var label = System.Net.WebUtility.HtmlEncode(ShortLabel(text.TimepointLabel(point.Timepoint)));
+            svg.Append(FormattableString.Invariant($"""<rect x="{x:0.#}" y="{y:0.#}" width="{bar:0.#}" height="{h:0.#}" rx="3" fill="#0b5cad"/>"""));
+            svg.Append(FormattableString.Invariant($"""<text x="{x + bar / 2:0.#}" y="{y - 4:0.#}" font-size="13" font-weight="700" text-anchor="middle" fill="#1b1b1b">{point.Pain}</text>"""));
+            svg.Append(FormattableString.Invariant($"""<text x="{x + bar / 2:0.#}" y="{height - bottom + 16:0.#}" font-size="11" text-anchor="middle" fill="#1b1b1b">{label}</text>"""));
+        }
+        svg.Append("</svg>");
+
+        body.Open("figure", ("aria-labelledby", "pain-chart-title"));
+        body.Element("h2", text.ChartTitle, ("id", "pain-chart-title"));
+        body.Element("p", text.ChartIntro, ("id", "pain-chart-intro"), ("class", "hint"));
+        body.Raw(svg.ToString());
+        body.Open("ul");
+        foreach (var point in pain)
+            body.Element("li", string.Format(System.Globalization.CultureInfo.InvariantCulture, text.ChartPointFormat,
+                text.TimepointLabel(point.Timepoint), point.Pain));
+        body.Close("ul");
+        if (!baselineKnown) body.Element("p", text.ChartNoBaseline, ("class", "hint"));
+        body.Close("figure");
+    }
+
+    /// <summary>The axis label under a bar: "Before your procedure" is too wide for it and becomes its first word.</summary>
+    private static string ShortLabel(string label) => label.Length <= 12 ? label : label.Split(' ')[0];
 
     private static void Item(Html body, ItemDefinition item, FormModel model)
     {
         var itemText = InstrumentTexts.For(item.Code, model.Locale);
         var hasError = model.Errors.TryGetValue(item.Code, out var error);
         var errorId = "err-" + Slug(item.Code);
+        var hintId = "hint-" + Slug(item.Code);
+        var describedBy = string.Join(' ', new[] { itemText.Hint is null ? null : hintId, hasError ? errorId : null }.OfType<string>());
         body.Open("fieldset", ("id", "q-" + Slug(item.Code)), ("class", hasError ? "invalid" : null),
-            ("aria-describedby", hasError ? errorId : null), ("aria-invalid", hasError ? "true" : null));
+            ("aria-describedby", describedBy.Length > 0 ? describedBy : null), ("aria-invalid", hasError ? "true" : null));
         body.Element("legend", itemText.Question);
+        if (itemText.Hint is { } hint) body.Element("p", hint, ("class", "hint"), ("id", hintId));
         if (hasError) body.Element("p", error, ("class", "error"), ("id", errorId));
 
         model.Values.TryGetValue(item.Code, out var chosen);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using PainPro.Instruments;
 
 namespace PainPro.Messaging.Templates;
 
@@ -15,16 +16,19 @@ public sealed record RenderedEmail(string Subject, string TextBody, string HtmlB
 /// <summary>
 /// The patient-facing survey messages, per locale × channel × first send or reminder. They greet the patient by
 /// given name only and say nothing of the procedure or diagnosis; every one carries an opt-out line.
-/// The SMS invites and asks the first question (VAS) itself: Ingestion takes the reply as its answer.
+/// The SMS invites and asks the first question (VAS) itself, in the instrument's own words
+/// (<see cref="InstrumentTexts"/>, the same as the web form and the rest of the conversation): Ingestion takes the
+/// reply as its answer.
 /// </summary>
 public sealed class SurveyTemplates(string organisationName)
 {
-    public const int MaxSmsSegments = 2;
+    public const int MaxSmsSegments = SmsSegments.ConversationBudget;
 
     /// <summary>
-    /// Each SMS has a full form and a compact one. The full form is GSM-7 (the Spanish one avoids á, í, ó, ú by its
-    /// choice of words, so it keeps 153 septets a part); a name outside GSM-7 ("María", "Zoë") turns the text into
-    /// UCS-2 at 67 units a part, and then the compact form keeps it within two segments.
+    /// Each SMS has a full form and a compact one around the pain question ({question}). The full form is GSM-7 (the
+    /// Spanish one avoids á, í, ó, ú by its choice of words, so it keeps 153 septets a part); a name outside GSM-7
+    /// ("María", "Zoë") turns the text into UCS-2 at 67 units a part, and then the compact form keeps it within two
+    /// segments.
     /// </summary>
     internal sealed record SmsTemplate(string Full, string Compact);
 
@@ -32,17 +36,17 @@ public sealed class SurveyTemplates(string organisationName)
         new Dictionary<(string, SurveyMessageKind), SmsTemplate>
         {
             [("en", SurveyMessageKind.First)] = new(
-                "Hi {name}, your care team would like to know how you are doing. How bad is the pain at the treated area right now? Reply 0 (no pain) to 10 (worst pain imaginable). Reply STOP to opt out.",
-                "Hi {name}, how bad is the pain at the treated area now? Reply 0 (no pain) to 10 (worst). Reply STOP to opt out."),
+                "Hi {name}, your care team would like to know how you are doing. {question} Reply STOP to opt out.",
+                "Hi {name}. {question} STOP to opt out."),
             [("en", SurveyMessageKind.Reminder)] = new(
-                "Hi {name}, a reminder from your care team: how bad is the pain at the treated area right now? Reply 0 (no pain) to 10 (worst pain imaginable). Reply STOP to opt out.",
-                "Reminder: hi {name}, how bad is the pain at the treated area now? Reply 0 (no pain) to 10 (worst). STOP to opt out."),
+                "Hi {name}, a reminder from your care team: we would like to know how you are doing. {question} Reply STOP to opt out.",
+                "Reminder: hi {name}. {question} STOP to opt out."),
             [("es", SurveyMessageKind.First)] = new(
-                "Hola {name}, su equipo de salud quiere saber de usted. ¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10 (el peor dolor imaginable). Para no recibir mensajes, responda STOP.",
-                "Hola {name}, ¿cuánto dolor tiene ahora en la zona tratada? Responda 0 (nada) a 10 (el peor). Para darse de baja: STOP."),
+                "Hola {name}, su equipo médico quiere saber de usted. {question} Para no recibir mensajes, responda STOP.",
+                "Hola {name}. {question} Baja: STOP"),
             [("es", SurveyMessageKind.Reminder)] = new(
-                "Hola {name}, le recordamos que su equipo de salud quiere saber de usted. ¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10 (el peor dolor imaginable). Para no recibir mensajes, responda STOP.",
-                "Recordatorio: hola {name}, ¿cuánto dolor tiene ahora en la zona tratada? Responda 0 (nada) a 10 (el peor). Baja: STOP."),
+                "Hola {name}, le recordamos que su equipo médico quiere saber de usted. {question} Para no recibir mensajes, responda STOP.",
+                "Recordatorio: {name}. {question} Baja: STOP"),
         };
 
     internal sealed record EmailTemplate(
@@ -68,17 +72,17 @@ public sealed class SurveyTemplates(string organisationName)
             [("es", SurveyMessageKind.First)] = new(
                 "{org}: unas preguntas sobre cómo se encuentra",
                 "Hola {name}:",
-                "Su equipo de salud de {org} quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
+                "Su equipo médico de {org} quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
                 "Responder las preguntas",
                 "Este enlace es personal y funciona hasta el {expires}.",
-                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo de salud."),
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico."),
             [("es", SurveyMessageKind.Reminder)] = new(
                 "Recordatorio: {org} quiere saber cómo se encuentra",
                 "Hola {name}:",
-                "Le recordamos que su equipo de salud de {org} todavía quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
+                "Le recordamos que su equipo médico de {org} todavía quiere saber cómo se encuentra. Son unas pocas preguntas breves; tardará unos dos minutos.",
                 "Responder las preguntas",
                 "Este enlace es personal y funciona hasta el {expires}.",
-                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo de salud."),
+                "Si prefiere no recibir estos mensajes, por favor, dígaselo a su equipo médico."),
         };
 
     public static IReadOnlyList<string> SupportedLocales { get; } = ["en", "es"];
@@ -94,18 +98,25 @@ public sealed class SurveyTemplates(string organisationName)
     /// <summary>The survey SMS, never longer than <see cref="MaxSmsSegments"/> segments whatever the name.</summary>
     public string Sms(string? locale, SurveyMessageKind kind, string? givenName)
     {
-        var template = SmsTexts[(ResolveLocale(locale), kind)];
+        var language = ResolveLocale(locale);
+        var template = SmsTexts[(language, kind)];
+        var question = InstrumentTexts.For(ItemCodes.Vas, language).SmsPrompt;
         var name = GivenNames.Clean(givenName);
-        // Longest first; the last candidate has no name at all, and every compact form fits on its own.
+        // Longest first; the last candidate has no name at all, and every compact form fits on its own. A name outside
+        // GSM-7 is written without its accents ("María" → "Maria") only when keeping them would cost a third segment.
+        var plain = GivenNames.AsGsm7(name);
         foreach (var candidate in new[]
                  {
-                     Fill(template.Full, name), Fill(template.Compact, name),
-                     Fill(template.Compact, GivenNames.Shorten(name)), Fill(template.Compact, ""),
-                 })
+                     Fill(template.Full, name, question), Fill(template.Compact, name, question),
+                     Fill(template.Compact, GivenNames.Shorten(name), question),
+                     plain is null ? null : Fill(template.Full, plain, question),
+                     plain is null ? null : Fill(template.Compact, GivenNames.Shorten(plain), question),
+                     Fill(template.Compact, "", question),
+                 }.OfType<string>())
         {
-            if (SmsSegments.Count(candidate).Segments <= MaxSmsSegments) return candidate;
+            if (SmsSegments.FitsBudget(candidate)) return candidate;
         }
-        return Fill(template.Compact, "");
+        return Fill(template.Compact, "", question);
     }
 
     public RenderedEmail Email(string? locale, SurveyMessageKind kind, string? givenName, string link,
@@ -148,13 +159,23 @@ public sealed class SurveyTemplates(string organisationName)
         return new RenderedEmail(subject, text, html);
     }
 
-    private static string Fill(string template, string name) =>
-        name.Length == 0 ? template.Replace(" {name}", "").Replace("{name}", "") : template.Replace("{name}", name);
+    private static string Fill(string template, string name, string? question = null)
+    {
+        var text = name.Length == 0
+            ? template.Replace(" {name}", "").Replace(": {name}.", ".").Replace("{name}", "")
+            : template.Replace("{name}", name);
+        return question is null ? text : text.Replace("{question}", question);
+    }
 
-    /// <summary>The closing time in the patient's own zone and language, e.g. "Tuesday, November 24, 2026 2:00 PM".</summary>
+    /// <summary>
+    /// The closing time in the patient's own zone (Scheduling sends the facility's when the patient has none) and
+    /// language, e.g. "Tuesday, November 24, 2026 2:00 PM". A zone this machine does not know gives no time of day at all,
+    /// only a date on which the link is still open wherever the patient is (the UTC date 36 hours before it closes), rather
+    /// than a time in a zone the patient does not live in.
+    /// </summary>
     internal static string FormatExpiry(DateTimeOffset expiresAt, string? timeZone, string? locale, string language)
     {
-        var zone = TimeZoneInfo.Utc;
+        TimeZoneInfo? zone = null;
         if (!string.IsNullOrWhiteSpace(timeZone))
         {
             try { zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone); }
@@ -164,10 +185,11 @@ public sealed class SurveyTemplates(string organisationName)
         try { culture = CultureInfo.GetCultureInfo(string.IsNullOrWhiteSpace(locale) ? language : locale); }
         catch (CultureNotFoundException) { culture = CultureInfo.GetCultureInfo(language); }
         if (!culture.Name.StartsWith(language, StringComparison.OrdinalIgnoreCase)) culture = CultureInfo.GetCultureInfo(language);
-        var local = TimeZoneInfo.ConvertTime(expiresAt, zone);
         // ICU puts narrow no-break spaces in times ("2:00\u202FPM"); plain spaces read the same and survive every mail client.
-        var text = local.ToString("f", culture).Replace('\u202F', ' ').Replace('\u00A0', ' ');
-        return zone == TimeZoneInfo.Utc ? text + " UTC" : text;
+        var text = zone is null
+            ? expiresAt.ToUniversalTime().AddHours(-36).ToString("D", culture)
+            : TimeZoneInfo.ConvertTime(expiresAt, zone).ToString("f", culture);
+        return text.Replace('\u202F', ' ').Replace('\u00A0', ' ');
     }
 }
 
@@ -190,6 +212,24 @@ public static class GivenNames
             builder.Append(c);
         }
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The name in the GSM-7 alphabet: letters outside it lose their accents ("Zoë Ángela" → "Zoe Angela"; "José" keeps its
+    /// é, which GSM-7 has). Null when that is not enough (another script): such a name is left out rather than mangled.
+    /// </summary>
+    public static string? AsGsm7(string name)
+    {
+        if (SmsSegments.IsGsm7(name)) return name;
+        var plain = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (SmsSegments.IsGsm7(c.ToString())) { plain.Append(c); continue; }
+            var bare = new string([.. c.ToString().Normalize(NormalizationForm.FormD).Where(d => CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)]);
+            if (bare.Length == 0 || !SmsSegments.IsGsm7(bare)) return null;
+            plain.Append(bare);
+        }
+        return plain.ToString();
     }
 
     /// <summary>The first name of several, cut to <see cref="ShortLength"/> characters without splitting a pair.</summary>

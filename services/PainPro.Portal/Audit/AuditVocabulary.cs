@@ -22,9 +22,11 @@ public static class AuditVocabulary
         // Scheduling (patients)
         "search" => "Found the patient in a search",
         "view" => "Opened the patient's record",
+        "list" => "Saw the patient listed on the worklist",
         // Ingestion (alerts and answers)
         "viewed-alert" => "Opened an alert",
         "viewed-responses" => "Viewed the patient's answers",
+        "viewed-messages" => "Read messages from patients",
         "entered-responses" => "Entered answers for the patient",
         "resubmitted-form" => "Patient changed answers on the web form",
         "alert.acknowledged" => "Acknowledged an alert",
@@ -32,6 +34,9 @@ public static class AuditVocabulary
         "alert.note" => "Added a note to an alert",
         "alert.call" => "Recorded a call about an alert",
         "alert.reopened" => "Reopened an alert",
+        "alert.assigned" => "Took an alert (assigned to self)",
+        "alert.released" => "Gave back an alert",
+        "exported-extract" => "Downloaded the de-identified patient extract",
         _ => action,
     };
 }

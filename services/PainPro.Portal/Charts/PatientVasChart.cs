@@ -16,7 +16,7 @@ public static class PatientVasChart
     public static string Render(IReadOnlyList<(string Label, int? Vas)> points, int? baseline, string id = "patient-vas")
     {
         var frame = new VasChartFrame(Width, Height, [.. points.Select(p => p.Label)]);
-        var svg = frame.Open(id, "This patient's pain (VAS) at each timepoint", Describe(points, baseline), "chart chart-small");
+        var svg = frame.Open(id, "This patient's pain (NRS 0–10) at each timepoint", Describe(points, baseline), "chart chart-small");
 
         if (baseline is { } b)
         {

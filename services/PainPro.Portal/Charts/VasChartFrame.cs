@@ -38,7 +38,7 @@ internal sealed class VasChartFrame(int width, int height, IReadOnlyList<string>
             svg.Append(CultureInfo.InvariantCulture,
                 $"""<text x="{F(X(i))}" y="{F(height - Bottom + 20)}" text-anchor="middle" font-size="12" fill="#1b1f24">{Escape(categories[i])}</text>""");
         svg.Append(CultureInfo.InvariantCulture,
-            $"""<text x="12" y="{F(Top + PlotHeight / 2)}" font-size="12" fill="#4a5360" transform="rotate(-90 12 {F(Top + PlotHeight / 2)})" text-anchor="middle">Pain (VAS 0–10)</text>""");
+            $"""<text x="12" y="{F(Top + PlotHeight / 2)}" font-size="12" fill="#4a5360" transform="rotate(-90 12 {F(Top + PlotHeight / 2)})" text-anchor="middle">Pain (NRS 0–10)</text>""");
         return svg;
     }
 

@@ -21,7 +21,7 @@ public static class VasTrajectoryChart
     public static string Render(IReadOnlyList<VasTrajectoryPoint> points, string id = "vas-trajectory")
     {
         var frame = new VasChartFrame(Width, Height, [.. points.Select(p => p.Label)]);
-        var svg = frame.Open(id, "Pain (VAS) over time: median and interquartile range", Describe(points), "chart");
+        var svg = frame.Open(id, "Pain (NRS 0–10) over time: median and interquartile range", Describe(points), "chart");
 
         // Band and line are drawn per run of consecutive timepoints with data, so a gap stays a gap.
         foreach (var run in Runs(points))

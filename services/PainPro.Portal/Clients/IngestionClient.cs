@@ -12,6 +12,23 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
         GetAsync<IReadOnlyList<AlertView>>(
             Query("api/alerts", ("status", status), ("severity", severity), ("limit", MaxAlertsPerCall.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
 
+    /// <summary>One page of the worklist; Ingestion filters, sorts, pages and counts.</summary>
+    public Task<WorklistPage> WorklistAsync(IEnumerable<(string Name, string? Value)> parameters, int offset, int limit,
+        Guid? exclude = null, CancellationToken ct = default) =>
+        GetAsync<WorklistPage>(Query("api/alerts/worklist", [.. parameters, ("offset", Number(offset)), ("limit", Number(limit)),
+            ("exclude", exclude?.ToString())]), ct);
+
+    /// <summary>The worklist's multi-select: acknowledges every open one of them.</summary>
+    public async Task<AcknowledgeManyResult> AcknowledgeManyAsync(IReadOnlyCollection<Guid> alertIds, CancellationToken ct = default) =>
+        await PostAsync<AcknowledgeManyResult>("api/alerts/acknowledge", new { alertIds }, ct);
+
+    /// <summary>"Assign to me" (the acting user); <paramref name="takeOver"/> takes it from a colleague.</summary>
+    public Task AssignAsync(Guid alertId, bool takeOver = false, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/assign", new { takeOver }, ct);
+
+    public Task ReleaseAsync(Guid alertId, CancellationToken ct = default) =>
+        PostAsync($"api/alerts/{alertId}/release", null, ct);
+
     public Task<AlertDetail?> FindAlertAsync(Guid alertId, CancellationToken ct = default) =>
         FindAsync<AlertDetail>($"api/alerts/{alertId}", ct);
 
@@ -34,9 +51,29 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
     public Task<IReadOnlyList<ResponseView>> ListResponsesAsync(Guid enrollmentId, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<ResponseView>>($"api/enrollments/{enrollmentId}/responses", ct);
 
+    /// <summary>Texts patients wrote that were neither answers nor keywords, newest first (the view is audited).</summary>
+    public Task<IReadOnlyList<PatientMessage>> ListPatientMessagesAsync(string? kind, bool? urgent, int limit, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<PatientMessage>>(Query("api/patient-messages", ("kind", kind),
+            ("urgent", urgent?.ToString().ToLowerInvariant()), ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+
+    /// <summary>An enrollment's messages from the patient, newest first (the view is audited).</summary>
+    public Task<IReadOnlyList<PatientMessage>> ListEnrollmentMessagesAsync(Guid enrollmentId, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<PatientMessage>>($"api/enrollments/{enrollmentId}/messages", ct);
+
     public Task<IReadOnlyList<OutcomeSummaryRow>> OutcomeSummaryAsync(ReportFilter filter, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<OutcomeSummaryRow>>(
             Query("api/outcomes/summary", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
+
+    public Task<OutcomeTrends> TrendsAsync(ReportFilter filter, string period, CancellationToken ct = default) =>
+        GetAsync<OutcomeTrends>(Query("api/outcomes/trends", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter),
+            ("to", filter.ToParameter), ("period", period)), ct);
+
+    /// <summary>The de-identified patient-level CSV (Ingestion audits the download).</summary>
+    public Task<byte[]> ExtractAsync(ReportFilter filter, CancellationToken ct = default) =>
+        GetBytesAsync(Query("api/outcomes/extract", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter),
+            ("to", filter.ToParameter)), ct);
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<AlertStatistics> AlertStatisticsAsync(ReportFilter filter, CancellationToken ct = default) =>
         GetAsync<AlertStatistics>(

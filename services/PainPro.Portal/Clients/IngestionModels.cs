@@ -30,6 +30,74 @@ public record AlertView
     public string? ConsensusClass { get; init; }
     /// <summary>When an answer behind the alert was last revised; null if never.</summary>
     public DateTimeOffset? AnswerChangedAt { get; init; }
+    /// <summary>The nurse who took the alert ("assign to me"), so colleagues don't call the same patient.</summary>
+    public string? AssignedTo { get; init; }
+    public DateTimeOffset? AssignedAt { get; init; }
+    /// <summary>The rule that set the severity.</summary>
+    public string? SeverityRule { get; init; }
+    /// <summary>When it should have been acknowledged by, from Ingestion's target for its severity.</summary>
+    public DateTimeOffset? AcknowledgeDueAt { get; init; }
+    public string? Surgeon { get; init; }
+
+    /// <summary>How far past its acknowledgement target an open alert is; null when it is not (yet), or is acknowledged.</summary>
+    public TimeSpan? OverdueBy(DateTimeOffset now) =>
+        Status == "open" && AcknowledgeDueAt is { } due && now > due ? now - due : null;
+}
+
+/// <summary>How many unresolved alerts carry one value of a worklist filter.</summary>
+public sealed record FacetCount
+{
+    public string Value { get; init; } = "";
+    public int Count { get; init; }
+}
+
+public sealed record WorklistFacets
+{
+    public IReadOnlyList<FacetCount> Status { get; init; } = [];
+    public IReadOnlyList<FacetCount> Severity { get; init; } = [];
+    public IReadOnlyList<FacetCount> Facility { get; init; } = [];
+    public IReadOnlyList<FacetCount> ProcedureType { get; init; } = [];
+}
+
+/// <summary>Ingestion's acknowledgement target per severity (the high one is its escalation delay).</summary>
+public sealed record AcknowledgeTargetsView
+{
+    public long HighSeconds { get; init; }
+    public long MediumSeconds { get; init; }
+    public long LowSeconds { get; init; }
+
+    public TimeSpan For(string severity) => TimeSpan.FromSeconds(severity switch
+    {
+        "high" => HighSeconds,
+        "medium" => MediumSeconds,
+        _ => LowSeconds,
+    });
+}
+
+/// <summary><c>GET /api/alerts/worklist</c>: one page of unresolved alerts, filtered, sorted and counted by Ingestion.</summary>
+public sealed record WorklistPage
+{
+    public int Total { get; init; }
+    public int Overdue { get; init; }
+    public int Offset { get; init; }
+    public int Limit { get; init; }
+    public IReadOnlyList<AlertView> Alerts { get; init; } = [];
+    public WorklistFacets Facets { get; init; } = new();
+    public AcknowledgeTargetsView Targets { get; init; } = new();
+    public DateTimeOffset Now { get; init; }
+}
+
+public sealed record SkippedAlert
+{
+    public Guid AlertId { get; init; }
+    public string Reason { get; init; } = "";
+}
+
+/// <summary><c>POST /api/alerts/acknowledge</c>'s answer.</summary>
+public sealed record AcknowledgeManyResult
+{
+    public IReadOnlyList<Guid> Acknowledged { get; init; } = [];
+    public IReadOnlyList<SkippedAlert> Skipped { get; init; } = [];
 }
 
 /// <summary>One thing that happened to an alert: new evidence, or a staff action (who, and via which client).</summary>
@@ -66,6 +134,31 @@ public sealed record ResponseView
     public string? EnteredBy { get; init; }
     /// <summary>Null for the item's current answer; when a later answer replaced it, for an earlier version.</summary>
     public DateTimeOffset? SupersededAt { get; init; }
+}
+
+/// <summary>
+/// A text a patient wrote that was neither an answer nor a keyword. <c>Kind</c>: <c>message</c> (on the worklist as an
+/// alert) or <c>small-talk</c> ("ok", "thanks", numbers: listed only). <c>Phone</c> only for a number with no patient.
+/// </summary>
+public sealed record PatientMessage
+{
+    public string MessageSid { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string Body { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public IReadOnlyList<string> UrgentWords { get; init; } = [];
+    public string? Reply { get; init; }
+    public Guid? EnrollmentId { get; init; }
+    public Guid? PatientId { get; init; }
+    public string? MrnLast4 { get; init; }
+    public string? Facility { get; init; }
+    public string? Timepoint { get; init; }
+    public Guid? AlertId { get; init; }
+    public string? AlertStatus { get; init; }
+    public string? AlertSeverity { get; init; }
+    public string? Phone { get; init; }
+
+    public bool IsUrgent => UrgentWords.Count > 0;
 }
 
 // The outcome summary is read as decimals: they keep every digit the service wrote, so the dashboard and its CSV
@@ -112,4 +205,62 @@ public sealed record AlertStatistics
     public int Alerts { get; init; }
     public decimal? MedianMinutesToAcknowledge { get; init; }
     public IReadOnlyDictionary<string, int> ByRule { get; init; } = new Dictionary<string, int>();
+}
+
+// GET /api/outcomes/trends: counts per (dimension, group, period, timepoint); Period and Group null for the totals.
+
+public sealed record TrendCell
+{
+    public string Dimension { get; init; } = "";
+    public string? Group { get; init; }
+    public string? Period { get; init; }
+    public string Timepoint { get; init; } = "";
+    public int Sent { get; init; }
+    public int Answered { get; init; }
+    public decimal? ResponseRate { get; init; }
+    public int Paired { get; init; }
+    public int Reduced { get; init; }
+    public decimal? ReductionShare { get; init; }
+    public ConsensusCounts Consensus { get; init; } = new();
+}
+
+public sealed record AlertTrendCell
+{
+    public string Dimension { get; init; } = "";
+    public string? Group { get; init; }
+    public string? Period { get; init; }
+    public int Enrollments { get; init; }
+    public int Alerts { get; init; }
+    public decimal? AlertsPer100Enrollments { get; init; }
+    public int Acknowledged { get; init; }
+    public int WithinTarget { get; init; }
+    public int Judged { get; init; }
+    public decimal? WithinTargetShare { get; init; }
+    public decimal? MedianMinutesToAcknowledge { get; init; }
+    public decimal? P90MinutesToAcknowledge { get; init; }
+    public IReadOnlyDictionary<string, int> ByRule { get; init; } = new Dictionary<string, int>();
+}
+
+public sealed record PairedTimepoint
+{
+    public string Timepoint { get; init; } = "";
+    public int N { get; init; }
+    public decimal? BaselineMedian { get; init; }
+    public decimal? BaselineQ1 { get; init; }
+    public decimal? BaselineQ3 { get; init; }
+    public decimal? Median { get; init; }
+    public decimal? Q1 { get; init; }
+    public decimal? Q3 { get; init; }
+    public decimal? MeanChange { get; init; }
+}
+
+public sealed record OutcomeTrends
+{
+    public string Period { get; init; } = "month";
+    public IReadOnlyList<string> Periods { get; init; } = [];
+    public int ResponseReduction { get; init; } = 2;
+    public AcknowledgeTargetsView Targets { get; init; } = new();
+    public IReadOnlyList<TrendCell> Outcomes { get; init; } = [];
+    public IReadOnlyList<AlertTrendCell> Alerts { get; init; } = [];
+    public IReadOnlyList<PairedTimepoint> Paired { get; init; } = [];
 }

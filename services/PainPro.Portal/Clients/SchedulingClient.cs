@@ -23,22 +23,29 @@ public sealed class SchedulingClient(HttpClient http) : ServiceApiClient(http, "
         GetAsync<IReadOnlyList<EnrollmentListItem>>(
             Query("api/enrollments", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
 
+    /// <summary>The most patients one look-up names (Scheduling's limit).</summary>
+    public const int MaxLookup = 200;
+
     /// <summary>
-    /// The patients behind a set of ids (the worklist's names), looked up a few at a time. Missing patients
-    /// and failed look-ups are simply absent: a row then shows the MRN's last four digits instead of a name.
+    /// The patients behind a set of ids (the worklist's names), in one call per <see cref="MaxLookup"/> ids; Scheduling
+    /// audits them as listed. Missing patients are simply absent: a row then shows the MRN's last four digits.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, PatientRecord>> FindPatientsAsync(IEnumerable<Guid> patientIds, CancellationToken ct = default)
     {
-        var found = new System.Collections.Concurrent.ConcurrentDictionary<Guid, PatientRecord>();
-        await Parallel.ForEachAsync(patientIds.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (id, token) =>
-            {
-                try
-                {
-                    if (await FindPatientAsync(id, token) is { } patient) found[id] = patient;
-                }
-                catch (ServiceApiException) { /* degrade to the MRN's last four */ }
-            });
+        var found = new Dictionary<Guid, PatientRecord>();
+        foreach (var chunk in patientIds.Distinct().Chunk(MaxLookup))
+            foreach (var patient in await PostAsync<IReadOnlyList<PatientRecord>>("api/patients/lookup", new { ids = chunk }, ct))
+                found[patient.PatientId] = patient;
         return found;
     }
+
+    /// <summary>Enrollments per procedure type and status (counted by Scheduling).</summary>
+    public Task<IReadOnlyList<EnrollmentStatusCount>> EnrollmentCountsAsync(ReportFilter filter, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<EnrollmentStatusCount>>(
+            Query("api/reports/enrollments", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
+
+    /// <summary>Sent → reminded → answered per timepoint, for the dashboard's response funnel.</summary>
+    public Task<IReadOnlyList<FunnelStage>> DeliveryFunnelAsync(ReportFilter filter, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<FunnelStage>>(
+            Query("api/reports/delivery-funnel", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
 }

@@ -110,3 +110,22 @@ public sealed record EnrollmentListItem
     public string Status { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
 }
+
+/// <summary>One timepoint of Scheduling's response funnel: due → sent → reminded → answered.</summary>
+public sealed record FunnelStage
+{
+    public string Timepoint { get; init; } = "";
+    public int Due { get; init; }
+    public int Sent { get; init; }
+    public int Reminded { get; init; }
+    public int Answered { get; init; }
+    public int AnsweredAfterReminder { get; init; }
+}
+
+/// <summary>How many enrollments of one procedure type are in one status.</summary>
+public sealed record EnrollmentStatusCount
+{
+    public string ProcedureType { get; init; } = "";
+    public string Status { get; init; } = "";
+    public int Count { get; init; }
+}

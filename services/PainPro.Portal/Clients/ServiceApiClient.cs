@@ -42,6 +42,19 @@ public abstract class ServiceApiClient(HttpClient http, string service)
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<T>(response, ct);
     }
 
+    protected async Task<T> PostAsync<T>(string path, object? body, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }, options: Json) };
+        using var response = await SendAsync(request, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    protected async Task<byte[]> GetBytesAsync(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
     protected async Task PostAsync(string path, object? body, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }, options: Json) };

@@ -9,6 +9,15 @@ public abstract class DashboardFilterModel(DisplayTime time) : PortalPageModel
     [BindProperty(SupportsGet = true)] public string? ProcedureType { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    /// <summary><c>month</c> (default) or <c>quarter</c>.</summary>
+    [BindProperty(SupportsGet = true)] public string? Period { get; set; }
+    /// <summary>The follow-up timepoint the funnel plots compare (default month 1).</summary>
+    [BindProperty(SupportsGet = true)] public string? Timepoint { get; set; }
+
+    /// <summary>The layout asked for; anything unknown falls back to the default rather than failing the page.</summary>
+    public DashboardView View => new(
+        Period == "quarter" ? "quarter" : "month",
+        DashboardTrends.FollowUps.Contains(Timepoint) ? Timepoint! : DashboardView.Default.FunnelTimepoint);
 
     /// <summary>The filter in force, or null with the problems in ModelState.</summary>
     protected ReportFilter? ReadFilter()
@@ -26,5 +35,9 @@ public abstract class DashboardFilterModel(DisplayTime time) : PortalPageModel
         return ModelState.IsValid ? new ReportFilter(string.IsNullOrEmpty(ProcedureType) ? null : ProcedureType, From, To) : null;
     }
 
-    public object RouteValues => new { procedureType = ProcedureType, from = From?.ToString("yyyy-MM-dd"), to = To?.ToString("yyyy-MM-dd") };
+    public object RouteValues => new
+    {
+        procedureType = ProcedureType, from = From?.ToString("yyyy-MM-dd"), to = To?.ToString("yyyy-MM-dd"),
+        period = View.Period == "month" ? null : View.Period, timepoint = View.FunnelTimepoint == DashboardView.Default.FunnelTimepoint ? null : View.FunnelTimepoint,
+    };
 }

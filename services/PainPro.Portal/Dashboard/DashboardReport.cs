@@ -8,35 +8,37 @@ namespace PainPro.Portal.Dashboard;
 public sealed record EnrollmentCount(string ProcedureType, int Total, IReadOnlyDictionary<string, int> ByStatus);
 
 /// <summary>
-/// What a service-line manager asks of one procedure type and date range, assembled from Scheduling
-/// (enrollments) and Ingestion (outcomes, alerts). Figures are the services' own; the Portal only adds the
-/// ratio that needs both (alerts per 100 enrollments).
+/// What a service-line manager asks of one procedure type and date range, assembled from Scheduling (enrollment
+/// counts, the response funnel) and Ingestion (outcomes, trends, alerts). Figures are the services' own: alerts per 100
+/// enrollments is Ingestion's, over the enrollments it knows (every registered one, from <c>EnrollmentCreated</c>).
 /// </summary>
 public sealed class DashboardReport(
     ReportFilter filter,
-    IReadOnlyList<EnrollmentListItem> enrollments,
+    IReadOnlyList<EnrollmentStatusCount> enrollments,
     IReadOnlyList<OutcomeSummaryRow> outcomes,
-    AlertStatistics alerts)
+    DashboardTrends trends,
+    IReadOnlyList<FunnelStage> funnel)
 {
     public ReportFilter Filter { get; } = filter;
     public IReadOnlyList<OutcomeSummaryRow> Outcomes { get; } = outcomes;
-    public AlertStatistics Alerts { get; } = alerts;
+    public DashboardTrends Trends { get; } = trends;
+    public IReadOnlyList<FunnelStage> Funnel { get; } = funnel;
 
-    public int EnrollmentTotal => enrollments.Count;
+    /// <summary>Alert volume, time to acknowledge and rules over the whole range (Ingestion's trends, all groups).</summary>
+    public AlertTrendCell Alerts { get; } = trends.AllAlerts ?? new AlertTrendCell();
+
+    public int EnrollmentTotal => enrollments.Sum(e => e.Count);
 
     public IReadOnlyList<string> Statuses { get; } = [.. enrollments.Select(e => e.Status).Distinct().Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<EnrollmentCount> EnrollmentsByProcedure { get; } =
     [
         .. enrollments.GroupBy(e => e.ProcedureType)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new EnrollmentCount(g.Key, g.Count(),
-                g.GroupBy(e => e.Status).ToDictionary(s => s.Key, s => s.Count()))),
+            .Select(g => new EnrollmentCount(g.Key, g.Sum(e => e.Count), g.GroupBy(e => e.Status).ToDictionary(s => s.Key, s => s.Sum(e => e.Count))))
+            .OrderByDescending(c => c.Total).ThenBy(c => c.ProcedureType, StringComparer.Ordinal),
     ];
 
-    /// <summary>Null with no enrollments: a rate of nothing is not zero.</summary>
-    public decimal? AlertsPer100Enrollments =>
-        EnrollmentTotal == 0 ? null : Math.Round(Alerts.Alerts * 100m / EnrollmentTotal, 1, MidpointRounding.AwayFromZero);
+    public decimal? AlertsPer100Enrollments => Alerts.AlertsPer100Enrollments;
 
     public OutcomeSummaryRow? Row(string timepoint) => Outcomes.FirstOrDefault(r => r.Timepoint == timepoint);
 
@@ -68,11 +70,35 @@ public sealed class DashboardReport(
                 CsvTable.Cell(r.Consensus.Progression), CsvTable.Cell(r.Consensus.Indeterminate),
             ])]),
         new("alerts", "Alert volume and response",
-            ["enrollments", "alerts", "alertsPer100Enrollments", "medianMinutesToAcknowledge"],
-            [[CsvTable.Cell(EnrollmentTotal), CsvTable.Cell(Alerts.Alerts), CsvTable.Cell(AlertsPer100Enrollments), CsvTable.Cell(Alerts.MedianMinutesToAcknowledge)]]),
+            ["enrollments", "alerts", "alertsPer100Enrollments", "medianMinutesToAcknowledge", "p90MinutesToAcknowledge", "acknowledgedWithinTargetShare"],
+            [[CsvTable.Cell(Alerts.Enrollments), CsvTable.Cell(Alerts.Alerts), CsvTable.Cell(AlertsPer100Enrollments),
+              CsvTable.Cell(Alerts.MedianMinutesToAcknowledge), CsvTable.Cell(Alerts.P90MinutesToAcknowledge), CsvTable.Cell(Alerts.WithinTargetShare)]]),
         new("alerts-by-rule", "Alerts by rule",
             ["rule", "alerts"],
             [.. Alerts.ByRule.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => (IReadOnlyList<string>)[r.Key, CsvTable.Cell(r.Value)])]),
+        new("trends", "Trends by period, overall and by facility, surgeon and procedure type",
+            ["dimension", "group", "period", "timepoint", "sent", "answered", "responseRate", "paired", "reduced", "reductionShare",
+             "consensusComplete", "consensusPartial", "consensusProgression", "consensusIndeterminate"],
+            [.. Trends.Source.Outcomes.Select(c => (IReadOnlyList<string>)
+            [
+                c.Dimension, c.Group ?? "", c.Period ?? "all", c.Timepoint, CsvTable.Cell(c.Sent), CsvTable.Cell(c.Answered),
+                CsvTable.Cell(c.ResponseRate), CsvTable.Cell(c.Paired), CsvTable.Cell(c.Reduced), CsvTable.Cell(c.ReductionShare),
+                CsvTable.Cell(c.Consensus.Complete), CsvTable.Cell(c.Consensus.Partial), CsvTable.Cell(c.Consensus.Progression),
+                CsvTable.Cell(c.Consensus.Indeterminate),
+            ])]),
+        new("alert-trends", "Alerts by period, overall and by facility, surgeon and procedure type",
+            ["dimension", "group", "period", "enrollments", "alerts", "alertsPer100Enrollments", "acknowledged", "medianMinutesToAcknowledge",
+             "p90MinutesToAcknowledge", "acknowledgedWithinTarget", "judgedAgainstTarget", "withinTargetShare"],
+            [.. Trends.Source.Alerts.Select(c => (IReadOnlyList<string>)
+            [
+                c.Dimension, c.Group ?? "", c.Period ?? "all", CsvTable.Cell(c.Enrollments), CsvTable.Cell(c.Alerts),
+                CsvTable.Cell(c.AlertsPer100Enrollments), CsvTable.Cell(c.Acknowledged), CsvTable.Cell(c.MedianMinutesToAcknowledge),
+                CsvTable.Cell(c.P90MinutesToAcknowledge), CsvTable.Cell(c.WithinTarget), CsvTable.Cell(c.Judged), CsvTable.Cell(c.WithinTargetShare),
+            ])]),
+        new("response-funnel", "Response funnel: due, sent, reminded, answered",
+            ["timepoint", "due", "sent", "reminded", "answered", "answeredAfterReminder"],
+            [.. Funnel.Select(f => (IReadOnlyList<string>)
+                [f.Timepoint, CsvTable.Cell(f.Due), CsvTable.Cell(f.Sent), CsvTable.Cell(f.Reminded), CsvTable.Cell(f.Answered), CsvTable.Cell(f.AnsweredAfterReminder)])]),
     ];
 }

@@ -67,6 +67,7 @@ public static class AlertNames
         "analgesic-escalation" => "Analgesic escalation",
         "function-decline" => "Function decline",
         "no-response" => "No response",
+        "patient-message" => "Patient message",
         _ => ProcedureNames.Humanize(rule),
     };
 

@@ -4,10 +4,10 @@ using PainPro.Portal.Clients;
 namespace PainPro.Portal.Worklist;
 
 /// <summary>
-/// The patients behind the worklist's alerts. Scheduling audits every patient look-up, and the worklist
-/// refreshes itself every few seconds, so each staff member's look-ups are remembered for a few minutes:
-/// the audit still shows who saw which patient, without a row per refresh. Per user, so one nurse's look-up
-/// never hides another's view from the audit.
+/// The patients behind a page of the worklist, named in one call to Scheduling. Scheduling audits each look-up, and
+/// the worklist refreshes itself every few seconds, so each staff member's look-ups are remembered for a few minutes:
+/// the audit still shows who saw which patient, without a row per refresh. Per user, so one nurse's look-up never
+/// hides another's view from the audit. A failed look-up leaves the names out (the rows show the MRN's last four).
 /// </summary>
 public sealed class WorklistPatients(SchedulingClient scheduling, IMemoryCache cache)
 {
@@ -24,11 +24,15 @@ public sealed class WorklistPatients(SchedulingClient scheduling, IMemoryCache c
         }
         if (missing.Count == 0) return found;
 
-        foreach (var (id, patient) in await scheduling.FindPatientsAsync(missing, ct))
+        try
         {
-            cache.Set((user, id), patient, Remember);
-            found[id] = patient;
+            foreach (var (id, patient) in await scheduling.FindPatientsAsync(missing, ct))
+            {
+                cache.Set((user, id), patient, Remember);
+                found[id] = patient;
+            }
         }
+        catch (ServiceApiException) { /* names degrade to the MRN's last four; the alerts still show */ }
         return found;
     }
 }

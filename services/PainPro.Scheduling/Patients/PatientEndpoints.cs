@@ -9,6 +9,9 @@ namespace PainPro.Scheduling.Patients;
 public sealed record PatientEnrollment(
     Guid EnrollmentId, string ProcedureType, string BodySite, string Facility, DateTimeOffset PerformedAt, string Status);
 
+/// <summary><c>POST /api/patients/lookup</c>: the patients behind a page of the worklist.</summary>
+public sealed record PatientLookupRequest(IReadOnlyList<Guid>? Ids);
+
 /// <param name="Reachable">False when no channel is left (SMS failed or opted out and no email): nothing can be sent.</param>
 public sealed record PatientView(
     Guid PatientId,
@@ -32,6 +35,7 @@ public static class PatientEndpoints
 {
     public const string ActingUserHeader = "X-PainPro-Acting-User";
     public const int SearchLimit = 50;
+    public const int MaxLookup = 200;
 
     public static void MapPatients(this IEndpointRouteBuilder app)
     {
@@ -45,13 +49,27 @@ public static class PatientEndpoints
             if (query.Length < 2)
                 return Results.ValidationProblem(new Dictionary<string, string[]>
                 {
-                    ["q"] = ["Give at least 2 characters: an MRN (exact or its start) or part of a name."],
+                    ["q"] = ["Give at least 2 characters: an MRN (exact or its start), part of a name or a phone number."],
                 });
             // Read and audit in one transaction: nothing is shown that is not audited.
             return Results.Ok(await db.InTransactionAsync(async s =>
             {
                 var found = await PatientQueries.SearchAsync(s, query, SearchLimit);
                 await PatientViewAudit.RecordAsync(s, found.Select(p => p.PatientId), PatientViewAudit.Search, ViewerOf(http));
+                return found;
+            }, ct));
+        });
+
+        // The worklist names the patients of a page of alerts in one call instead of one per alert.
+        patients.MapPost("/lookup", async (PatientLookupRequest? request, HttpContext http, SchedulingDb db, CancellationToken ct) =>
+        {
+            var ids = request?.Ids?.Distinct().ToList() ?? [];
+            if (ids.Count is 0 or > MaxLookup)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"Give 1 to {MaxLookup} patient ids."] });
+            return Results.Ok(await db.InTransactionAsync(async s =>
+            {
+                var found = await PatientQueries.GetAsync(s, ids);
+                await PatientViewAudit.RecordAsync(s, found.Select(p => p.PatientId), PatientViewAudit.List, ViewerOf(http));
                 return found;
             }, ct));
         });

@@ -16,7 +16,7 @@ public sealed record PatientViewEntry
     public string Actor { get; init; } = "";
     /// <summary>The integration client the person looked through (the Portal), if any.</summary>
     public string? Via { get; init; }
-    /// <summary><c>search</c> (listed in search results) or <c>view</c> (the patient's page).</summary>
+    /// <summary><c>search</c> (listed in search results), <c>list</c> (named on the worklist) or <c>view</c> (the patient's page).</summary>
     public string Action { get; init; } = "";
     public Guid PatientId { get; init; }
     /// <summary>The patient's MRN, so an auditor can name whom the view was of.</summary>
@@ -28,6 +28,9 @@ public static class PatientViewAudit
 {
     public const string Search = "search";
     public const string View = "view";
+
+    /// <summary>Named beside an alert on the worklist (<c>POST /api/patients/lookup</c>).</summary>
+    public const string List = "list";
 
     public static Task RecordAsync(DbSession session, IEnumerable<Guid> patientIds, string action, Viewer viewer)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using PainPro.Contracts;
+using PainPro.Instruments;
 using PainPro.Messaging.Surveys;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Tests.Support;
@@ -26,7 +27,8 @@ public class MessagingOnRabbitMqAndPostgresTests
         var sent = await m.Watcher.WaitForSentAsync(due.SurveyId);
         var message = Assert.Single(m.Twilio.AcceptedMessages);
         Assert.Equal((due.Contact.Phone, MessagingHost.Sender), (message.To, message.From));
-        Assert.StartsWith("Hola Lucía, ¿cuánto dolor tiene ahora en la zona tratada?", message.Body);
+        // "Lucía" is outside GSM-7, so the compact form keeps the text to two UCS-2 segments; the question is the one wording.
+        Assert.StartsWith("Hola Lucía. ¿Qué tan fuerte es el dolor en la zona tratada ahora?", message.Body);
         Assert.Contains("STOP", message.Body);
         Assert.True(SmsSegments.Count(message.Body!).Segments <= 2);
         Assert.Equal($"{m.Host.BaseUrl}/webhooks/twilio/status", message.StatusCallback);

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using PainPro.Instruments;
 using PainPro.Messaging.Templates;
 
 namespace PainPro.Messaging.Tests.Templates;
@@ -24,6 +25,15 @@ public class SurveyTemplatesTests
         return data;
     }
 
+    public static TheoryData<string, SurveyMessageKind> EveryTemplate()
+    {
+        var data = new TheoryData<string, SurveyMessageKind>();
+        foreach (var locale in SurveyTemplates.SupportedLocales)
+        foreach (var kind in Enum.GetValues<SurveyMessageKind>())
+            data.Add(locale, kind);
+        return data;
+    }
+
     [Fact]
     public void The_test_names_are_twenty_characters_in_their_intended_alphabets()
     {
@@ -35,32 +45,46 @@ public class SurveyTemplatesTests
 
     [Theory]
     [MemberData(nameof(EveryTemplateAndName))]
-    public void Every_SMS_template_fits_two_segments_with_a_20_character_name_kept_whole(string locale, SurveyMessageKind kind, string name)
+    public void Every_SMS_template_fits_two_segments_with_a_20_character_name_kept_whole_or_without_its_accents(string locale, SurveyMessageKind kind, string name)
     {
         var sms = templates.Sms(locale, kind, name);
 
         var count = SmsSegments.Count(sms);
         Assert.True(count.Segments <= 2, $"{locale}/{kind} with '{name}' is {count}: {sms}");
-        Assert.Contains(name, sms);
+        // The pain question in the instrument's own words would leave no room for a 20-character UCS-2 name:
+        // the name is then written in GSM-7, or its first name kept with its accents.
+        Assert.True(sms.Contains(name) || sms.Contains(GivenNames.AsGsm7(name)!) || sms.Contains(GivenNames.Shorten(name)), sms);
     }
 
     [Theory]
-    [MemberData(nameof(EveryTemplateAndName))]
-    public void Both_forms_of_every_SMS_template_fit_two_segments_on_their_own(string locale, SurveyMessageKind kind, string name)
+    [InlineData("Zoë Ángela", "Zoe Angela")]
+    [InlineData("José Núñez", "José Nuñez")]
+    [InlineData("Ana", "Ana")]
+    [InlineData("李小龍", null)]
+    public void A_name_is_written_in_GSM7_by_dropping_accents_GSM7_lacks_never_by_guessing_another_script(string name, string? plain)
+    {
+        Assert.Equal(plain, GivenNames.AsGsm7(name));
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryTemplate))]
+    public void Both_forms_of_every_SMS_template_fit_two_segments_on_their_own(string locale, SurveyMessageKind kind)
     {
         var template = SurveyTemplates.SmsTexts[(locale, kind)];
 
-        // The full form is GSM-7 by design (153 septets a part); the compact one must fit even as UCS-2 (67 a part).
-        var full = SmsSegments.Count(template.Full.Replace("{name}", GsmName));
-        var compact = SmsSegments.Count(template.Compact.Replace("{name}", name));
+        // The full form is GSM-7 by design (153 septets a part).
+        var question = InstrumentTexts.For(ItemCodes.Vas, locale).SmsPrompt;
+        var full = SmsSegments.Count(template.Full.Replace("{name}", GsmName).Replace("{question}", question));
+        // The compact form is the last resort, with no name: it fits whatever the name was.
+        var compact = SmsSegments.Count(template.Compact.Replace(" {name}", "").Replace("{name}", "").Replace("{question}", question));
         Assert.Equal(SmsEncoding.Gsm7, full.Encoding);
         Assert.True(full.Segments <= 2, $"{locale}/{kind} full form is {full}");
-        Assert.True(compact.Segments <= 2, $"{locale}/{kind} compact form with '{name}' is {compact}");
+        Assert.True(compact.Segments <= 2, $"{locale}/{kind} compact form is {compact}");
     }
 
     [Theory]
-    [InlineData("en", "Hi Ana,", "Reply 0 (no pain) to 10", "Reply STOP to opt out.")]
-    [InlineData("es", "Hola Ana,", "Responda del 0 (sin dolor) al 10", "responda STOP.")]
+    [InlineData("en", "Hi Ana,", "How bad is the pain at the treated area right now? Reply with one number from 0 (no pain) to 10", "Reply STOP to opt out.")]
+    [InlineData("es", "Hola Ana,", "¿Qué tan fuerte es el dolor en la zona tratada ahora? Responda del 0 (sin dolor) al 10", "responda STOP.")]
     public void First_SMS_greets_by_given_name_asks_the_pain_question_and_says_how_to_opt_out(
         string locale, string greeting, string question, string optOut)
     {
@@ -163,7 +187,7 @@ public class SurveyTemplatesTests
 
         Assert.StartsWith("Recordatorio:", email.Subject);
         Assert.Contains("Hola Ana:", email.TextBody);
-        Assert.Contains("dígaselo a su equipo de salud", email.TextBody);
+        Assert.Contains("dígaselo a su equipo médico", email.TextBody);
         Assert.Contains("25 de noviembre de 2026 13:00", email.TextBody); // 19:00 UTC in Mexico City
         Assert.Contains("<html lang=\"es\">", email.HtmlBody);
         Assert.Contains("Responder las preguntas", email.HtmlBody);
@@ -177,6 +201,8 @@ public class SurveyTemplatesTests
         Assert.DoesNotContain("<script>", email.HtmlBody);
         Assert.Contains("&lt;script&gt;", email.HtmlBody);
         Assert.Contains("?a=1&amp;b=2", email.HtmlBody);
-        Assert.Contains("UTC", email.TextBody); // an unknown zone falls back to UTC and says so
+        // An unknown zone gives no time in a zone the patient does not live in: a date on which the link is open anywhere.
+        Assert.DoesNotContain("UTC", email.TextBody);
+        Assert.Contains("Tuesday, November 24, 2026", email.TextBody);
     }
 }

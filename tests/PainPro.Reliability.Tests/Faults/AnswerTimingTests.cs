@@ -74,7 +74,7 @@ public class AnswerTimingTests(AnswerTimingCluster fixture) : IClassFixture<Answ
         // The survey opens at Ingestion and the held reply is answered as if it had been open all along.
         await Eventually.TrueAsync(async () => (await VasAnswersAsync(cohort)).Count == Patients, "every held reply recorded", TimeSpan.FromSeconds(60));
         foreach (var patient in cohort)
-            Assert.Equal(Twiml(InstrumentTexts.Thanks("en")), await Cluster.ReplyAsync(webhook, patient, "2"));
+            Assert.Equal(Twiml($"{InstrumentTexts.Recorded(ItemCodes.Analgesic, 2, "en")} {InstrumentTexts.Thanks("en")}"), await Cluster.ReplyAsync(webhook, patient, "2"));
         await QuietAsync();
 
         var versions = await VasAnswersAsync(cohort);
@@ -84,7 +84,7 @@ public class AnswerTimingTests(AnswerTimingCluster fixture) : IClassFixture<Answ
             FROM ingestion.outbox WHERE message_type = @type AND sent_at IS NOT NULL
             """, new { type = typeof(SendSmsReply).FullName });
         var byPhone = replies.Where(r => cohort.Any(p => p.Phone == r.To)).GroupBy(r => r.To).ToDictionary(g => g.Key, g => g.ToList());
-        Assert.All(cohort, p => Assert.Equal([InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt], byPhone[p.Phone].Select(r => r.Body)));
+        Assert.All(cohort, p => Assert.Equal([$"{InstrumentTexts.Recorded(ItemCodes.Vas, 9, "en")} {InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt}"], byPhone[p.Phone].Select(r => r.Body)));
         Assert.Equal(Patients, byPhone.Values.SelectMany(r => r).Select(r => r.InReplyTo).Distinct().Count());
         Assert.Equal(Patients, (await AlertsAsync(cohort)).Count(a => a.Severity == AlertSeverities.High && a.Count == 1));
         Assert.Equal(Patients, await Sql.ScalarAsync<long>(Cluster.Db, """
@@ -99,7 +99,7 @@ public class AnswerTimingTests(AnswerTimingCluster fixture) : IClassFixture<Answ
         if (MessagingConsumesSendSmsReply)
         {
             await Eventually.TrueAsync(() => Task.FromResult(cohort.All(p => TextsTo(p).Count == 2)), "every late reply texted", TimeSpan.FromSeconds(60));
-            Assert.All(cohort, p => Assert.Equal(InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt, TextsTo(p)[1]));
+            Assert.All(cohort, p => Assert.Equal($"{InstrumentTexts.Recorded(ItemCodes.Vas, 9, "en")} {InstrumentTexts.For(ItemCodes.Analgesic, "en").SmsPrompt}", TextsTo(p)[1]));
             entry.Count("late replies texted once", cohort.Count(p => TextsTo(p).Count == 2));
         }
         else

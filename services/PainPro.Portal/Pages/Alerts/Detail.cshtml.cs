@@ -18,6 +18,24 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
+    // The worklist this alert was opened from (its query string), so "& next" follows the same list.
+    [BindProperty(SupportsGet = true, Name = "severity")] public string? ListSeverity { get; set; }
+    [BindProperty(SupportsGet = true, Name = "facility")] public string? ListFacility { get; set; }
+    [BindProperty(SupportsGet = true, Name = "procedureType")] public string? ListProcedureType { get; set; }
+    [BindProperty(SupportsGet = true, Name = "show")] public string? ListShow { get; set; }
+    [BindProperty(SupportsGet = true, Name = "assigned")] public string? ListAssigned { get; set; }
+    [BindProperty(SupportsGet = true, Name = "sort")] public string? ListSort { get; set; }
+    [BindProperty(SupportsGet = true, Name = "dir")] public string? ListDir { get; set; }
+
+    public Worklist.WorklistFilter List =>
+        new Worklist.WorklistFilter(ListSeverity, ListFacility, ListProcedureType, ListShow, ListAssigned, ListSort, ListDir).Normalized();
+
+    /// <summary>This page's address with the worklist's query string: where actions post and redirect to.</summary>
+    public string Self => $"/alerts/{Id}{List.QueryString(withPage: false)}";
+
+    /// <summary>Where a form posts for <paramref name="handler"/>, keeping the worklist's query string.</summary>
+    public string Handler(string handler) => Self + (Self.Contains('?') ? "&" : "?") + "handler=" + handler;
+
     [BindProperty] public string? Note { get; set; }
     [BindProperty] public string? CallOutcome { get; set; }
     [BindProperty] public string? CallNote { get; set; }
@@ -47,6 +65,47 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
     public Task<IActionResult> OnPostAcknowledgeAsync(CancellationToken ct) =>
         ActAsync("acknowledge", () => ingestion.AcknowledgeAsync(Id, ct), "Alert acknowledged.", ct);
 
+    /// <summary>Acknowledge, then the next open alert of the same worklist that nobody else has taken.</summary>
+    public Task<IActionResult> OnPostAcknowledgeNextAsync(CancellationToken ct) =>
+        ActAsync("acknowledge", () => ingestion.AcknowledgeAsync(Id, ct), "Alert acknowledged.", ct, next: NextOpenOnly);
+
+    /// <summary>Resolve, then the next unresolved alert of the same worklist that nobody else has taken.</summary>
+    public Task<IActionResult> OnPostResolveNextAsync(CancellationToken ct)
+    {
+        RequireChoice(nameof(ResolveOutcome), ResolveOutcome, AlertNames.ResolutionOutcomes, "Choose the outcome.");
+        OptionalText(nameof(ResolveNote), ResolveNote);
+        return ActAsync("resolve", () => ingestion.ResolveAsync(Id, ResolveOutcome!, Trimmed(ResolveNote), ct), "Alert resolved.", ct, next: NextUnresolved);
+    }
+
+    /// <summary>The next alert of the worklist without acting on this one.</summary>
+    public async Task<IActionResult> OnGetNextAsync(CancellationToken ct)
+    {
+        try { return Redirect(await NextUrlAsync(NextUnresolved, ct)); }
+        catch (ServiceApiException ex) { Confirmation = ex.Message; return Redirect(Self); }
+    }
+
+    public Task<IActionResult> OnPostAssignAsync(CancellationToken ct) =>
+        ActAsync("assign", () => ingestion.AssignAsync(Id, takeOver: false, ct), "Alert assigned to you: colleagues see you have it.", ct);
+
+    public Task<IActionResult> OnPostTakeOverAsync(CancellationToken ct) =>
+        ActAsync("assign", () => ingestion.AssignAsync(Id, takeOver: true, ct), "You took the alert over.", ct);
+
+    public Task<IActionResult> OnPostReleaseAsync(CancellationToken ct) =>
+        ActAsync("assign", () => ingestion.ReleaseAsync(Id, ct), "Alert given back.", ct);
+
+    private const bool NextOpenOnly = true;
+    private const bool NextUnresolved = false;
+
+    /// <summary>Where "next" goes: the first alert of the same worklist (open ones only after acknowledging), else the worklist.</summary>
+    private async Task<string> NextUrlAsync(bool openOnly, CancellationToken ct)
+    {
+        var list = List;
+        var page = await ingestion.WorklistAsync(list.NextParameters(openOnly), 0, 1, exclude: Id, ct);
+        if (page.Alerts.FirstOrDefault() is { } next) return $"/alerts/{next.AlertId}{list.QueryString(withPage: false)}";
+        Confirmation = (Confirmation is null ? "" : Confirmation + " ") + "No more alerts waiting in this list.";
+        return "/" + list.QueryString(withPage: false);
+    }
+
     public Task<IActionResult> OnPostNoteAsync(CancellationToken ct)
     {
         RequireText(nameof(Note), Note, "Write the note.");
@@ -67,7 +126,7 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
         return ActAsync("resolve", () => ingestion.ResolveAsync(Id, ResolveOutcome!, Trimmed(ResolveNote), ct), "Alert resolved.", ct);
     }
 
-    private async Task<IActionResult> ActAsync(string action, Func<Task> act, string done, CancellationToken ct)
+    private async Task<IActionResult> ActAsync(string action, Func<Task> act, string done, CancellationToken ct, bool? next = null)
     {
         if (ModelState.IsValid)
         {
@@ -75,7 +134,13 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
             {
                 await act();
                 Confirmation = done;
-                return RedirectToPage(new { id = Id });
+                if (next is { } openOnly)
+                {
+                    // The action is done: a failure to find the next alert only keeps the nurse here.
+                    try { return Redirect(await NextUrlAsync(openOnly, ct)); }
+                    catch (ServiceApiException) { return Redirect(Self); }
+                }
+                return Redirect(Self);
             }
             catch (ServiceApiException ex) when (ex.IsNotFound) { return NotFound(); }
             catch (ServiceApiException ex) when (ex.IsRejection)

@@ -7,7 +7,11 @@ using PainPro.Portal.Web;
 namespace PainPro.Portal.Pages.Dashboard;
 
 /// <summary>One dashboard table as CSV, for the same filter the dashboard shows.</summary>
-public sealed class ExportModel(DashboardLoader loader, DisplayTime time) : DashboardFilterModel(time)
+/// <remarks>
+/// <c>extract</c> is the de-identified patient-level extract: one line per enrollment, pseudonymous (Ingestion makes it
+/// and audits the download).
+/// </remarks>
+public sealed class ExportModel(DashboardLoader loader, IngestionClient ingestion, DisplayTime time) : DashboardFilterModel(time)
 {
     [BindProperty(SupportsGet = true)] public string Table { get; set; } = "";
 
@@ -16,8 +20,14 @@ public sealed class ExportModel(DashboardLoader loader, DisplayTime time) : Dash
         var filter = ReadFilter();
         if (filter is null)
             return new BadRequestObjectResult(new ValidationProblemDetails(ModelState) { Title = "The filter is not valid." });
+        var stamp = $"{filter.ProcedureType ?? "all"}-{filter.FromParameter ?? "start"}-{filter.ToParameter ?? "now"}";
         DashboardReport report;
-        try { report = await loader.LoadAsync(filter, ct); }
+        try
+        {
+            if (Table == "extract")
+                return File(await ingestion.ExtractAsync(filter, ct), "text/csv; charset=utf-8", $"painpro-deidentified-{stamp}.csv");
+            report = await loader.LoadAsync(filter, View, ct);
+        }
         catch (ServiceApiException ex)
         {
             return new ObjectResult(new ProblemDetails { Title = "A service did not answer", Detail = ex.Message, Status = StatusCodes.Status502BadGateway })
@@ -26,7 +36,7 @@ public sealed class ExportModel(DashboardLoader loader, DisplayTime time) : Dash
         var table = report.Tables.FirstOrDefault(t => t.Name == Table);
         if (table is null) return NotFound();
 
-        var name = $"painpro-{table.Name}-{filter.ProcedureType ?? "all"}-{filter.FromParameter ?? "start"}-{filter.ToParameter ?? "now"}.csv";
+        var name = $"painpro-{table.Name}-{stamp}.csv";
         return File(Encoding.UTF8.GetBytes(table.ToCsv()), "text/csv; charset=utf-8", name);
     }
 }

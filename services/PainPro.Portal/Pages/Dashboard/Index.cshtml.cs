@@ -16,6 +16,6 @@ public sealed class IndexModel(DashboardLoader loader, DisplayTime time) : Dashb
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        await TryLoadAsync(async () => Report = await loader.LoadAsync(filter, ct));
+        await TryLoadAsync(async () => Report = await loader.LoadAsync(filter, View, ct));
     }
 }

@@ -5,10 +5,14 @@ using PainPro.Portal.Web;
 
 namespace PainPro.Portal.Pages.Patients;
 
-/// <summary>A patient's record: every enrollment with its survey schedule (Scheduling) and its answers (Ingestion).</summary>
+/// <summary>
+/// A patient's record: every enrollment with its survey schedule (Scheduling), its answers and the messages the patient
+/// wrote that were not answers (Ingestion).
+/// </summary>
 public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ingestion, DisplayTime time) : PortalPageModel
 {
-    public sealed record EnrollmentView(PatientEnrollment Summary, EnrollmentDetail? Detail, PatientTimeline Timeline);
+    public sealed record EnrollmentView(PatientEnrollment Summary, EnrollmentDetail? Detail, PatientTimeline Timeline,
+        IReadOnlyList<PatientMessage>? Messages);
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -30,7 +34,8 @@ public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ing
                 {
                     var detail = OptionalAsync(scheduling.FindEnrollmentAsync(e.EnrollmentId, ct));
                     var responses = OptionalAsync(ingestion.ListResponsesAsync(e.EnrollmentId, ct));
-                    return new EnrollmentView(e, await detail, PatientTimeline.Build(await detail, await responses ?? []));
+                    var messages = OptionalAsync(ingestion.ListEnrollmentMessagesAsync(e.EnrollmentId, ct));
+                    return new EnrollmentView(e, await detail, PatientTimeline.Build(await detail, await responses ?? []), await messages);
                 }));
         });
         return found ? Page() : NotFound();

@@ -4,7 +4,7 @@ using PainPro.Portal.Web;
 
 namespace PainPro.Portal.Pages.Patients;
 
-/// <summary>Patient search by MRN (exact or prefix) or name, answered by Scheduling.</summary>
+/// <summary>Patient search by MRN (exact or prefix), name (whatever its accents and case) or phone number, answered by Scheduling.</summary>
 public sealed class IndexModel(SchedulingClient scheduling, DisplayTime time) : PortalPageModel
 {
     public const int MaxQueryLength = 100;
@@ -21,8 +21,8 @@ public sealed class IndexModel(SchedulingClient scheduling, DisplayTime time) : 
         if (string.IsNullOrEmpty(query)) return;
         if (query.Length < 2 || query.Length > MaxQueryLength)
         {
-            QueryProblem = $"Type 2 to {MaxQueryLength} characters of an MRN or a name.";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // Not an error page: the form says what it needs, as for any short query ("%" included).
+            QueryProblem = $"Type 2 to {MaxQueryLength} characters of an MRN, a name or a phone number.";
             return;
         }
         await TryLoadAsync(async () => Results = await scheduling.SearchPatientsAsync(query, ct));

@@ -1,4 +1,4 @@
-namespace PainPro.Messaging.Templates;
+namespace PainPro.Instruments;
 
 public enum SmsEncoding
 {
@@ -21,6 +21,12 @@ public readonly record struct SmsSegmentCount(SmsEncoding Encoding, int Units, i
 public static class SmsSegments
 {
     private const int Gsm7Single = 160, Gsm7Part = 153, Ucs2Single = 70, Ucs2Part = 67;
+
+    /// <summary>Every text PainPro sends a patient fits this many segments, in every language (DESIGN §5).</summary>
+    public const int ConversationBudget = 2;
+
+    /// <summary>Whether the text fits <see cref="ConversationBudget"/> segments.</summary>
+    public static bool FitsBudget(string text) => Count(text).Segments <= ConversationBudget;
 
     // GSM 03.38 basic character set (the escape slot 0x1B excluded).
     private const string Gsm7Basic =

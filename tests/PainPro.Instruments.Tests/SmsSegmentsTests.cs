@@ -1,6 +1,6 @@
-using PainPro.Messaging.Templates;
+using PainPro.Instruments;
 
-namespace PainPro.Messaging.Tests.Templates;
+namespace PainPro.Instruments.Tests;
 
 public class SmsSegmentsTests
 {

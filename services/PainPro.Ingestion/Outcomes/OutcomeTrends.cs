@@ -1,0 +1,359 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using PainPro.Contracts;
+using PainPro.Ingestion.Alerts;
+using PainPro.Ingestion.Http;
+
+namespace PainPro.Ingestion.Outcomes;
+
+/// <summary>How the trends are cut: <c>all</c> (the whole filtered cohort) or by one enrollment attribute.</summary>
+public static class TrendDimensions
+{
+    public const string All = "all";
+    public const string Facility = "facility";
+    public const string Surgeon = "surgeon";
+    public const string ProcedureType = "procedureType";
+
+    public static IReadOnlyList<string> Each { get; } = [All, Facility, Surgeon, ProcedureType];
+}
+
+/// <summary>
+/// One timepoint of one group in one period (or, with <c>Period</c> null, over the whole range). <c>Paired</c>: answers
+/// at this timepoint from patients with a baseline; <c>Reduced</c>: those whose pain fell by at least the response
+/// reduction (2). Rates are null where their denominator is zero.
+/// </summary>
+public sealed record TrendCell(
+    string Dimension,
+    string? Group,
+    string? Period,
+    string Timepoint,
+    long Sent,
+    long Answered,
+    double? ResponseRate,
+    long Paired,
+    long Reduced,
+    double? ReductionShare,
+    ConsensusCounts Consensus);
+
+/// <summary>
+/// Alerts of one group's enrollments in one period (or the whole range). Time to acknowledge runs from raising to the
+/// first staff response (acknowledgement, or a resolution by staff without one); <c>WithinTargetShare</c> is the share
+/// of alerts acknowledged within their severity's target among those whose target has passed or that were acknowledged.
+/// </summary>
+public sealed record AlertTrendCell(
+    string Dimension,
+    string? Group,
+    string? Period,
+    long Enrollments,
+    long Alerts,
+    double? AlertsPer100Enrollments,
+    long Acknowledged,
+    long WithinTarget,
+    long Judged,
+    double? WithinTargetShare,
+    double? MedianMinutesToAcknowledge,
+    double? P90MinutesToAcknowledge,
+    IReadOnlyDictionary<string, long> ByRule);
+
+/// <summary>
+/// One follow-up timepoint of the paired view: only patients with both a baseline and an answer here, their baseline
+/// and follow-up pain side by side (median and quartiles, R type 7), and the mean change (follow-up − baseline).
+/// </summary>
+public sealed record PairedTimepoint(
+    string Timepoint,
+    long N,
+    double? BaselineMedian,
+    double? BaselineQ1,
+    double? BaselineQ3,
+    double? Median,
+    double? Q1,
+    double? Q3,
+    double? MeanChange);
+
+/// <summary><c>GET /api/outcomes/trends</c>.</summary>
+/// <param name="Periods">Every period from the first to the last with enrollments in the range, in order, empty ones between included.</param>
+public sealed record OutcomeTrendsView(
+    string Period,
+    IReadOnlyList<string> Periods,
+    int ResponseReduction,
+    AcknowledgeTargetsView Targets,
+    IReadOnlyList<TrendCell> Outcomes,
+    IReadOnlyList<AlertTrendCell> Alerts,
+    IReadOnlyList<PairedTimepoint> Paired);
+
+/// <summary>
+/// The quarterly review's figures, by period of the procedure date (UTC months or quarters: each enrollment counts in
+/// the period its procedure was in, as registries report cohorts), overall and by facility, surgeon and procedure type.
+/// One pass of the database per kind of row — surveys, enrollments, alerts, paired answers — grouped by month and every
+/// attribute at once; the periods, dimensions and totals are rolled up here, so one request answers the whole dashboard.
+/// Pain answers are integers 0–10, so the paired view's quantiles come exactly from counts per value.
+/// </summary>
+public sealed class OutcomeTrends(IngestionDb db, IOptionsMonitor<IngestionOptions> options)
+{
+    public const string Month = "month";
+    public const string Quarter = "quarter";
+
+    /// <summary>The group of enrollments whose facility or surgeon is not recorded.</summary>
+    public const string Unknown = AlertWorklist.Unknown;
+
+    public async Task<OutcomeTrendsView> RunAsync(string? procedureType, DateRange range, string period, CancellationToken ct = default)
+    {
+        var alertOptions = options.CurrentValue.Alerts;
+        var targets = AcknowledgeTargets.From(alertOptions);
+        var filter = new StringBuilder();
+        if (procedureType is not null) filter.Append(" AND e.procedure_type = @procedureType");
+        if (range.From is not null) filter.Append(" AND e.performed_at >= @from");
+        if (range.Until is not null) filter.Append(" AND e.performed_at < @until");
+        var parameters = new { procedureType, from = range.From, until = range.Until, reduction = alertOptions.ResponseReduction };
+        var month = SqlTime.Month(db.Dialect, "e.performed_at");
+        const string Attributes = "e.facility AS Facility, e.surgeon AS Surgeon, e.procedure_type AS ProcedureType";
+        const string GroupAttributes = "e.facility, e.surgeon, e.procedure_type";
+
+        var (surveys, enrollments, alerts, pairs) = await db.ReadAsync(async connection =>
+        {
+            var surveys = (await connection.QueryAsync<SurveyRow>($"""
+                SELECT {month} AS Month, {Attributes}, s.timepoint AS Timepoint,
+                       COUNT(*) AS Sent,
+                       SUM(CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END) AS Answered,
+                       SUM(CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END) AS Paired,
+                       SUM(CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END) AS Reduced,
+                       SUM(CASE WHEN s.consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
+                       SUM(CASE WHEN s.consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
+                       SUM(CASE WHEN s.consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
+                       SUM(CASE WHEN s.consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate
+                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+                WHERE 1 = 1{filter}
+                GROUP BY {month}, {GroupAttributes}, s.timepoint
+                """, parameters)).ToList();
+            var enrollments = (await connection.QueryAsync<EnrollmentRow>($"""
+                SELECT {month} AS Month, {Attributes}, COUNT(*) AS Count
+                FROM enrollments e WHERE 1 = 1{filter}
+                GROUP BY {month}, {GroupAttributes}
+                """, parameters)).ToList();
+            var alerts = (await connection.QueryAsync<AlertRow>($"""
+                SELECT {month} AS Month, {Attributes}, a.rules AS Rules, a.severity AS Severity, a.raised_at AS RaisedAt,
+                       a.high_since AS HighSince,
+                       COALESCE(a.acknowledged_at, CASE WHEN a.resolved_by <> '{AlertEvent.SystemActor}' THEN a.resolved_at END) AS AcknowledgedAt,
+                       a.status AS Status
+                FROM alerts a JOIN enrollments e ON e.id = a.enrollment_id
+                WHERE 1 = 1{filter}
+                """, parameters)).ToList();
+            var pairs = (await connection.QueryAsync<PairRow>($"""
+                SELECT s.timepoint AS Timepoint, e.baseline_vas AS Baseline, s.vas AS Vas, COUNT(*) AS Count
+                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+                WHERE s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL AND s.timepoint <> 'baseline'{filter}
+                GROUP BY s.timepoint, e.baseline_vas, s.vas
+                """, parameters)).ToList();
+            return (surveys, enrollments, alerts, pairs);
+        }, ct);
+
+        var now = db.Clock.GetUtcNow();
+        // Tens of thousands of rows share a few dozen months: name each month's period once.
+        var periodOfMonth = new Dictionary<string, string>(StringComparer.Ordinal);
+        string PeriodOf(string m)
+        {
+            if (!periodOfMonth.TryGetValue(m, out var p)) periodOfMonth[m] = p = period == Quarter ? QuarterOf(m) : m;
+            return p;
+        }
+        var periods = Periods(period, surveys.Select(s => s.Month).Concat(enrollments.Select(e => e.Month)), PeriodOf);
+
+        var outcomes = new List<TrendCell>();
+        foreach (var dimension in TrendDimensions.Each)
+            foreach (var byGroup in surveys.GroupBy(s => GroupOf(dimension, s)))
+                foreach (var byPeriod in byGroup.GroupBy(s => (string?)PeriodOf(s.Month)).Append(Whole(byGroup)))
+                    foreach (var cell in byPeriod.GroupBy(s => s.Timepoint).OrderBy(g => Timepoints.All.ToList().IndexOf(g.Key)))
+                        outcomes.Add(Outcome(dimension, byGroup.Key, byPeriod.Key, cell.Key, cell));
+
+        var alertCells = new List<AlertTrendCell>();
+        foreach (var dimension in TrendDimensions.Each)
+        {
+            var enrolled = enrollments.ToLookup(e => GroupOf(dimension, e));
+            var raised = alerts.ToLookup(a => GroupOf(dimension, a));
+            foreach (var group in enrolled.Select(g => g.Key).Union(raised.Select(g => g.Key)))
+            {
+                var groupEnrollments = enrolled[group].ToList();
+                var groupAlerts = raised[group].ToList();
+                var enrolledIn = groupEnrollments.ToLookup(e => PeriodOf(e.Month));
+                var raisedIn = groupAlerts.ToLookup(a => PeriodOf(a.Month));
+                foreach (var p in enrolledIn.Select(g => g.Key).Union(raisedIn.Select(g => g.Key)).Order(StringComparer.Ordinal))
+                    alertCells.Add(AlertCell(dimension, group, p, enrolledIn[p], raisedIn[p], targets, now));
+                alertCells.Add(AlertCell(dimension, group, null, groupEnrollments, groupAlerts, targets, now));
+            }
+        }
+
+        return new OutcomeTrendsView(period, periods, alertOptions.ResponseReduction, targets.View, outcomes, alertCells, Paired(pairs));
+    }
+
+    private static IGrouping<string?, SurveyRow> Whole(IGrouping<string?, SurveyRow> group) => new Grouping<string?, SurveyRow>(null, group);
+
+    private static string? GroupOf(string dimension, IAttributes row) => dimension switch
+    {
+        TrendDimensions.Facility => row.Facility ?? Unknown,
+        TrendDimensions.Surgeon => row.Surgeon ?? Unknown,
+        TrendDimensions.ProcedureType => row.ProcedureType ?? Unknown,
+        _ => null,
+    };
+
+    private static TrendCell Outcome(string dimension, string? group, string? period, string timepoint, IEnumerable<SurveyRow> rows)
+    {
+        long sent = 0, answered = 0, paired = 0, reduced = 0, complete = 0, partial = 0, progression = 0, indeterminate = 0;
+        foreach (var r in rows)
+        {
+            sent += r.Sent; answered += r.Answered ?? 0; paired += r.Paired ?? 0; reduced += r.Reduced ?? 0;
+            complete += r.Complete ?? 0; partial += r.Partial ?? 0; progression += r.Progression ?? 0; indeterminate += r.Indeterminate ?? 0;
+        }
+        return new TrendCell(dimension, group, period, timepoint, sent, answered, Ratio(answered, sent, 4),
+            timepoint == Timepoints.Baseline ? 0 : paired, timepoint == Timepoints.Baseline ? 0 : reduced,
+            timepoint == Timepoints.Baseline ? null : Ratio(reduced, paired, 4),
+            new ConsensusCounts(complete, partial, progression, indeterminate));
+    }
+
+    private static AlertTrendCell AlertCell(string dimension, string? group, string? period, IEnumerable<EnrollmentRow> enrollments,
+        IEnumerable<AlertRow> alerts, AcknowledgeTargets targets, DateTimeOffset now)
+    {
+        var enrolled = enrollments.Sum(e => e.Count);
+        var list = alerts.ToList();
+        var minutes = new List<double>();
+        long withinTarget = 0, judged = 0;
+        var byRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var alert in list)
+        {
+            foreach (var rule in alert.Rules.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                byRule[rule] = byRule.GetValueOrDefault(rule) + 1;
+            var due = targets.DueAt(new AlertRecord { Severity = alert.Severity, RaisedAt = alert.RaisedAt, HighSince = alert.HighSince });
+            if (alert.AcknowledgedAt is { } acknowledged)
+            {
+                minutes.Add(Math.Max(0, (acknowledged - alert.RaisedAt).TotalMinutes));
+                judged++;
+                if (acknowledged <= due) withinTarget++;
+            }
+            else if (alert.Status != AlertStatuses.Resolved && due < now) judged++; // still waiting, already late
+        }
+        minutes.Sort();
+        return new AlertTrendCell(dimension, group, period, enrolled, list.Count,
+            enrolled == 0 ? null : Math.Round(list.Count * 100.0 / enrolled, 1, MidpointRounding.AwayFromZero),
+            minutes.Count, withinTarget, judged, Ratio(withinTarget, judged, 4),
+            minutes.Count == 0 ? null : Math.Round(Statistics.Quantile(minutes, 0.5), 1, MidpointRounding.AwayFromZero),
+            minutes.Count == 0 ? null : Math.Round(Statistics.Quantile(minutes, 0.9), 1, MidpointRounding.AwayFromZero),
+            byRule);
+    }
+
+    private static List<PairedTimepoint> Paired(IReadOnlyList<PairRow> pairs) =>
+    [
+        .. Timepoints.All.Where(t => t != Timepoints.Baseline).Select(timepoint =>
+        {
+            var rows = pairs.Where(p => p.Timepoint == timepoint).ToList();
+            var n = rows.Sum(r => r.Count);
+            if (n == 0) return new PairedTimepoint(timepoint, 0, null, null, null, null, null, null, null);
+            var baseline = Histogram(rows.Select(r => (r.Baseline, r.Count)));
+            var followUp = Histogram(rows.Select(r => (r.Vas, r.Count)));
+            var change = rows.Sum(r => (double)(r.Vas - r.Baseline) * r.Count) / n;
+            return new PairedTimepoint(timepoint, n,
+                Statistics.QuantileOfCounts(baseline, 0.5), Statistics.QuantileOfCounts(baseline, 0.25), Statistics.QuantileOfCounts(baseline, 0.75),
+                Statistics.QuantileOfCounts(followUp, 0.5), Statistics.QuantileOfCounts(followUp, 0.25), Statistics.QuantileOfCounts(followUp, 0.75),
+                Math.Round(change, 2, MidpointRounding.AwayFromZero));
+        }),
+    ];
+
+    private static SortedDictionary<int, long> Histogram(IEnumerable<(int Value, long Count)> counts)
+    {
+        var histogram = new SortedDictionary<int, long>();
+        foreach (var (value, count) in counts) histogram[value] = histogram.GetValueOrDefault(value) + count;
+        return histogram;
+    }
+
+    /// <summary>
+    /// Every period from the first to the last month with enrollments within the range, the empty ones between included
+    /// so gaps show as gaps. Empty months before the first or after the last carry nothing and would only stretch the
+    /// charts: a range of 2000–2100 over two years of data draws two years, not 1,200 months.
+    /// </summary>
+    private static List<string> Periods(string period, IEnumerable<string> months, Func<string, string> periodOf)
+    {
+        // The months come from rows the range already filtered.
+        var present = months.Distinct().Order(StringComparer.Ordinal).ToList();
+        if (present.Count == 0) return [];
+        var (first, last) = (present[0], present[^1]);
+        var result = new List<string>();
+        var cursor = DateOnly.ParseExact(first + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var end = DateOnly.ParseExact(last + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // A range of decades would be unreadable anyway; keep the list bounded.
+        for (var i = 0; cursor <= end && i < 1200; i++, cursor = cursor.AddMonths(1))
+        {
+            var p = periodOf(cursor.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            if (result.Count == 0 || result[^1] != p) result.Add(p);
+        }
+        return period == Month ? result : [.. result.Distinct()];
+    }
+
+    /// <summary><c>2026-05</c> → <c>2026-Q2</c>.</summary>
+    public static string QuarterOf(string month) =>
+        $"{month[..4]}-Q{(int.Parse(month.AsSpan(5, 2), CultureInfo.InvariantCulture) - 1) / 3 + 1}";
+
+    private static double? Ratio(long part, long whole, int decimals) =>
+        whole == 0 ? null : Math.Round((double)part / whole, decimals, MidpointRounding.AwayFromZero);
+
+    private interface IAttributes
+    {
+        string? Facility { get; }
+        string? Surgeon { get; }
+        string? ProcedureType { get; }
+    }
+
+    private sealed record SurveyRow : IAttributes
+    {
+        public string Month { get; init; } = "";
+        public string? Facility { get; init; }
+        public string? Surgeon { get; init; }
+        public string? ProcedureType { get; init; }
+        public string Timepoint { get; init; } = "";
+        public long Sent { get; init; }
+        public long? Answered { get; init; }
+        public long? Paired { get; init; }
+        public long? Reduced { get; init; }
+        public long? Complete { get; init; }
+        public long? Partial { get; init; }
+        public long? Progression { get; init; }
+        public long? Indeterminate { get; init; }
+    }
+
+    private sealed record EnrollmentRow : IAttributes
+    {
+        public string Month { get; init; } = "";
+        public string? Facility { get; init; }
+        public string? Surgeon { get; init; }
+        public string? ProcedureType { get; init; }
+        public long Count { get; init; }
+    }
+
+    private sealed record AlertRow : IAttributes
+    {
+        public string Month { get; init; } = "";
+        public string? Facility { get; init; }
+        public string? Surgeon { get; init; }
+        public string? ProcedureType { get; init; }
+        public string Rules { get; init; } = "";
+        public string Severity { get; init; } = "";
+        public DateTimeOffset RaisedAt { get; init; }
+        public DateTimeOffset? HighSince { get; init; }
+        public DateTimeOffset? AcknowledgedAt { get; init; }
+        public string Status { get; init; } = "";
+    }
+
+    private sealed record PairRow
+    {
+        public string Timepoint { get; init; } = "";
+        public int Baseline { get; init; }
+        public int Vas { get; init; }
+        public long Count { get; init; }
+    }
+
+    private sealed class Grouping<TKey, T>(TKey key, IEnumerable<T> items) : IGrouping<TKey, T>
+    {
+        public TKey Key { get; } = key;
+        public IEnumerator<T> GetEnumerator() => items.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
