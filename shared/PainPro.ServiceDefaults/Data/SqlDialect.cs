@@ -4,18 +4,35 @@ using Dapper;
 namespace PainPro.ServiceDefaults.Data;
 
 /// <summary>
-/// The few places PostgreSQL and SQLite differ. Everything else is plain SQL both understand
-/// (including <c>INSERT … ON CONFLICT</c>, which SQLite has had since 3.24).
+/// The places PostgreSQL, SQLite and SQL Server differ. PostgreSQL and SQLite share most SQL (including
+/// <c>INSERT … ON CONFLICT</c>, which SQLite has had since 3.24); SQL Server's T-SQL differs more (<c>TOP</c>/<c>OFFSET …
+/// FETCH</c>, <c>OUTPUT</c>, <c>MERGE</c>, table hints), so a statement that differs there branches on
+/// <see cref="IsSqlServer"/> and keeps its T-SQL text beside the other.
 /// </summary>
 public abstract class SqlDialect
 {
     public static readonly SqlDialect Postgres = new PostgresDialect();
     public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect SqlServer = new SqlServerDialect();
+
+    public bool IsSqlServer => ReferenceEquals(this, SqlServer);
 
     public abstract string Name { get; }
 
     /// <summary>Appended to a claim query: other replicas skip the rows this one holds.</summary>
     public abstract string ForUpdateSkipLocked { get; }
+
+    /// <summary>
+    /// The table hint of a claim on SQL Server, written after the claimed table (<c>FROM outbox WITH (…)</c>): other
+    /// replicas skip the rows this one holds, and the rows read are locked for update. Empty elsewhere.
+    /// </summary>
+    public virtual string ClaimHint => "";
+
+    /// <summary>
+    /// <c>LIMIT n</c> (PostgreSQL, SQLite) or <c>OFFSET 0 ROWS FETCH NEXT n ROWS ONLY</c> (SQL Server, which needs an
+    /// <c>ORDER BY</c> before it), for the end of a query.
+    /// </summary>
+    public virtual string Limit(string count) => $"LIMIT {count}";
 
     /// <summary>Whether several processes may write at once (PostgreSQL) or only one (SQLite).</summary>
     public abstract bool SupportsConcurrentWriters { get; }
@@ -117,6 +134,64 @@ public abstract class SqlDialect
                 arrays.Add("@" + parameter);
             }
             return $"SELECT * FROM unnest({string.Join(", ", arrays)})";
+        }
+    }
+
+    /// <summary>
+    /// SQL Server through Microsoft.Data.SqlClient. Dapper expands list parameters into one parameter per item, so
+    /// <c>IN @list</c> works as on SQLite; rows from .NET travel as one JSON parameter read with <c>OPENJSON</c>
+    /// (a statement may carry at most 2,100 parameters, and SqlClient has no arrays).
+    /// </summary>
+    private sealed class SqlServerDialect : SqlDialect
+    {
+        public override string Name => "sqlserver";
+        public override string ForUpdateSkipLocked => "";
+        public override string ClaimHint => " WITH (READPAST, UPDLOCK, ROWLOCK)";
+        public override string Limit(string count) => $"OFFSET 0 ROWS FETCH NEXT {count} ROWS ONLY";
+        public override bool SupportsConcurrentWriters => true;
+        public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
+        // One nvarchar(max) parameter whatever the count; the bound keeps one statement's JSON modest.
+        public override int RowsPerStatement => 1000;
+        // 2,100 parameters per statement: room for 20 rows of up to 100 columns.
+        public override int RowsPerInsert => 20;
+
+        private protected override string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters)
+        {
+            var json = new System.Text.Json.Nodes.JsonArray();
+            foreach (var row in rows)
+            {
+                var item = new System.Text.Json.Nodes.JsonObject();
+                foreach (var column in columns)
+                    item[column.Name] = System.Text.Json.Nodes.JsonValue.Create(JsonCell(column.Cell(row)));
+                json.Add(item);
+            }
+            parameters.Add(name, json.ToJsonString(), System.Data.DbType.String);
+            var with = string.Join(", ", columns.Select(c => $"{c.Name} {SqlServerType(c.ValueType)} '$.{c.Name}'"));
+            return $"SELECT {string.Join(", ", columns.Select(c => c.Name))} FROM OPENJSON(@{name}) WITH ({with})";
+        }
+
+        // OPENJSON converts ISO 8601 text to datetimeoffset and GUID text to uniqueidentifier.
+        private static object? JsonCell(object? value) => value switch
+        {
+            DateTimeOffset instant => instant.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            Guid id => id.ToString("D"),
+            Enum e => e.ToString(),
+            _ => value,
+        };
+
+        internal static string SqlServerType(Type type)
+        {
+            var t = Nullable.GetUnderlyingType(type) ?? type;
+            return t == typeof(Guid) ? "uniqueidentifier"
+                : t == typeof(DateTimeOffset) ? "datetimeoffset(7)"
+                : t == typeof(int) ? "int"
+                : t == typeof(long) ? "bigint"
+                : t == typeof(short) ? "smallint"
+                : t == typeof(bool) ? "bit"
+                : t == typeof(double) ? "float"
+                : t == typeof(decimal) ? "decimal(38, 10)"
+                : t == typeof(DateOnly) ? "date"
+                : "nvarchar(max)";
         }
     }
 
