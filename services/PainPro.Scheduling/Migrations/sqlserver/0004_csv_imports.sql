@@ -4,7 +4,7 @@
 CREATE TABLE csv_imports (
     id uniqueidentifier PRIMARY KEY,
     status nvarchar(max) NOT NULL,
-    file varbinary(max) NULL,
+    [file] varbinary(max) NULL,  -- FILE is a T-SQL keyword: statements quote it on SQL Server
     total_rows int NOT NULL,
     rows_done int NOT NULL DEFAULT 0,
     created int NOT NULL DEFAULT 0,
