@@ -30,6 +30,7 @@ public static class IngestionExtensions
 
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddSingleton<AlertBook>();
+        builder.Services.AddSingleton<ServiceDefaults.Telemetry.IGaugeSource, Telemetry.OpenAlertGauges>();
         builder.Services.AddSingleton<ResponseRecorder>();
         builder.AddPatientMessages();
         builder.Services.AddSingleton<PhoneConversations>();

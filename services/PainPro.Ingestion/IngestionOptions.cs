@@ -84,6 +84,8 @@ internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOpti
         var errors = new List<string>();
         if (options.Alerts.EscalateAfter <= TimeSpan.Zero)
             errors.Add($"{IngestionOptions.Section}:Alerts:EscalateAfter must be a positive duration such as 04:00:00.");
+        if (options.Alerts.AcknowledgeMediumWithin <= TimeSpan.Zero || options.Alerts.AcknowledgeLowWithin <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.");
         if (options.Sms.EarlyReplyHold <= TimeSpan.Zero)
             errors.Add($"{IngestionOptions.Section}:Sms:EarlyReplyHold must be a positive duration such as 00:05:00.");
         if (options.Alerts.AcknowledgeMediumWithin <= TimeSpan.Zero || options.Alerts.AcknowledgeLowWithin <= TimeSpan.Zero)

@@ -14,6 +14,7 @@ using PainPro.Messaging.Replies;
 using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
 using PainPro.Messaging.Surveys;
+using PainPro.Messaging.Telemetry;
 using PainPro.Messaging.Templates;
 using PainPro.Messaging.Twilio;
 using PainPro.ServiceDefaults;
@@ -48,7 +49,11 @@ public static class MessagingExtensions
         if (painPro.Dev.Enabled || smsProvider == Providers.Dev || emailProvider == Providers.Dev)
             builder.Services.AddSingleton<DevOutbox>();
 
-        if (smsProvider == Providers.Twilio) builder.Services.AddTwilioSms();
+        if (smsProvider == Providers.Twilio)
+        {
+            builder.Services.AddTwilioSms();
+            builder.Services.AddProviderRequestMetrics(PainPro.Twilio.Rest.TwilioRestClientFactory.HttpClientName, "twilio");
+        }
         else builder.Services.AddSingleton<ISmsGateway, DevSmsGateway>();
 
         if (emailProvider == Providers.Smtp) builder.Services.AddSmtpEmail();

@@ -31,6 +31,7 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<FacilitySettings>();
         builder.Services.AddSingleton<RegistrationValidator>();
         builder.Services.AddSingleton<EnrollmentRegistrar>();
+        builder.Services.AddSingleton<ServiceDefaults.Telemetry.IGaugeSource, Telemetry.DueSurveyGauges>();
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<CsvImportJobs>();
         builder.AddDueWork<FinishedImportsPurge>(ServiceName, "delete-old-import-reports", JobSchedules.EveryMinute);

@@ -22,6 +22,7 @@ public sealed class PainProOptions
     public Messaging.RetentionOptions Retention { get; set; } = new();
     public Security.KeyRingOptions DataProtection { get; set; } = new();
     public Jobs.JobsOptions Jobs { get; set; } = new();
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>
     /// Networks (CIDR) of the reverse proxies whose X-Forwarded-* headers are trusted, e.g. the ingress pods'.
@@ -128,6 +129,7 @@ internal sealed class PainProOptionsValidator : Microsoft.Extensions.Options.IVa
         if (bus.PublishTimeout <= TimeSpan.Zero) errors.Add($"{section}:Bus:PublishTimeout must be a positive duration such as 00:00:30.");
         if (bus.ProbeInterval <= TimeSpan.Zero) errors.Add($"{section}:Bus:ProbeInterval must be a positive duration such as 00:00:15.");
         if (bus.ProbeTimeout <= TimeSpan.Zero) errors.Add($"{section}:Bus:ProbeTimeout must be a positive duration such as 00:00:10.");
+        if (options.Telemetry.Problem() is { } telemetry) errors.Add(telemetry);
         if (options.Jobs.WorkerCount < 1) errors.Add($"{section}:Jobs:WorkerCount must be at least 1.");
         if (options.Jobs.QueuePollInterval <= TimeSpan.Zero) errors.Add($"{section}:Jobs:QueuePollInterval must be a positive duration such as 00:00:01.");
         if (options.Retention.Problem() is { } retention) errors.Add(retention);

@@ -107,14 +107,14 @@ public sealed class ThinSlice(HttpClient scheduling, HttpClient messaging, HttpC
         Assert.Contains(responses, r => r!["item"]!.GetValue<string>() == "vas" && r["value"]!.GetValue<int>() == 9 && r["source"]!.GetValue<string>() == "sms");
     }
 
-    private static bool IsNoOpenSurvey(string twiml)
+    internal static bool IsNoOpenSurvey(string twiml)
     {
         var message = System.Xml.Linq.XElement.Parse(twiml).Element("Message")?.Value ?? "";
         return InstrumentCatalog.SupportedLocales.Any(locale => message.Contains(InstrumentTexts.NoOpenSurvey(locale).Trim(), StringComparison.Ordinal));
     }
 
     /// <summary>A zone whose local time is well inside the 09:00–19:00 send window right now, so "due now" sends now.</summary>
-    private static TimeZoneInfo ZoneInsideSendWindowNow()
+    internal static TimeZoneInfo ZoneInsideSendWindowNow()
     {
         string[] candidates = ["Pacific/Kiritimati", "Asia/Tokyo", "Asia/Kolkata", "Europe/London", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu", "Pacific/Pago_Pago"];
         foreach (var id in candidates)

@@ -1,3 +1,4 @@
+using PainPro.Ingestion.Telemetry;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Ingestion.Surveys;
@@ -52,7 +53,9 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         string? consensusClass, EnrollmentHistory history)
     {
         if (timepoint == Timepoints.Baseline) return;
+        using var activity = IngestionTelemetry.StartAlertEvaluation(surveyId, timepoint);
         var finding = AlertRules.Evaluate(history.Trajectory, timepoint, options.CurrentValue.Alerts);
+        IngestionTelemetry.FinishAlertEvaluation(activity, finding);
         if (finding is null) return;
         await ApplyAsync(session, new AlertEvidence(enrollmentId, patientId, surveyId, timepoint, consensusClass, finding), history);
     }

@@ -7,6 +7,8 @@ using PainPro.Ingestion.Responses;
 using PainPro.Ingestion.Surveys;
 using PainPro.Instruments;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
+using PainPro.Ingestion.Telemetry;
 
 namespace PainPro.Ingestion.Sms;
 
@@ -79,7 +81,8 @@ public sealed class PhoneConversations(
     FacilityContacts contacts,
     PatientMessages messages,
     IOptionsMonitor<IngestionOptions> options,
-    ILogger<PhoneConversations> logger)
+    ILogger<PhoneConversations> logger,
+    PainProMetrics? metrics = null)
 {
     /// <summary>The newest survey the phone may answer by text (open, or completed with its window still open).</summary>
     private const string NewestSurvey = """
@@ -199,7 +202,9 @@ public sealed class PhoneConversations(
     {
         var locale = survey?.Survey.Locale ?? history?.Locale ?? InstrumentCatalog.DefaultLocale;
         var contact = contacts.For(survey is null ? history?.Facility : survey.Facility);
+        using var activity = IngestionTelemetry.StartReply(survey?.Survey.Id);
         var turn = SmsConversation.Next(text.Body, survey is null ? null : StateOf(survey), locale, contact);
+        IngestionTelemetry.FinishReply(activity, session, turn.Outcome, metrics);
         switch (turn.Outcome)
         {
             case SmsOutcome.Answered:

@@ -6,6 +6,8 @@ using PainPro.Messaging.Gateways;
 using PainPro.Messaging.Suppression;
 using PainPro.ServiceDefaults.Clock;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
+using PainPro.Messaging.Telemetry;
 
 namespace PainPro.Messaging.CareTeam;
 
@@ -41,8 +43,11 @@ public sealed class CareTeamNotificationWork(
         await using var scope = scopes.CreateAsyncScope();
         var sms = scope.ServiceProvider.GetRequiredService<ISmsGateway>();
         var email = scope.ServiceProvider.GetRequiredService<IEmailGateway>();
+        var origins = await CareTeamTelemetry.OriginsAsync(db, batch.Select(r => r.AlertId), ct);
         foreach (var row in batch)
         {
+            // The notice continues the trace of the reply (or escalation) that raised the alert.
+            using var activity = CareTeamTelemetry.Start(origins, row.AlertId, row.Kind, row.Channel);
             var notice = new CareTeamNotice(row.AlertId, row.Severity, row.MrnLast4, row.Kind == Escalated);
             var link = templates.AlertLink(row.AlertId);
             SendOutcome outcome;
@@ -58,6 +63,7 @@ public sealed class CareTeamNotificationWork(
                 var rendered = templates.Email(notice);
                 outcome = await email.SendAsync(new EmailMessage(row.Recipient, rendered.Subject, rendered.TextBody, rendered.HtmlBody, link), ct);
             }
+            activity?.SetTag(PainProActivity.Tags.Outcome, outcome.GetType().Name.ToLowerInvariant());
             await RecordAsync(row, outcome);
         }
         return batch.Count;

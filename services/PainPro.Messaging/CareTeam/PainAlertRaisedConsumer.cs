@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Messaging.Suppression;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.Phones;
 
@@ -10,8 +11,11 @@ namespace PainPro.Messaging.CareTeam;
 /// <summary>Queues the care-team notifications of a raised or escalated alert; repeats of the message are no-ops.</summary>
 public sealed class PainAlertRaisedConsumer(MessagingDb db, IOptions<MessagingOptions> options) : InboxConsumer<PainAlertRaised>(db)
 {
-    protected override Task HandleAsync(PainAlertRaised message, DbSession session, CancellationToken ct) =>
-        CareTeamNotifications.QueueAsync(session, message, options.Value.CareTeam);
+    protected override async Task HandleAsync(PainAlertRaised message, DbSession session, CancellationToken ct)
+    {
+        if (await CareTeamNotifications.QueueAsync(session, message, options.Value.CareTeam) > 0)
+            await TraceOrigins.RecordAsync(session, message.AlertId);
+    }
 }
 
 /// <summary>

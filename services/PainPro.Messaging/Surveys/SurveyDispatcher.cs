@@ -7,6 +7,7 @@ using PainPro.Contracts;
 using PainPro.Messaging.Gateways;
 using PainPro.Messaging.Senders;
 using PainPro.Messaging.Suppression;
+using PainPro.Messaging.Telemetry;
 using PainPro.Messaging.Templates;
 using PainPro.ServiceDefaults;
 using PainPro.ServiceDefaults.Data;
@@ -149,9 +150,12 @@ public sealed class SurveyDispatcher(
     {
         using (inFlight.Track(claim.ClaimId))
         {
+            // The provider's HTTP call is this span's child; ids, channel and outcome only, never the recipient.
+            using var activity = SendTelemetry.Start(due, plan.Channel);
             var outcome = plan.Channel == Channels.Sms
                 ? await smsGateway.SendAsync(SmsFor(plan), turn, ct)
                 : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
+            SendTelemetry.Finish(activity, outcome);
             // The outcome is recorded even while shutting down: it happened, whatever we do next.
             await RecordOutcomeAsync(due, plan, claim, outcome);
         }

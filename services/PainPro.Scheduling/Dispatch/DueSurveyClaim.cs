@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Clock;
+using System.Diagnostics;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
 
 namespace PainPro.Scheduling.Dispatch;
 
@@ -49,8 +51,16 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
     public Task<int> RunDueAsync(CancellationToken ct) => db.InTransactionAsync(async session =>
     {
         var now = session.Clock.GetUtcNow();
+        var started = DateTimeOffset.UtcNow;
         var due = (await session.QueryAsync<DueSurvey>(ClaimSql, new { now, batch = options.Value.ClaimBatchSize })).AsList();
         if (due.Count == 0) return 0;
+
+        // A span only for a batch that claimed something (an empty poll each second is no chain), linked to the intakes
+        // that scheduled its surveys; the SurveyDue rows it writes carry it, so their sends and openings join its trace.
+        var origins = await TraceOrigins.FindAsync(session, PainProActivity.Scheduling, due.Select(d => d.EnrollmentId));
+        using var activity = PainProActivity.Scheduling.StartActivity("claim due surveys", ActivityKind.Internal,
+            parentContext: default, links: TraceOrigins.Links(origins.Values), startTime: started);
+        activity?.SetTag(PainProActivity.Tags.Count, due.Count);
 
         var sends = new List<(SurveyDue Message, NextSend Next)>(due.Count);
         var deferrals = new List<NextSend>();
@@ -65,6 +75,7 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         await session.PublishAllAsync(sends.Select(s => s.Message));
         await RecordSendsAsync(session, sends.Select(s => s.Next).ToList());
         await DeferAsync(session, deferrals);
+        activity?.SetTag(PainProActivity.Tags.Deferred, deferrals.Count);
         logger.LogInformation("Dispatched {Sent} due surveys ({Deferred} deferred to the send window)", sends.Count, deferrals.Count);
         return due.Count;
     }, ct);

@@ -3,6 +3,7 @@ using PainPro.Scheduling.Protocols;
 using PainPro.Scheduling.ChannelFallback;
 using PainPro.Scheduling.Schedule;
 using PainPro.ServiceDefaults.Data;
+using PainPro.ServiceDefaults.Telemetry;
 
 namespace PainPro.Scheduling.Intake;
 
@@ -78,6 +79,8 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
                     f.EnrollmentId, patientIds[r.Mrn], r.ProcedureType, r.BodySite, r.PerformedAt, r.Facility, r.Surgeon,
                     r.BaselineVas, r.BaselineRecordedAt, r.MrnLast4, r.Mrn, r.ExternalId));
             }
+            // The claims of these surveys, days from now, link back to this intake's trace.
+            await TraceOrigins.RecordAsync(session, fresh.Select(f => f.EnrollmentId));
             // A returning patient may be opted out, failed or have new contact details, and one registered twice in this
             // batch may have changed preference in between: put all their open surveys right. Any other new patient's
             // surveys are already on the preferred channel, which validation made sure they have.

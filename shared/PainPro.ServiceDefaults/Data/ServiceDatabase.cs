@@ -47,7 +47,8 @@ public abstract class ServiceDatabase(string schema, DatabaseConnector connector
         var session = new DbSession(connection, transaction, Dialect, clock);
         var result = await work(session);
         await transaction.CommitAsync(ct);
-        if (session.PublishedCount > 0) outboxSignal.Notify(this);
+        if (session.PublishedCount > 0) outboxSignal.Committed(this, session.Published);
+        session.RunCommitted();
         return result;
     }
 
@@ -62,7 +63,22 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
     public DbTransaction Transaction { get; } = transaction;
     public SqlDialect Dialect { get; } = dialect;
     public TimeProvider Clock { get; } = clock;
-    internal int PublishedCount { get; private set; }
+    private readonly List<object> published = [];
+    private List<Action>? committed;
+
+    internal int PublishedCount => published.Count;
+
+    /// <summary>The messages this transaction wrote to its outbox, in order.</summary>
+    internal IReadOnlyList<object> Published => published;
+
+    /// <summary>Runs <paramref name="action"/> once this transaction has committed (never if it rolls back): counting a fact, say.</summary>
+    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+
+    internal void RunCommitted()
+    {
+        if (committed is null) return;
+        foreach (var action in committed) action();
+    }
 
     public Task<int> ExecuteAsync(string sql, object? param = null) =>
         Connection.ExecuteAsync(sql, param, Transaction);
@@ -80,7 +96,7 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
     public async Task PublishAsync<T>(T message) where T : class
     {
         await Outbox.WriteAsync(this, message, typeof(T));
-        PublishedCount++;
+        published.Add(message);
     }
 
     /// <summary>
@@ -92,7 +108,9 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
     public async Task PublishAllAsync(IEnumerable<object> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        PublishedCount += await Outbox.WriteAllAsync(this, messages);
+        var list = messages as IReadOnlyList<object> ?? [.. messages];
+        await Outbox.WriteAllAsync(this, list);
+        published.AddRange(list);
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ using PainPro.ServiceDefaults.Health;
 using PainPro.ServiceDefaults.Jobs;
 using PainPro.ServiceDefaults.Messaging;
 using PainPro.ServiceDefaults.Security;
+using PainPro.ServiceDefaults.Telemetry;
 
 namespace PainPro.ServiceDefaults;
 
@@ -56,6 +57,7 @@ public static class HostingExtensions
             });
         }
 
+        builder.AddPainProTelemetry(options.Telemetry);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);

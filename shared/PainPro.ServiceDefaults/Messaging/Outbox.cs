@@ -15,7 +15,7 @@ internal static class Outbox
     {
         EnsureContract(type);
         return session.ExecuteAsync(
-            "INSERT INTO outbox (id, message_type, body, created_at) VALUES (@Id, @Type, @Body, @CreatedAt)",
+            "INSERT INTO outbox (id, message_type, body, created_at, traceparent) VALUES (@Id, @Type, @Body, @CreatedAt, @Traceparent)",
             new
             {
                 // Version 7 ids sort by creation, so the relay publishes in order; the id is also the MessageId.
@@ -23,6 +23,8 @@ internal static class Outbox
                 Type = type.FullName,
                 Body = JsonSerializer.Serialize(message, type, Json),
                 CreatedAt = session.Clock.GetUtcNow(),
+                // The relay publishes under this span, so the consumers' spans join the writer's trace.
+                Traceparent = Telemetry.PainProActivity.CurrentTraceparent(),
             });
     }
 
@@ -46,6 +48,7 @@ internal static class Outbox
         var rows = serialized.Select((m, i) => new OutboxRow(ids[i], m.Type, m.Body)).ToList();
 
         var createdAt = session.Clock.GetUtcNow();
+        var traceparent = Telemetry.PainProActivity.CurrentTraceparent();
         foreach (var chunk in rows.Chunk(session.Dialect.RowsPerStatement))
         {
             var (table, parameters) = session.Dialect.Rows("messages", chunk,
@@ -53,8 +56,9 @@ internal static class Outbox
                 RowColumn.Of<OutboxRow, string>("message_type", m => m.Type),
                 RowColumn.Of<OutboxRow, string>("body", m => m.Body));
             parameters.Add("createdAt", createdAt);
+            parameters.Add("traceparent", traceparent);
             await session.ExecuteAsync(
-                $"WITH {table} INSERT INTO outbox (id, message_type, body, created_at) SELECT id, message_type, body, @createdAt FROM messages",
+                $"WITH {table} INSERT INTO outbox (id, message_type, body, created_at, traceparent) SELECT id, message_type, body, @createdAt, @traceparent FROM messages",
                 parameters);
         }
         return rows.Count;
@@ -87,8 +91,15 @@ internal static class Inbox
 }
 
 /// <summary>Wakes the relay of a database right after a commit that wrote to its outbox.</summary>
-public sealed class OutboxSignal
+public sealed class OutboxSignal(Telemetry.PainProMetrics? metrics = null)
 {
+    /// <summary>A transaction of <paramref name="database"/> committed <paramref name="messages"/> to its outbox: wake its relay, count them.</summary>
+    internal void Committed(ServiceDatabase database, IReadOnlyList<object> messages)
+    {
+        Notify(database);
+        metrics?.Committed(messages);
+    }
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> signals = new();
 
     public void Notify(ServiceDatabase database)

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.ServiceDefaults.Data;
+using System.Diagnostics;
 using System.Text.Json;
+using PainPro.ServiceDefaults.Telemetry;
 
 namespace PainPro.ServiceDefaults.Messaging;
 
@@ -95,8 +97,8 @@ internal sealed class OutboxRelay(
         (await connection.QueryAsync<OutboxRow>(
             db.Dialect.IsSqlServer
                 // uniqueidentifier does not sort UUIDv7 by time on SQL Server: the identity column keeps the order.
-                ? $"SELECT id AS Id, message_type AS MessageType, body AS Body FROM outbox{db.Dialect.ClaimHint} WHERE sent_at IS NULL ORDER BY seq {db.Dialect.Limit("@limit")}"
-                : $"SELECT id AS Id, message_type AS MessageType, body AS Body FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
+                ? $"SELECT id AS Id, message_type AS MessageType, body AS Body, traceparent AS Traceparent FROM outbox{db.Dialect.ClaimHint} WHERE sent_at IS NULL ORDER BY seq {db.Dialect.Limit("@limit")}"
+                : $"SELECT id AS Id, message_type AS MessageType, body AS Body, traceparent AS Traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
             new { limit = options.Value.Database.OutboxBatchSize }, transaction)).AsList();
 
     /// <summary>
@@ -109,12 +111,7 @@ internal sealed class OutboxRelay(
         var timeout = options.Value.Bus.PublishTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var publishes = Task.WhenAll(rows.Select(row =>
-        {
-            var type = Outbox.ResolveType(row.MessageType);
-            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
-            return bus.Publish(message, type, context => context.MessageId = row.Id, deadline.Token);
-        }));
+        var publishes = Task.WhenAll(rows.Select(row => PublishOneAsync(row, deadline.Token)));
         try
         {
             await publishes.WaitAsync(deadline.Token);
@@ -128,6 +125,21 @@ internal sealed class OutboxRelay(
         }
     }
 
+    /// <summary>
+    /// Publishes one row under the trace of the transaction that wrote it (a span of its own when it had none), so
+    /// MassTransit's publish span, and through the message headers its consumers' spans, join that trace.
+    /// </summary>
+    private async Task PublishOneAsync(OutboxRow row, CancellationToken ct)
+    {
+        var type = Outbox.ResolveType(row.MessageType);
+        var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
+        // An async method: the span is current only inside it, never for the rows published beside it.
+        using var activity = PainProActivity.Platform.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal,
+            PainProActivity.Parse(row.Traceparent) ?? default);
+        activity?.SetTag(PainProActivity.Tags.MessageType, type.Name);
+        await bus.Publish(message, type, context => context.MessageId = row.Id, ct);
+    }
+
     private async Task MarkSentAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, List<OutboxRow> rows)
     {
         await connection.ExecuteAsync($"UPDATE outbox SET sent_at = @now WHERE {db.Dialect.InGuids("id", rows.Select(r => r.Id))}",
@@ -135,5 +147,5 @@ internal sealed class OutboxRelay(
         logger.LogDebug("Relayed {Count} messages from {Schema}", rows.Count, db.Schema);
     }
 
-    private sealed record OutboxRow(Guid Id, string MessageType, string Body);
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? Traceparent);
 }

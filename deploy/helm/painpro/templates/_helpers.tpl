@@ -138,3 +138,12 @@ smtpPassword: { name: {{ .Values.smtp.existingSecret }}, key: {{ .Values.smtp.pa
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* OTEL_RESOURCE_ATTRIBUTES: the image tag as service.version, the release as service.namespace, then telemetry.resourceAttributes. */}}
+{{- define "painpro.resourceAttributes" -}}
+{{- $attributes := list (printf "service.version=%s" (.root.Values.image.tag | default .root.Chart.AppVersion)) (printf "service.namespace=%s" .root.Release.Name) -}}
+{{- range $key, $value := .root.Values.telemetry.resourceAttributes -}}
+{{- $attributes = append $attributes (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $attributes -}}
+{{- end -}}
