@@ -23,9 +23,13 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
     private readonly PainProOptions options;
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> dataSources = new();
 
-    public DatabaseConnector(IOptions<PainProOptions> options)
+    private readonly DatabaseStartup? startup;
+
+    /// <param name="startup">Hosts have one: connections fail as an outage until the start-up work reached the database.</param>
+    public DatabaseConnector(IOptions<PainProOptions> options, DatabaseStartup? startup = null)
     {
         this.options = options.Value;
+        this.startup = startup;
         TypeHandlers.Register();
         Dialect = this.options.Database.Provider.ToLowerInvariant() switch
         {
@@ -50,7 +54,14 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
-    public async Task<DbConnection> OpenAsync(string schema, CancellationToken ct)
+    public Task<DbConnection> OpenAsync(string schema, CancellationToken ct)
+    {
+        startup?.ThrowIfWaiting();
+        return OpenUngatedAsync(schema, ct);
+    }
+
+    /// <summary>For the start-up work itself (migrations, Hangfire's schema), which runs before the gate opens.</summary>
+    internal async Task<DbConnection> OpenUngatedAsync(string schema, CancellationToken ct)
     {
         if (Dialect == SqlDialect.Postgres)
             return await dataSources.GetOrAdd(schema, CreateDataSource).OpenConnectionAsync(ct);
@@ -84,6 +95,12 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
     }
 
     /// <summary>Where the service's data lives, for logs and errors (no password).</summary>
+    /// <summary>The database server (or SQLite directory) of every schema, for start-up errors: no user, no password.</summary>
+    public string DescribeServer() =>
+        Dialect == SqlDialect.Postgres ? $"PostgreSQL at {new NpgsqlConnectionStringBuilder(options.Database.ConnectionString).Host}"
+        : Dialect.IsSqlServer ? $"SQL Server {DescribeSqlServer(options.Database.ConnectionString!)}"
+        : $"SQLite in {options.DataDirectory}";
+
     public string Describe(string schema) =>
         Dialect == SqlDialect.Postgres ? $"postgres schema '{schema}' on {new NpgsqlConnectionStringBuilder(options.Database.ConnectionString) { Password = null }.Host}"
         : Dialect.IsSqlServer ? $"sqlserver schema '{schema}' on {DescribeSqlServer(options.Database.ConnectionString!)}"

@@ -32,7 +32,7 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
             await MigrateSqlServerAsync(db, ct);
             return;
         }
-        await using var connection = await db.OpenAsync(ct);
+        await using var connection = await db.OpenForMigrationAsync(ct);
         var lockKey = "painpro-migrations:" + db.Schema;
         if (db.Dialect == SqlDialect.Postgres)
         {
@@ -168,12 +168,16 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     internal sealed record Migration(int Version, string Name, string Sql);
 }
 
-/// <summary>Migrates every service database before anything else starts (hosted services start in order).</summary>
-internal sealed class MigrationHostedService(IEnumerable<ServiceDatabase> databases, MigrationRunner runner) : IHostedService
+/// <summary>
+/// Migrates every service database before anything else starts (hosted services start in order); when the database
+/// cannot be reached, in the background while the host starts (<see cref="DatabaseStartup"/>).
+/// </summary>
+internal sealed class MigrationHostedService(IEnumerable<ServiceDatabase> databases, MigrationRunner runner, DatabaseStartup startup) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var db in databases) await runner.MigrateAsync(db, cancellationToken);
+        foreach (var db in databases)
+            await startup.RunAsync($"Migrating {db.Describe()}", db.DescribeServer(), ct => runner.MigrateAsync(db, ct), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

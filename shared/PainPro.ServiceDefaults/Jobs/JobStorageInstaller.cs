@@ -11,9 +11,13 @@ namespace PainPro.ServiceDefaults.Jobs;
 /// (<c>sp_getapplock</c> on SQL Server), so replicas (and services) starting together against one database never run its
 /// install script twice at once.
 /// </summary>
-internal sealed class JobStorageInstaller(DatabaseConnector connector) : IHostedService
+internal sealed class JobStorageInstaller(DatabaseConnector connector, DatabaseStartup startup) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        connector.Dialect == SqlDialect.Sqlite ? Task.CompletedTask
+        : startup.RunAsync("Installing Hangfire's schema", connector.DescribeServer(), InstallAsync, cancellationToken);
+
+    private async Task InstallAsync(CancellationToken cancellationToken)
     {
         if (connector.Dialect.IsSqlServer)
         {
@@ -25,7 +29,7 @@ internal sealed class JobStorageInstaller(DatabaseConnector connector) : IHosted
             return;
         }
         if (connector.Dialect != SqlDialect.Postgres) return;
-        await using var connection = (NpgsqlConnection)await connector.OpenAsync(JobsOptions.Schema, cancellationToken);
+        await using var connection = (NpgsqlConnection)await connector.OpenUngatedAsync(JobsOptions.Schema, cancellationToken);
         const string lockKey = "painpro-migrations:" + JobsOptions.Schema;
         await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
         try { PostgreSqlObjectsInstaller.Install(connection, JobsOptions.Schema); }
