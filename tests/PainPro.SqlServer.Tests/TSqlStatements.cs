@@ -83,7 +83,7 @@ public static partial class TSqlStatements
             var body = m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["verbatim"].Success ? m.Groups["verbatim"].Value.Replace("\"\"", "\"")
                 : m.Groups["interpolated"].Success ? m.Groups["interpolated"].Value : m.Groups["regular"].Value;
             // A comment between "IsSqlServer" and "?" (or ":" and the literal) says why; it does not change the branch.
-            var before = TrailingComments().Replace(source[..m.Index], "").TrimEnd();
+            var before = FullLineComments().Replace(source[Math.Max(0, m.Index - 600)..m.Index], "").TrimEnd();
             var sqlServerBranch = before.EndsWith("IsSqlServer ?", StringComparison.Ordinal) || before.EndsWith("IsSqlServer\n?", StringComparison.Ordinal)
                 || Regex.IsMatch(before, @"IsSqlServer\s*\?$");
             var alternative = before.EndsWith(':');
@@ -100,8 +100,8 @@ public static partial class TSqlStatements
     [GeneratedRegex("(?<dollar>\\$*)(?:\"\"\"(?<raw>[\\s\\S]*?)\"\"\"|@\"(?<verbatim>(?:[^\"]|\"\")*)\"|(?<=\\$)\"(?<interpolated>(?:\\{\\{|\\}\\}|\\{[^{}\\n]*\\}|[^\"\\\\\\n{}]|\\\\.)*)\"|\"(?<regular>(?:[^\"\\\\\\n]|\\\\.)*)\")")]
     private static partial Regex Literal();
 
-    [GeneratedRegex(@"(\n[ \t]*//[^\n]*)+\s*$", RegexOptions.RightToLeft)]
-    private static partial Regex TrailingComments();
+    [GeneratedRegex(@"^[ \t]*//[^\n]*\n", RegexOptions.Multiline)]
+    private static partial Regex FullLineComments();
 
     [GeneratedRegex(@"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH\s+\w+|MERGE|CREATE|ALTER|DROP|IF\s|DECLARE|EXEC|SET\s+\w+\s+=|TRUNCATE)\b")]
     private static partial Regex StatementStart();
