@@ -141,11 +141,12 @@ build_solution() {
 
 check_helm_chart() {
   [[ -f "$CHART/Chart.yaml" ]] || return 0
-  step "Helm: lint --strict and template with the default, production-like and Tilt values"
+  step "Helm: lint --strict and template with the default, production-like, Tilt and SQL Server values"
   local helm="$TOOLS/helm/helm" started=$SECONDS ok=1 set values
   mkdir -p "$ARTIFACTS/helm"
   # name=values file (empty: the chart's defaults)
-  for set in "default=" "production=$CHART/ci/production-values.yaml" "development=$ROOT/deploy/tilt-values.yaml"; do
+  for set in "default=" "production=$CHART/ci/production-values.yaml" "development=$ROOT/deploy/tilt-values.yaml" \
+             "sqlserver=$CHART/ci/sqlserver-values.yaml"; do
     local name=${set%%=*} values=${set#*=} args=("$CHART")
     [[ -n "$values" ]] && args+=(-f "$values")
     if ! "$helm" lint --strict "${args[@]}" >"$ARTIFACTS/helm/lint-$name.log" 2>&1; then

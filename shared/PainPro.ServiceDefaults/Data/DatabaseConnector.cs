@@ -43,12 +43,17 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
             throw new InvalidOperationException($"PainPro:Database:ConnectionString is required when the provider is '{Dialect.Name}'.");
         if (Dialect.IsSqlServer)
         {
-            try { _ = new SqlConnectionStringBuilder(this.options.Database.ConnectionString); }
+            SqlConnectionStringBuilder csb;
+            try { csb = new SqlConnectionStringBuilder(this.options.Database.ConnectionString); }
             catch (ArgumentException ex)
             {
                 // The builder's message names the keyword, never the value: no password in the error.
                 throw new InvalidOperationException($"PainPro:Database:ConnectionString is not a SQL Server connection string: {ex.Message}");
             }
+            if (csb.Encrypt == SqlConnectionEncryptOption.Optional && !this.options.Dev.Enabled)
+                throw new InvalidOperationException(
+                    "PainPro:Database:ConnectionString turns encryption off (Encrypt=False): patients' data would cross the network in clear. " +
+                    "Use Encrypt=True (SqlClient's default) or Encrypt=Strict; only dev mode (PainPro:Dev:Enabled) accepts it.");
         }
     }
 

@@ -26,7 +26,7 @@ public static class DatabaseOutage
         [-2, 2, 53, 64, 121, 232, 233, 258, 1205, 4060, 10053, 10054, 10060, 11001, 40197, 40501, 40613, 49918, 49919, 49920];
 
     /// <summary>
-    /// True for a lost or refused PostgreSQL or SQL Server connection and the server's own transient states (shutting down, starting,
+    /// True for a lost or refused PostgreSQL or SQL Server connection (any socket error) and the server's own transient states (shutting down, starting,
     /// too many connections; Npgsql's <see cref="NpgsqlException.IsTransient"/>), a busy or locked SQLite file, and a
     /// timeout such as an exhausted connection pool's, wherever it sits in the chain of inner exceptions.
     /// </summary>
@@ -36,9 +36,12 @@ public static class DatabaseOutage
         {
             if (e is SqlException sql && sql.Errors.Cast<SqlError>().Any(error => SqlServerTransient.Contains(error.Number)))
                 return true;
+            // A socket error anywhere in the chain is the network's: SqlClient's managed SNI (Linux) reports a refused
+            // connection as error 35 around one.
             if (e is NpgsqlException { IsTransient: true }
                 or SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }
-                or TimeoutException)
+                or TimeoutException
+                or System.Net.Sockets.SocketException)
                 return true;
         }
         return false;

@@ -22,8 +22,11 @@ public sealed class DatabaseStartup(IHostApplicationLifetime lifetime, ILogger<D
     /// <summary>Why the databases are not usable yet (the server, never a password), or null once they are.</summary>
     public string? Waiting => waiting;
 
-    /// <summary>Runs <paramref name="work"/> now, or after the start-up work before it when that is still retrying.</summary>
-    internal async Task RunAsync(string what, string server, Func<CancellationToken, Task> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> (a hosted service's start that needs the database) now, or after the start-up work
+    /// before it when that is still retrying; <paramref name="server"/> is <see cref="DatabaseConnector.DescribeServer"/>.
+    /// </summary>
+    public async Task RunAsync(string what, string server, Func<CancellationToken, Task> work, CancellationToken ct)
     {
         lock (gate)
         {
