@@ -6,6 +6,9 @@ public static class AllInOneDefaults
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>The care team AllInOne notifies unless configured otherwise (the dev email gateway records it).</summary>
+    public const string DevCareTeamEmail = "care-team@painpro.example";
+
     /// <summary>
     /// The embedded defaults a newcomer needs and nothing else: SQLite under ./data, the in-memory bus,
     /// dev gateways and credentials. Any of it can still be overridden by configuration.
@@ -21,6 +24,8 @@ public static class AllInOneDefaults
             ["PainPro:Clock"] = "simulated",
             ["PainPro:PublicBaseUrl"] = DefaultUrl,
             ["PainPro:DataDirectory"] = "data",
+            // A care team to notify, so the demo's alert notices show in /dev/outbox?to=care-team%40painpro.example.
+            ["PainPro:Messaging:CareTeam:Emails:0"] = DevCareTeamEmail,
             // A newcomer reads these logs in a terminal: plain lines, and no per-queue chatter from the bus.
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:MassTransit"] = "Warning",

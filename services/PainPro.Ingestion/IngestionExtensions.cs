@@ -58,6 +58,7 @@ public static class IngestionExtensions
         app.MapSmsWebhook();
         app.MapPatientMessageApi();
         app.MapSurveyForm();
+        app.MapUnsubscribe();
         app.MapAlertApi();
         app.MapResponseApi();
         app.MapOutcomesApi();

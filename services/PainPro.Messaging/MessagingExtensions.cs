@@ -75,7 +75,8 @@ public static class MessagingExtensions
             sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, sp.GetRequiredService<ILogger<BackgroundSends>>()));
         builder.Services.AddTransient<SurveyDispatcher>();
         builder.Services.AddTransient<SmsReplySender>();
-        builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<SenderHealthCheck>("provider-senders", tags: ["ready"])
+            .AddCheck<CareTeamHealthCheck>("care-team", tags: ["ready"]);
 
         // Named SurveyDueConsumer when its queue was first declared (Ingestion's consumer of SurveyDue keeps that name).
         builder.AddConsumer<SurveySendConsumer>(Service, queue: "messaging-survey-due");
@@ -95,6 +96,7 @@ public static class MessagingExtensions
     {
         app.MapTwilioStatusWebhook();
         app.MapSenders();
+        app.MapCareTeamRecipients();
         if (app.Services.GetRequiredService<IOptions<PainProOptions>>().Value.Dev.Enabled) app.MapDevOutbox();
         return app;
     }

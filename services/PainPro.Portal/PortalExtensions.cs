@@ -47,6 +47,8 @@ public static class PortalExtensions
                 o.Conventions.AllowAnonymousToPage("/AccessDenied");
                 o.Conventions.AuthorizeFolder("/Dashboard", PortalPolicies.Dashboard);
                 o.Conventions.AuthorizeFolder("/Admin", PortalPolicies.Admin);
+                // The phone simulator answers as any patient: an admin's tool, and only in dev mode (the page 404s otherwise).
+                o.Conventions.AuthorizeFolder("/Dev", PortalPolicies.Admin);
                 o.Conventions.ConfigureFilter(new SecurityHeadersFilter());
             })
             // The pages live in this library; whichever host runs it (Portal, AllInOne, a test) must find them,

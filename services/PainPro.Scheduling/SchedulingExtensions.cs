@@ -50,6 +50,7 @@ public static class SchedulingExtensions
         builder.AddConsumer<SurveyDeferredConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedOutConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedInConsumer>(ServiceName);
+        builder.AddConsumer<PatientUnsubscribedConsumer>(ServiceName);
         return builder;
     }
 

@@ -99,6 +99,12 @@ public record PatientOptedOut(string Phone, string Keyword, DateTimeOffset At);
 
 public record PatientOptedIn(string Phone, string Keyword, DateTimeOffset At);
 
+/// <summary>
+/// A patient used an email's unsubscribe link (or its one-click <c>List-Unsubscribe</c>): no more survey emails.
+/// <c>Channel</c> is <c>email</c>. Ingestion publishes it (it owns the link's token); Scheduling stops routing to email.
+/// </summary>
+public record PatientUnsubscribed(Guid PatientId, string Channel, DateTimeOffset At);
+
 /// <summary>An integration API key was issued at the Portal; services accept it from now on. Only its hash travels.</summary>
 public record ApiKeyIssued(string Name, string Sha256, DateTimeOffset At);
 

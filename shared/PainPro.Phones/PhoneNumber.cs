@@ -72,5 +72,8 @@ public sealed record PhoneNumber
     public static string? Normalize(string? text, string? defaultRegion = null) =>
         TryParse(text, defaultRegion, out var number) ? number.E164 : null;
 
+    /// <summary>The international form for people to read and dial: "+1 555-123-0001", "+44 20 7946 0000".</summary>
+    public string International => Util.Format(Util.Parse(E164, "ZZ"), PhoneNumberFormat.INTERNATIONAL);
+
     public override string ToString() => E164;
 }

@@ -132,6 +132,7 @@ internal sealed class PainProOptionsValidator : Microsoft.Extensions.Options.IVa
         if (options.Telemetry.Problem() is { } telemetry) errors.Add(telemetry);
         if (options.Jobs.WorkerCount < 1) errors.Add($"{section}:Jobs:WorkerCount must be at least 1.");
         if (options.Jobs.QueuePollInterval <= TimeSpan.Zero) errors.Add($"{section}:Jobs:QueuePollInterval must be a positive duration such as 00:00:01.");
+        if (options.Jobs.OrphanedLockTimeout <= TimeSpan.Zero) errors.Add($"{section}:Jobs:OrphanedLockTimeout must be a positive duration such as 00:00:30.");
         if (options.Retention.Problem() is { } retention) errors.Add(retention);
         if (options.Auth.IssuedKeyCacheDuration < TimeSpan.Zero) errors.Add($"{section}:Auth:IssuedKeyCacheDuration must not be negative.");
         if (options.Database.OutboxBatchSize < 1) errors.Add($"{section}:Database:OutboxBatchSize must be at least 1.");

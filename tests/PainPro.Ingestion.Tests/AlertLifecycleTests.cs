@@ -25,7 +25,8 @@ public sealed class AlertLifecycleTests
         Assert.Equal(["pain-progression", "no-relief", "rebound", "severe-pain"], alert.Rules);
         Assert.Equal(AlertSeverities.High, alert.Severity);
         Assert.Equal(Timepoints.Month3, alert.Timepoint);
-        Assert.Equal("Month 3 pain 5/10 vs 6/10 before the procedure (fell 1; response needs ≥2)", alert.Summary);
+        Assert.Equal("HIGH since month 1 pain 9/10 vs 6/10 before the procedure — pain progression: up 3 (flag at ≥ 2); severe pain: 9/10 (flag at ≥ 8). "
+            + "Latest: Month 3 pain 5/10 vs 6/10 before the procedure — no relief: fell 1 (a response needs a fall of ≥ 2)", alert.Summary);
         Assert.Equal([AlertActions.Raised, AlertActions.Updated, AlertActions.Updated],
             (await h.HistoryAsync(alert.Id)).Select(e => e.Action));
         // Told once when raised and once when it became high; not again for news that is no worse.
@@ -80,7 +81,7 @@ public sealed class AlertLifecycleTests
         await h.PassTheHoldAsync();
 
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
-        Assert.Equal((["no-response"], AlertSeverities.Low, "Month 1 survey expired without an answer"),
+        Assert.Equal((["no-response"], AlertSeverities.Low, "Month 1 — survey not answered before its window closed"),
             ((IEnumerable<string>)alert.Rules, alert.Severity, alert.Summary), TupleComparer);
         Assert.Null(reply); // no survey open: the text waits for one, then hears there is none
         Assert.Equal(InstrumentTexts.NoOpenSurvey("en"), Assert.Single(await h.OutboxAsync<SendSmsReply>()).Body);

@@ -29,6 +29,56 @@ public sealed class AlertVignetteTests
     }
 
     [Theory, MemberData(nameof(Vignettes.Names), MemberType = typeof(Vignettes))]
+    public void Every_clause_of_a_summary_names_its_rule_and_threshold(string name)
+    {
+        var vignette = Vignettes.Named(name);
+        foreach (var expected in vignette.Expectations.Where(e => e.Summary is not null))
+        {
+            var clauses = expected.Summary![(expected.Summary!.IndexOf(" — ", StringComparison.Ordinal) + 3)..].Split("; ");
+            Assert.Equal(expected.Rules.Length, clauses.Length);
+            foreach (var (rule, clause) in expected.Rules.Zip(clauses))
+            {
+                Assert.StartsWith(rule.Replace('-', ' ') + ": ", clause);
+                Assert.Matches(@"\((flag at|a response needs a fall of|flagged unless it fell) ≥ \d+\)$", clause);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_analgesic_only_alert_does_not_borrow_the_no_relief_wording()
+    {
+        var finding = AlertRules.Evaluate(new Trajectory(3, [new TimepointAnswers(Timepoints.Day3, 3, AnalgesicChanges.More, null)]),
+            Timepoints.Day3, new AlertThresholds())!;
+
+        Assert.Equal([AlertRules.AnalgesicEscalation], finding.Rules);
+        Assert.DoesNotContain("no relief", finding.Summary, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("response", finding.Summary, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("taking more pain medicine", finding.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unanswered_survey_reads_survey_not_answered()
+    {
+        Assert.Equal("Day 3 — survey not answered before its window closed", AlertRules.NoAnswer(Timepoints.Day3).Summary);
+    }
+
+    [Fact]
+    public void Milder_news_is_led_by_what_set_the_severity_and_news_of_that_severity_speaks_for_itself()
+    {
+        var thresholds = new AlertThresholds();
+        var day3 = new TimepointAnswers(Timepoints.Day3, 9, AnalgesicChanges.Same, null);
+        var high = AlertRules.Evaluate(new Trajectory(8, [day3]), Timepoints.Day3, thresholds)!;
+        var medium = AlertRules.Evaluate(new Trajectory(8, [day3, new TimepointAnswers(Timepoints.Month1, 7, AnalgesicChanges.Same, 20)]),
+            Timepoints.Month1, thresholds)!;
+
+        Assert.Equal(("high", "Day 3 pain 9/10 vs 8/10 before the procedure — severe pain: 9/10 (flag at ≥ 8)"), (high.Severity, high.SeverityBasis));
+        Assert.Equal("HIGH since day 3 pain 9/10 vs 8/10 before the procedure — severe pain: 9/10 (flag at ≥ 8). "
+            + "Latest: Month 1 pain 7/10 vs 8/10 before the procedure — no relief: fell 1 (a response needs a fall of ≥ 2)",
+            AlertRules.Compose(AlertSeverities.High, high.SeverityBasis, medium));
+        Assert.Equal(high.Summary, AlertRules.Compose(AlertSeverities.High, high.SeverityBasis, high));
+    }
+
+    [Theory, MemberData(nameof(Vignettes.Names), MemberType = typeof(Vignettes))]
     public async Task Answers_recorded_through_the_service_raise_the_vignettes_alerts_and_classes(string name)
     {
         var vignette = Vignettes.Named(name);

@@ -63,7 +63,7 @@ public sealed class AnswerVersionTests
         var revised = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Equal((AlertStatuses.Open, AlertSeverities.Medium), (revised.Status, revised.Severity));
         Assert.Equal(["no-relief", "analgesic-escalation"], revised.Rules);
-        Assert.Equal("Day 3 pain 5/10 vs 6/10 before the procedure (fell 1; response needs ≥2); taking more pain medicine", revised.Summary);
+        Assert.Equal("Day 3 pain 5/10 vs 6/10 before the procedure — no relief: fell 1 (a response needs a fall of ≥ 2); analgesic escalation: taking more pain medicine while pain fell 1 (flagged unless it fell ≥ 2)", revised.Summary);
         Assert.Null(revised.HighSince); // no longer high: the escalation clock stops
         var last = (await h.HistoryAsync(alert.Id)).Last();
         Assert.Equal((AlertActions.Revised, AlertSeverities.Medium, revised.Summary),

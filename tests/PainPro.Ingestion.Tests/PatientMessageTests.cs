@@ -73,7 +73,7 @@ public sealed class PatientMessageTests
 
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Equal(["pain-progression", "no-relief", "severe-pain", "patient-message"], alert.Rules);
-        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure (rose 3); patient wrote: “my leg is swollen and hot” (urgent: swollen)", alert.Summary);
+        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure — pain progression: up 3 (flag at ≥ 2); no relief: rose 3 (a response needs a fall of ≥ 2); severe pain: 9/10 (flag at ≥ 8); patient wrote: “my leg is swollen and hot” (urgent: swollen)", alert.Summary);
 
         // The pain answer is revised to 1 on the form: no pain rule fires any more, but the message still needs a person.
         await h.AnswerAsync(due.SurveyId, ResponseSources.Web, new Answer(ItemCodes.Vas, 1), new Answer(ItemCodes.Analgesic, 1));
@@ -114,7 +114,7 @@ public sealed class PatientMessageTests
         // The expired survey's no-response alert is the enrollment's open one: the message joins it, and it turns high.
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Equal(["no-response", "patient-message"], alert.Rules);
-        Assert.Equal((AlertSeverities.High, "Day 3 survey expired without an answer; patient wrote: “I fell this morning” (urgent: fell)"),
+        Assert.Equal((AlertSeverities.High, "Day 3 — survey not answered before its window closed; patient wrote: “I fell this morning” (urgent: fell)"),
             (alert.Severity, alert.Summary));
         Assert.Equal(alert.Id, (await StaffRowAsync(h, "SM-late")).AlertId);
     }

@@ -27,7 +27,7 @@ public sealed class SmsConversationTests
         var alert = Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId));
         Assert.Equal(["pain-progression", "no-relief", "severe-pain"], alert.Rules);
         Assert.Equal(AlertSeverities.High, alert.Severity);
-        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure (rose 3)", alert.Summary);
+        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure — pain progression: up 3 (flag at ≥ 2); no relief: rose 3 (a response needs a fall of ≥ 2); severe pain: 9/10 (flag at ≥ 8)", alert.Summary);
         var raised = Assert.Single(await h.OutboxAsync<PainAlertRaised>());
         Assert.Equal((alert.Id, due.SurveyId, "0123"), (raised.AlertId, raised.SurveyId, raised.MrnLast4));
         Assert.Empty(await h.OutboxAsync<SurveyCompleted>());

@@ -33,7 +33,7 @@ public sealed class SmsWebhookTests
         Assert.Equal(AlertSeverities.High, alert.GetProperty("severity").GetString());
         Assert.Contains("pain-progression", alert.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal("open", alert.GetProperty("status").GetString());
-        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure (rose 3)", alert.GetProperty("summary").GetString());
+        Assert.Equal("Day 3 pain 9/10 vs 6/10 before the procedure — pain progression: up 3 (flag at ≥ 2); no relief: rose 3 (a response needs a fall of ≥ 2); severe pain: 9/10 (flag at ≥ 8)", alert.GetProperty("summary").GetString());
         Assert.Equal("cementoplasty", alert.GetProperty("procedureType").GetString());
     }
 

@@ -41,6 +41,75 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
     private IngestionHost Host => fixture.Host;
     private IBrowser Browser => fixture.Browser;
 
+    /// <summary>Issue 19 item 5: an item's error goes as soon as it is answered; the page has an icon; the unsubscribe page reads well.</summary>
+    [Fact]
+    public async Task An_error_clears_once_its_item_is_answered_and_the_form_has_a_favicon()
+    {
+        var survey = await OpenSurveyAsync("en");
+        await using var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, Locale = "en", // the issue's phone size
+        });
+        var page = await context.NewPageAsync();
+        var text = InstrumentTexts.WebForm("en");
+        await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}");
+        await page.GetByRole(AriaRole.Button, new() { Name = text.Submit }).TapAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = text.ErrorSummaryTitle }).WaitForAsync();
+        var items = InstrumentCatalog.ItemsOf(survey.Instruments).ToList();
+        Assert.True(items.Count >= 2);
+        await Assertions.Expect(page.Locator("fieldset[aria-invalid='true']")).ToHaveCountAsync(items.Count);
+
+        // Answer the first item: its error, its aria-invalid and its line in the summary go; the others stay.
+        var first = page.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(items[0].Code, "en").Question, Exact = true });
+        await first.Locator("input[value='2']").TapAsync();
+        await Assertions.Expect(first.Locator(".error")).ToHaveCountAsync(0);
+        Assert.Null(await first.GetAttributeAsync("aria-invalid"));
+        await Assertions.Expect(page.Locator(".errors li")).ToHaveCountAsync(items.Count - 1);
+        await Assertions.Expect(page.Locator("fieldset[aria-invalid='true']")).ToHaveCountAsync(items.Count - 1);
+        await Axe.AssertNoViolationsAsync(page, "the form with one error cleared");
+
+        // Answer the rest: the summary goes too.
+        foreach (var item in items.Skip(1))
+            await page.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(item.Code, "en").Question, Exact = true })
+                .Locator("input[value='1']").TapAsync();
+        await Assertions.Expect(page.Locator("#errors")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".error")).ToHaveCountAsync(0);
+        await Screenshots.TakeAsync(page, "webform-errors-cleared-phone");
+
+        // The icon the page names answers, and so does the one browsers ask for unasked.
+        var icon = await page.Locator("link[rel='icon']").GetAttributeAsync("href");
+        foreach (var path in new[] { icon!, "/favicon.ico" })
+        {
+            var response = await page.APIRequest.GetAsync(Host.Host.BaseUrl + path);
+            Assert.Equal((200, "image/svg+xml"), (response.Status, response.Headers["content-type"]));
+        }
+
+        await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}/unsubscribe");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the emails" })).ToBeVisibleAsync();
+        await Axe.AssertNoViolationsAsync(page, "the unsubscribe page");
+        await Screenshots.TakeAsync(page, "unsubscribe-phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop the emails" }).TapAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "You will get no more survey emails" }).WaitForAsync();
+        await Axe.AssertNoViolationsAsync(page, "the unsubscribed page");
+
+        // The same at desktop size (1366 × 900): the form with one error cleared, and the unsubscribe page.
+        var other = await OpenSurveyAsync("es");
+        await using var desktop = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 }, Locale = "es" });
+        var wide = await desktop.NewPageAsync();
+        var es = InstrumentTexts.WebForm("es");
+        await wide.GotoAsync($"{Host.Host.BaseUrl}/s/{other.LinkToken}");
+        await wide.GetByRole(AriaRole.Button, new() { Name = es.Submit }).ClickAsync();
+        await wide.GetByRole(AriaRole.Heading, new() { Name = es.ErrorSummaryTitle }).WaitForAsync();
+        await wide.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(items[0].Code, "es").Question, Exact = true })
+            .Locator("input[value='2']").CheckAsync();
+        await Assertions.Expect(wide.Locator(".errors li")).ToHaveCountAsync(items.Count - 1);
+        await Axe.AssertNoViolationsAsync(wide, "the Spanish form with one error cleared, desktop");
+        await Screenshots.TakeAsync(wide, "webform-errors-cleared-desktop");
+        await wide.GotoAsync($"{Host.Host.BaseUrl}/s/{other.LinkToken}/unsubscribe");
+        await Axe.AssertNoViolationsAsync(wide, "the Spanish unsubscribe page, desktop");
+        await Screenshots.TakeAsync(wide, "unsubscribe-desktop");
+    }
+
     [Theory]
     [InlineData("en")]
     [InlineData("es")]

@@ -154,6 +154,40 @@ public sealed partial class WebFormTests(IngestionHostFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
     }
 
+    [Fact]
+    public async Task An_emails_unsubscribe_link_asks_first_then_stops_emails_for_its_patient_even_after_the_survey_closed()
+    {
+        var (enrollment, survey) = await OpenAsync(Fixtures.VasAndAnalgesic, locale: "es");
+        await Host.PublishAsync(new SurveyExpired(survey.SurveyId, enrollment.EnrollmentId, survey.Timepoint));
+        await PainPro.Testing.Eventually.TrueAsync(async () =>
+            await Host.CountAsync("surveys WHERE id = @SurveyId AND status = 'expired'", new { survey.SurveyId }) == 1, "the survey to expire");
+        using var browser = Browser();
+        var path = $"/s/{survey.LinkToken}/unsubscribe";
+
+        // Following the link (as a link scanner would) changes nothing: the page asks.
+        using var page = await browser.GetAsync(path);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("""<html lang="es">""", html);
+        Assert.Contains($"""<form method="post" action="{path}">""", html);
+        Assert.Equal(0, await UnsubscribedAsync(enrollment.PatientId));
+
+        // The one-click POST of RFC 8058, as a mail client sends it: no antiforgery token, no cookie.
+        using var oneClick = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        Assert.Contains("No recibirá más correos", WebUtility.HtmlDecode(await oneClick.Content.ReadAsStringAsync()));
+        Assert.Equal(1, await UnsubscribedAsync(enrollment.PatientId));
+        Assert.Equal(1, await Host.CountAsync("audit_log WHERE action = 'unsubscribed-email' AND survey_id = @SurveyId", new { survey.SurveyId }));
+
+        using var unknown = await browser.PostAsync("/s/not-a-real-token/unsubscribe", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>How many <see cref="PatientUnsubscribed"/> for email the patient's link published.</summary>
+    private Task<int> UnsubscribedAsync(Guid patientId) => Host.Db.ReadAsync(c => c.ExecuteScalarAsync<int>(
+        "SELECT COUNT(*) FROM outbox WHERE message_type = @type AND body LIKE @patient AND body LIKE '%\"channel\":\"email\"%'",
+        new { type = typeof(PatientUnsubscribed).FullName, patient = $"%{patientId}%" }));
+
     private async Task<(EnrollmentCreated Enrollment, SurveyDue Survey)> OpenAsync(string[] instruments, string locale = "en")
     {
         var enrollment = Fixtures.Enrollment(baselineVas: 6);

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using PainPro.Testing;
+using PainPro.Testing.Browser;
 using Xunit;
 
 namespace PainPro.Portal.Tests;
@@ -47,6 +48,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync($"{System.BaseUrl}/");
         return page;
+    }
+
+    /// <summary>axe-core and a screenshot at desktop size, then the same at phone size (signed in as <paramref name="user"/>).</summary>
+    public async Task CheckAndPhotographAsync(string user, string path, string name, Func<IPage, Task>? ready = null)
+    {
+        foreach (var phone in new[] { false, true })
+        {
+            var page = await SignInAsync(user, phone);
+            await page.GotoAsync(System.BaseUrl + path);
+            if (ready is not null) await ready(page);
+            await Axe.AssertNoViolationsAsync(page, $"{path} at {(phone ? "phone" : "desktop")} size");
+            if (phone)
+                Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path}: no sideways scrolling at 390 px");
+            await ScreenshotAsync(page, $"{name}-{(phone ? "phone" : "desktop")}");
+            await page.Context.CloseAsync();
+        }
     }
 
     public Task ScreenshotAsync(IPage page, string name) =>

@@ -72,6 +72,7 @@ public sealed class DemoBenchmarkTests(ITestOutputHelper output)
             ("De-identified extract", manager, "/dashboard/export/extract"),
             ("Admin: accounts", admin, "/admin/accounts"),
             ("Admin: API keys", admin, "/admin/api-keys"),
+            ("Admin: audit log", admin, "/admin/audit"),
             ("Phone simulator", admin, "/dev/phone?number=%2B15552000001"),
         };
 

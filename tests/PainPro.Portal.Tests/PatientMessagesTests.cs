@@ -161,7 +161,8 @@ public sealed partial class PatientMessagesTests(PatientMessagesFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = fixture.Spanish.FullName }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Messages from the patient" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText(PatientMessagesFixture.SpanishPlea)).ToBeVisibleAsync();
+        // The message itself (the alerts table above quotes it too).
+        await Assertions.Expect(page.GetByText(PatientMessagesFixture.SpanishPlea, new() { Exact = true })).ToBeVisibleAsync();
         await Screenshots.TakeAsync(page, $"portal-patient-messages-{size}");
         await Axe.AssertNoViolationsAsync(page, $"the patient's page ({size})");
         await page.Context.CloseAsync();
@@ -181,14 +182,15 @@ public sealed partial class PatientMessagesTests(PatientMessagesFixture fixture)
         return page;
     }
 
-    /// <summary>The severity class of the worklist card whose summary is <paramref name="summary"/>.</summary>
+    /// <summary>The severity class of the worklist row whose summary is <paramref name="summary"/>.</summary>
     private static string? CardSeverity(string html, string summary)
     {
         html = WebUtility.HtmlDecode(html); // Razor writes “ and ” as character references
         var at = html.IndexOf(summary, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"the worklist has no card saying {summary}");
-        var card = html.LastIndexOf("<li class=\"alert-card", at, StringComparison.Ordinal);
-        return SeverityClass().Match(html, card).Value;
+        Assert.True(at >= 0, $"the worklist has no row saying {summary}");
+        var row = html.LastIndexOf("<tr class=\"severity-", at, StringComparison.Ordinal);
+        Assert.True(row >= 0, $"the summary {summary} is in no worklist row");
+        return SeverityClass().Match(html, row).Value;
     }
 
     [GeneratedRegex("severity-(high|medium|low)")]

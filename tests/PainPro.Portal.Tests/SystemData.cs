@@ -17,7 +17,7 @@ public sealed record TestPatient(Guid EnrollmentId, Guid PatientId, string Mrn, 
 public static class SystemData
 {
     public static async Task<TestPatient> RegisterAsync(PortalSystem system, int baselineVas, TimeSpan performedAgo,
-        string procedureType = "cementoplasty", string bodySite = "femur", string facility = "Main", string locale = "en")
+        string procedureType = "cementoplasty", string bodySite = "femur", string facility = "Main", string locale = "en", string timeZone = "UTC")
     {
         var n = RandomNumberGenerator.GetInt32(1_000_000, 9_999_999);
         var patient = new { mrn = $"T{n}", givenName = "Tess" + n % 1000, familyName = "Walker", phone = $"+1555{n}" };
@@ -29,7 +29,7 @@ public static class SystemData
             patient = new
             {
                 patient.mrn, patient.givenName, patient.familyName, patient.phone,
-                preferredChannel = "sms", locale, timeZone = "UTC",
+                preferredChannel = "sms", locale, timeZone,
             },
             procedure = new { type = procedureType, bodySite, performedAt, facility, surgeon = "Dr. Test" },
             baseline = new { vas = baselineVas, recordedAt = performedAt - TimeSpan.FromHours(2) },

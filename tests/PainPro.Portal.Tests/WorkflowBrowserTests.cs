@@ -41,21 +41,8 @@ public sealed class WorkflowBrowserTests(BrowserFixture fixture) : IClassFixture
         return [.. all.Where(a => enrollments.Contains(a.EnrollmentId))];
     }
 
-    /// <summary>axe-core and a screenshot at desktop size, then the same at phone size (signed in as <paramref name="user"/>).</summary>
-    private async Task CheckAndPhotographAsync(string user, string path, string name, Func<IPage, Task>? ready = null)
-    {
-        foreach (var phone in new[] { false, true })
-        {
-            var page = await fixture.SignInAsync(user, phone);
-            await page.GotoAsync(App.BaseUrl + path);
-            if (ready is not null) await ready(page);
-            await Axe.AssertNoViolationsAsync(page, $"{path} at {(phone ? "phone" : "desktop")} size");
-            if (phone)
-                Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path}: no sideways scrolling at 390 px");
-            await fixture.ScreenshotAsync(page, $"{name}-{(phone ? "phone" : "desktop")}");
-            await page.Context.CloseAsync();
-        }
-    }
+    private Task CheckAndPhotographAsync(string user, string path, string name, Func<IPage, Task>? ready = null) =>
+        fixture.CheckAndPhotographAsync(user, path, name, ready);
 
     [Fact]
     public async Task A_nurse_clears_ten_alerts_with_the_keyboard_alone()

@@ -27,9 +27,9 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 {
     private const string Insert = """
         INSERT INTO alerts (id, enrollment_id, patient_id, survey_id, timepoint, rules, severity, summary, consensus_class,
-                            status, raised_at, updated_at, high_since)
+                            status, raised_at, updated_at, high_since, severity_basis)
         VALUES (@Id, @EnrollmentId, @PatientId, @SurveyId, @Timepoint, @Rules, @Severity, @Summary, @ConsensusClass,
-                'open', @Now, @Now, @HighSince)
+                'open', @Now, @Now, @HighSince, @SeverityBasis)
         ON CONFLICT (enrollment_id) WHERE status <> 'resolved' DO NOTHING
         """;
 
@@ -40,6 +40,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
     private const string Update = """
         UPDATE alerts SET survey_id = @SurveyId, timepoint = @Timepoint, rules = @Rules, severity = @Severity,
                           summary = @Summary, consensus_class = @ConsensusClass, status = @Status, updated_at = @Now,
+                          severity_basis = @SeverityBasis,
                           high_since = CASE WHEN @Severity = 'high' THEN COALESCE(high_since, @Now) ELSE NULL END,
                           answer_changed_at = COALESCE(@AnswerChangedAt, answer_changed_at)
         WHERE id = @Id
@@ -85,6 +86,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
                 evidence.ConsensusClass,
                 Now = now,
                 HighSince = finding.Severity == AlertSeverities.High ? now : (DateTimeOffset?)null,
+                SeverityBasis = finding.SeverityBasis,
             });
             if (inserted == 1)
             {
@@ -102,15 +104,18 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         var severity = AlertSeverities.Rank(finding.Severity) > AlertSeverities.Rank(active.Severity) ? finding.Severity : active.Severity;
         var rose = severity != active.Severity;
         var newRules = rules.Count > active.Rules.Count;
-        // A patient's message joins what the alert says; other news keeps the alert's latest message (PatientMessages).
-        var summary = PatientMessages.Merge(active.Summary, finding);
+        // What set the severity stays in the summary when milder news updates the alert: the news that raised it, or
+        // (alerts from before the basis was kept) the news that carries the severity.
+        var basis = rose || (active.SeverityBasis is null && finding.Severity == severity) ? finding.SeverityBasis : active.SeverityBasis;
         var isMessage = finding.Rules.Contains(AlertRules.PatientMessage);
+        // A patient's message joins what the alert says; other news keeps the alert's latest message (PatientMessages).
+        var summary = PatientMessages.Merge(active.Summary, isMessage ? finding : finding with { Summary = Composed(severity, basis, finding) });
         if (!rose && !newRules && !isMessage && summary == active.Summary && evidence.SurveyId == active.SurveyId) return active.Id;
 
         // A new message is news no person has read yet, whatever its severity.
         var reopen = active.Status == AlertStatuses.Acknowledged && (rose || newRules || isMessage);
         await UpdateAsync(session, active, evidence.SurveyId, evidence.Timepoint, rules, severity, summary, evidence.ConsensusClass ?? active.ConsensusClass,
-            reopen, now, revised: false);
+            basis, reopen, now, revised: false);
         await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Updated, now,
             evidence.SurveyId, severity, rules, summary));
         if (rose) await PublishRaisedAsync(session, active.Id, evidence, rules, severity, summary, now, escalated: false, active.MrnLast4);
@@ -184,9 +189,10 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         var (latest, latestFinding) = findings[^1];
         var rules = AlertRules.Ordered(findings.SelectMany(f => f.Finding.Rules));
         var severity = findings.Select(f => f.Finding.Severity).MaxBy(AlertSeverities.Rank)!;
+        var basis = findings.First(f => f.Finding.Severity == severity).Finding.SeverityBasis;
         var summary = latestFinding.Rules.Contains(AlertRules.PatientMessage)
             ? latestFinding.Summary
-            : PatientMessages.Merge(message, latestFinding);
+            : PatientMessages.Merge(message, latestFinding with { Summary = Composed(severity, basis, latestFinding) });
         latestFinding = latestFinding with { Summary = summary };
         if (finding is null && !evidence.Contains(survey.Id)
             && rules.SequenceEqual(active.Rules) && severity == active.Severity && latestFinding.Summary == active.Summary)
@@ -196,7 +202,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         var reopen = active.Status == AlertStatuses.Acknowledged && (rose || rules.Except(active.Rules).Any());
         var note = change.Describe(consequence: $"now {string.Join(", ", rules)} ({severity})");
         await UpdateAsync(session, active, latest.Id, latest.Timepoint, rules, severity, latestFinding.Summary, latest.ConsensusClass,
-            reopen, now, revised: true);
+            basis, reopen, now, revised: true);
         await AlertHistory.RecordAsync(session, Evidence(active.Id, reopen ? AlertActions.Reopened : AlertActions.Revised, now,
             latest.Id, severity, rules, latestFinding.Summary) with { Note = note });
         if (rose)
@@ -205,8 +211,15 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
                 rules, severity, latestFinding.Summary, now, escalated: false, active.MrnLast4);
     }
 
+    /// <summary>
+    /// The news in the alert's words, led by what set its severity when the news is milder (<see cref="AlertRules.Compose"/>).
+    /// A severity set by an urgent message needs no lead: the message stays in the summary, urgency words and all.
+    /// </summary>
+    private static string Composed(string severity, string? basis, AlertFinding news) =>
+        basis is not null && PatientMessages.Split(basis).Rules is null ? news.Summary : AlertRules.Compose(severity, basis, news);
+
     private static Task UpdateAsync(DbSession session, AlertRecord active, Guid surveyId, string timepoint, IReadOnlyList<string> rules,
-        string severity, string summary, string? consensusClass, bool reopen, DateTimeOffset now, bool revised) =>
+        string severity, string summary, string? consensusClass, string? severityBasis, bool reopen, DateTimeOffset now, bool revised) =>
         session.ExecuteAsync(Update, new
         {
             active.Id,
@@ -216,6 +229,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
             Severity = severity,
             Summary = summary,
             ConsensusClass = consensusClass,
+            SeverityBasis = severityBasis,
             Status = reopen ? AlertStatuses.Open : active.Status,
             Now = now,
             AnswerChangedAt = revised ? now : (DateTimeOffset?)null,

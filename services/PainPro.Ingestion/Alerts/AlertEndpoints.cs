@@ -41,7 +41,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<IResult> ListAsync(IngestionDb db, IOptionsMonitor<IngestionOptions> options, string? status, string? severity,
-        Guid? enrollmentId, string? procedureType, string? facility, int? limit, int? offset, CancellationToken ct)
+        Guid? enrollmentId, Guid? patientId, string? procedureType, string? facility, int? limit, int? offset, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !AlertStatuses.All.Contains(status))
@@ -56,6 +56,7 @@ public static class AlertEndpoints
         if (status is not null) where.Append(" AND a.status = @status");
         if (severity is not null) where.Append(" AND a.severity = @severity");
         if (enrollmentId is not null) where.Append(" AND a.enrollment_id = @enrollmentId");
+        if (patientId is not null) where.Append(" AND a.patient_id = @patientId");
         if (procedureType is not null) where.Append(" AND e.procedure_type = @procedureType");
         if (facility is not null) where.Append(" AND e.facility = @facility");
 
@@ -66,7 +67,7 @@ public static class AlertEndpoints
             LIMIT @limit OFFSET @offset
             """;
         var rows = await db.ReadAsync(c => c.QueryAsync<AlertRecord>(sql,
-            new { status, severity, enrollmentId, procedureType, facility, limit = limit ?? DefaultLimit, offset = offset ?? 0 }), ct);
+            new { status, severity, enrollmentId, patientId, procedureType, facility, limit = limit ?? DefaultLimit, offset = offset ?? 0 }), ct);
         var targets = TargetsOf(options);
         return Results.Ok(rows.Select(a => AlertView.Of(a, targets)).ToList());
     }

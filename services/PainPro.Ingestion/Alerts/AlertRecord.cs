@@ -20,7 +20,7 @@ public sealed record AlertRecord
         a.high_since AS HighSince, a.escalated_at AS EscalatedAt, a.acknowledged_at AS AcknowledgedAt,
         a.acknowledged_by AS AcknowledgedBy, a.resolved_at AS ResolvedAt, a.resolved_by AS ResolvedBy,
         a.outcome AS Outcome, a.resolution_note AS ResolutionNote, a.answer_changed_at AS AnswerChangedAt,
-        a.assigned_to AS AssignedTo, a.assigned_at AS AssignedAt, e.surgeon AS Surgeon,
+        a.assigned_to AS AssignedTo, a.assigned_at AS AssignedAt, a.severity_basis AS SeverityBasis, e.surgeon AS Surgeon,
         e.procedure_type AS ProcedureType, e.body_site AS BodySite, e.facility AS Facility, e.mrn_last4 AS MrnLast4
         """;
 
@@ -50,6 +50,9 @@ public sealed record AlertRecord
     public DateTimeOffset? AnswerChangedAt { get; init; }
     public string? AssignedTo { get; init; }
     public DateTimeOffset? AssignedAt { get; init; }
+
+    /// <summary>The evidence that set the severity, in the summary's words (null on alerts raised before issue 19).</summary>
+    public string? SeverityBasis { get; init; }
     public string? Surgeon { get; init; }
     public string? ProcedureType { get; init; }
     public string? BodySite { get; init; }

@@ -8,8 +8,16 @@ public sealed record TimepointAnswers(string Timepoint, int? Vas, string? Analge
 /// <summary>An enrollment's pain story: the baseline (clinic-entered or surveyed) and its follow-ups.</summary>
 public sealed record Trajectory(int? Baseline, IReadOnlyList<TimepointAnswers> FollowUps);
 
-/// <summary>Why an alert is raised (or updated): its rules in table order, the highest severity, one line with the numbers.</summary>
-public sealed record AlertFinding(IReadOnlyList<string> Rules, string Severity, string Summary);
+/// <summary>
+/// Why an alert is raised (or updated): its rules in table order, the highest severity, one line with the numbers in
+/// which every clause names its rule. <paramref name="Basis"/> is the part of the line owed to the rules of that
+/// severity ("Day 3 — severe pain: 9/10 (flag at ≥ 8)"); null means the whole summary.
+/// </summary>
+public sealed record AlertFinding(IReadOnlyList<string> Rules, string Severity, string Summary, string? Basis = null)
+{
+    /// <summary>What set the severity, in the summary's own words.</summary>
+    public string SeverityBasis => Basis ?? Summary;
+}
 
 /// <summary>
 /// The alert rules of DESIGN §6 as a pure function of the trajectory, so every vignette can be checked
@@ -70,12 +78,28 @@ public static class AlertRules
             fired.Add(FunctionDecline);
 
         if (fired.Count == 0) return null;
-        return new AlertFinding(fired, HighestSeverity(fired), Summarize(trajectory, current, previous, fired, month1Msts, thresholds));
+        var severity = HighestSeverity(fired);
+        var clauses = Clauses(trajectory, current, previous, fired, month1Msts, thresholds);
+        var head = Head(trajectory.Baseline, current, fired);
+        return new AlertFinding(fired, severity, Line(head, clauses.Select(c => c.Text)),
+            Line(head, clauses.Where(c => SeverityOf(c.Rule) == severity).Select(c => c.Text)));
     }
 
     /// <summary>The finding for a survey whose window closed without a single answer.</summary>
     public static AlertFinding NoAnswer(string timepoint) =>
-        new([NoResponse], AlertSeverities.Low, $"{TimepointLabel(timepoint)} survey expired without an answer");
+        new([NoResponse], AlertSeverities.Low, $"{TimepointLabel(timepoint)} — survey not answered before its window closed");
+
+    /// <summary>
+    /// The alert's one line after news: the news itself when it carries the alert's severity, else what set the
+    /// severity first, then the news — "HIGH since day 3 pain 9/10 vs 6/10 before the procedure — severe pain: 9/10
+    /// (flag at ≥ 8). Latest: Month 1 pain 5/10 vs 6/10 before the procedure — no relief: fell 1 (…)".
+    /// </summary>
+    public static string Compose(string severity, string? basis, AlertFinding latest) =>
+        latest.Severity == severity || basis is null || basis == latest.SeverityBasis
+            ? latest.Summary
+            : $"{severity.ToUpperInvariant()} since {LowerFirst(basis)}. Latest: {latest.Summary}";
+
+    private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     public static string HighestSeverity(IEnumerable<string> rules) =>
         rules.Select(SeverityOf).MaxBy(AlertSeverities.Rank) ?? AlertSeverities.Low;
@@ -110,36 +134,47 @@ public static class AlertRules
         return index < 0 ? int.MaxValue : index;
     }
 
-    // e.g. "Day 3 pain 7/10 vs 8/10 before the procedure (fell 1; response needs ≥2)"
-    private static string Summarize(Trajectory trajectory, TimepointAnswers current, TimepointAnswers? previous,
-        List<string> fired, int? month1Msts, AlertThresholds thresholds)
+    /// <summary>
+    /// The numbers the clauses judge: "Day 3 pain 9/10 vs 6/10 before the procedure", "(no baseline recorded)" when
+    /// there is none (only rebound and severe pain can fire then), the timepoint alone when only MSTS fired.
+    /// </summary>
+    private static string Head(int? baseline, TimepointAnswers current, List<string> fired)
     {
         var label = TimepointLabel(current.Timepoint);
-        var parts = new List<string>();
-        if (current.Vas is { } v && fired.Any(rule => rule != FunctionDecline))
-        {
-            parts.Add(trajectory.Baseline is { } b
-                ? $"{label} pain {v}/10 vs {b}/10 before the procedure ({Change(b, v, thresholds)})"
-                : $"{label} pain {v}/10 (no baseline recorded)");
-            if (fired.Contains(Rebound) && previous?.Vas is { } p)
-                parts.Add($"up {v - p} from {p}/10 at {TimepointLabel(previous.Timepoint).ToLowerInvariant()}");
-            if (fired.Contains(AnalgesicEscalation))
-                parts.Add("taking more pain medicine");
-        }
-        if (fired.Contains(FunctionDecline) && current.MstsTotal is { } m3 && month1Msts is { } m1)
-            parts.Add($"{label} MSTS {m3}/30 vs {m1}/30 at month 1 (fell {m1 - m3})");
-        return string.Join("; ", parts);
+        if (current.Vas is not { } v || fired.All(rule => rule == FunctionDecline)) return label;
+        return baseline is { } b ? $"{label} pain {v}/10 vs {b}/10 before the procedure" : $"{label} pain {v}/10 (no baseline recorded)";
     }
 
-    private static string Change(int baseline, int vas, AlertThresholds thresholds)
+    /// <summary>"Day 3 pain 9/10 vs 6/10 before the procedure — clause; clause".</summary>
+    private static string Line(string head, IEnumerable<string> clauses) => $"{head} — {string.Join("; ", clauses)}";
+
+    /// <summary>
+    /// One clause per rule that fired, each naming its rule, what it saw and the threshold it crossed, e.g.
+    /// "pain progression: up 3 (flag at ≥ 2)". An analgesic escalation says what it is about (more medicine while pain
+    /// did not fall enough), never the no-relief wording.
+    /// </summary>
+    private static List<(string Rule, string Text)> Clauses(Trajectory trajectory, TimepointAnswers current, TimepointAnswers? previous,
+        List<string> fired, int? month1Msts, AlertThresholds thresholds)
     {
-        var fell = baseline - vas;
-        return fell switch
+        var v = current.Vas ?? 0;
+        var b = trajectory.Baseline ?? 0;
+        var p = previous?.Vas ?? 0;
+        return [.. fired.Select(rule => (rule, rule switch
         {
-            < 0 => $"rose {-fell}",
-            0 => $"unchanged; response needs ≥{thresholds.ResponseReduction}",
-            _ when fell < thresholds.ResponseReduction => $"fell {fell}; response needs ≥{thresholds.ResponseReduction}",
-            _ => $"fell {fell}",
-        };
+            PainProgression => $"pain progression: up {v - b} (flag at ≥ {thresholds.Progression})",
+            NoRelief => $"no relief: {Change(b, v)} (a response needs a fall of ≥ {thresholds.ResponseReduction})",
+            Rebound => $"rebound: up {v - p} from {p}/10 at {TimepointLabel(previous?.Timepoint ?? "").ToLowerInvariant()} (flag at ≥ {thresholds.Rebound})",
+            SeverePain => $"severe pain: {v}/10 (flag at ≥ {thresholds.Severe})",
+            AnalgesicEscalation => $"analgesic escalation: taking more pain medicine while pain {Change(b, v)} (flagged unless it fell ≥ {thresholds.ResponseReduction})",
+            FunctionDecline => $"function decline: MSTS {current.MstsTotal}/30 vs {month1Msts}/30 at month 1, fell {month1Msts - current.MstsTotal} (flag at ≥ {thresholds.FunctionDecline})",
+            _ => rule,
+        }))];
     }
+
+    private static string Change(int baseline, int vas) => (baseline - vas) switch
+    {
+        < 0 and var fell => $"rose {-fell}",
+        0 => "unchanged",
+        var fell => $"fell {fell}",
+    };
 }

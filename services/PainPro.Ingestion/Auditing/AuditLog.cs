@@ -10,6 +10,8 @@ public static class AuditLog
     public const string EnteredResponses = "entered-responses";
     public const string ResubmittedForm = "resubmitted-form";
     public const string ViewedMessages = "viewed-messages";
+    /// <summary>A patient stopped survey emails with an email's unsubscribe link.</summary>
+    public const string UnsubscribedEmail = "unsubscribed-email";
 
     public static Task RecordAsync(DbSession session, string actor, string? via, string action,
         Guid? enrollmentId = null, Guid? surveyId = null, Guid? alertId = null, string? detail = null) =>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace PainPro.Ingestion.WebForm;
 
 /// <summary>
-/// Headers of the patient-facing pages: nothing but the page's own nonce-tagged style runs, no framing, no
+/// Headers of the patient-facing pages: nothing but the page's own nonce-tagged style and script runs, no framing, no
 /// sniffing, no referrer (the URL holds the survey token), no caching of health answers.
 /// </summary>
 internal static class SecurityHeaders
@@ -15,7 +15,7 @@ internal static class SecurityHeaders
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var headers = response.Headers;
         headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            $"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

@@ -1,3 +1,4 @@
+using PainPro.ServiceDefaults.Web;
 using PainPro.Instruments;
 
 namespace PainPro.Ingestion.WebForm;
@@ -23,7 +24,8 @@ internal sealed record FormModel(
 /// <summary>
 /// The survey form and its message pages as server-rendered HTML: mobile first, one column, large touch targets;
 /// each item a fieldset whose legend is the question and whose radios carry the anchors as labels; errors listed
-/// at the top (focusable, linked to their items) and beside each item (<c>aria-describedby</c>). No script. The thank-you
+/// at the top (focusable, linked to their items) and beside each item (<c>aria-describedby</c>). It works without script;
+/// a few lines of it (<see cref="ClearAnswered"/>) take an item's error away once the item is answered. The thank-you
 /// page shows the patient's own pain so far as a small bar chart with the same numbers as text beside it.
 /// </summary>
 internal static class SurveyFormPage
@@ -71,7 +73,7 @@ internal static class SurveyFormPage
             body.Element("h2", text.ErrorSummaryTitle).Open("ul");
             foreach (var item in model.Sections.SelectMany(s => s.Items).Where(i => model.Errors.ContainsKey(i.Code)))
             {
-                body.Open("li").Element("a", $"{InstrumentTexts.For(item.Code, model.Locale).Question} {model.Errors[item.Code]}",
+                body.Open("li", ("data-item", Slug(item.Code))).Element("a", $"{InstrumentTexts.For(item.Code, model.Locale).Question} {model.Errors[item.Code]}",
                     ("href", "#" + FieldId(item.Code, Levels(item).First()))).Close("li");
             }
             body.Close("ul").Close("div");
@@ -97,12 +99,14 @@ internal static class SurveyFormPage
     }
 
     /// <summary>A page with a heading and a paragraph: thanks (with the patient's pain so far, when given), closed, not found, slow down.</summary>
+    /// <param name="after">Markup this code wrote (never patient input) to put under the message, e.g. a confirmation button.</param>
     public static string Message(string locale, string title, string message, string nonce, CareContact contact,
-        IReadOnlyList<PainPoint>? pain = null, bool baselineKnown = true)
+        IReadOnlyList<PainPoint>? pain = null, bool baselineKnown = true, string? after = null)
     {
         var body = new Html()
             .Element("h1", title)
             .Element("p", message);
+        if (after is not null) body.Raw(after);
         if (pain is { Count: > 0 }) PainChart(body, locale, pain, baselineKnown);
         body.Element("p", InstrumentTexts.UrgentCareNote(locale, contact), ("class", "note"));
         return Page(locale, title, body, nonce);
@@ -162,7 +166,7 @@ internal static class SurveyFormPage
         var errorId = "err-" + Slug(item.Code);
         var hintId = "hint-" + Slug(item.Code);
         var describedBy = string.Join(' ', new[] { itemText.Hint is null ? null : hintId, hasError ? errorId : null }.OfType<string>());
-        body.Open("fieldset", ("id", "q-" + Slug(item.Code)), ("class", hasError ? "invalid" : null),
+        body.Open("fieldset", ("id", "q-" + Slug(item.Code)), ("class", hasError ? "invalid" : null), ("data-item", Slug(item.Code)),
             ("aria-describedby", describedBy.Length > 0 ? describedBy : null), ("aria-invalid", hasError ? "true" : null));
         body.Element("legend", itemText.Question);
         if (itemText.Hint is { } hint) body.Element("p", hint, ("class", "hint"), ("id", hintId));
@@ -195,6 +199,29 @@ internal static class SurveyFormPage
     private static string Slug(string text) =>
         new([.. text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
 
+    /// <summary>
+    /// Once an item with an error is answered its error goes: the message beside it, <c>aria-invalid</c>, its line in the
+    /// summary, and the summary itself when nothing is left in it. The server checks everything again on submit.
+    /// </summary>
+    private const string ClearAnswered = """
+        document.addEventListener('change', function (e) {
+          var set = e.target.closest && e.target.closest('fieldset.invalid');
+          if (!set) return;
+          set.classList.remove('invalid');
+          set.removeAttribute('aria-invalid');
+          var error = set.querySelector('.error');
+          if (error) {
+            set.setAttribute('aria-describedby', (set.getAttribute('aria-describedby') || '').replace(error.id, '').trim());
+            if (!set.getAttribute('aria-describedby')) set.removeAttribute('aria-describedby');
+            error.remove();
+          }
+          var line = document.querySelector('.errors li[data-item="' + set.dataset.item + '"]');
+          if (line) line.remove();
+          var summary = document.getElementById('errors');
+          if (summary && !summary.querySelector('li')) summary.remove();
+        });
+        """;
+
     private static string Page(string locale, string title, Html body, string nonce) => new Html()
         .Raw("<!DOCTYPE html>")
         .Open("html", ("lang", locale))
@@ -203,9 +230,12 @@ internal static class SurveyFormPage
         .Open("meta", ("name", "viewport"), ("content", "width=device-width, initial-scale=1"))
         .Open("meta", ("name", "robots"), ("content", "noindex, nofollow"))
         .Element("title", title)
+        .Open("link", ("rel", "icon"), ("href", Favicon.Path), ("type", Favicon.ContentType))
         .Open("style", ("nonce", nonce)).Raw(Styles).Close("style")
         .Close("head")
-        .Open("body").Open("main").Raw(body.ToString()).Close("main").Close("body")
+        .Open("body").Open("main").Raw(body.ToString()).Close("main")
+        .Open("script", ("nonce", nonce)).Raw(ClearAnswered).Close("script")
+        .Close("body")
         .Close("html")
         .ToString();
 

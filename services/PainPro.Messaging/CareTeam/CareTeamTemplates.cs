@@ -4,7 +4,8 @@ using PainPro.Messaging.Templates;
 namespace PainPro.Messaging.CareTeam;
 
 /// <summary>
-/// What the care team is told about a pain alert: its severity, the MRN's last four digits and a Portal link.
+/// What the care team is told about a PainPro alert: its priority ("a low-priority PainPro alert", never "a low pain
+/// alert", which reads as good news about the pain), the MRN's last four digits and a Portal link.
 /// Nothing else about the patient travels by email or SMS; the Portal, behind sign-in, has the rest.
 /// </summary>
 public sealed class CareTeamTemplates(string organisationName, string portalBaseUrl)
@@ -12,18 +13,18 @@ public sealed class CareTeamTemplates(string organisationName, string portalBase
     public string AlertLink(Guid alertId) => $"{portalBaseUrl.TrimEnd('/')}/alerts/{alertId}";
 
     public string Sms(CareTeamNotice notice) => notice.Escalated
-        ? $"{organisationName}: ESCALATED {Severity(notice)} pain alert, not yet acknowledged. Patient MRN ending {Mrn(notice)}. {AlertLink(notice.AlertId)}"
-        : $"{organisationName}: new {Severity(notice)} pain alert. Patient MRN ending {Mrn(notice)}. {AlertLink(notice.AlertId)}";
+        ? $"{organisationName}: ESCALATED {Severity(notice)}-priority PainPro alert, not yet acknowledged. Patient MRN ending {Mrn(notice)}. {AlertLink(notice.AlertId)}"
+        : $"{organisationName}: new {Severity(notice)}-priority PainPro alert. Patient MRN ending {Mrn(notice)}. {AlertLink(notice.AlertId)}";
 
     public RenderedEmail Email(CareTeamNotice notice)
     {
         var link = AlertLink(notice.AlertId);
         var subject = notice.Escalated
-            ? $"[{organisationName}] ESCALATED: {Severity(notice)} pain alert not acknowledged (MRN ...{Mrn(notice)})"
-            : $"[{organisationName}] New {Severity(notice)} pain alert (MRN ...{Mrn(notice)})";
+            ? $"[{organisationName}] ESCALATED: {Severity(notice)}-priority PainPro alert not acknowledged (MRN ...{Mrn(notice)})"
+            : $"[{organisationName}] New {Severity(notice)}-priority PainPro alert (MRN ...{Mrn(notice)})";
         var lead = notice.Escalated
-            ? $"A {Severity(notice)} pain alert has not been acknowledged in time and is escalated."
-            : $"A {Severity(notice)} pain alert was raised.";
+            ? $"A {Severity(notice)}-priority PainPro alert has not been acknowledged in time and is escalated."
+            : $"A {Severity(notice)}-priority PainPro alert was raised.";
         var text = $"{lead}\n\nPatient MRN ending: {Mrn(notice)}\n\nOpen the alert in the Portal: {link}\n\n" +
                    "This message carries no other patient information; sign in to the Portal to see the details.\n\n" +
                    $"{organisationName}\n";

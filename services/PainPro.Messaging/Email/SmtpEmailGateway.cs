@@ -66,6 +66,12 @@ public sealed class SmtpEmailGateway(IOptions<MessagingOptions> options, SmtpCon
         mime.From.Add(from);
         mime.To.Add(new MailboxAddress("", to.Address));
         // Text first, then HTML: multipart/alternative, so a mail client shows the richest part it can.
+        if (message.UnsubscribeUrl is { } unsubscribe)
+        {
+            // RFC 2369 and RFC 8058: mail clients offer "Unsubscribe" and POST to the link without asking the patient again.
+            mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
         return (mime, $"<{mime.MessageId}>");
     }

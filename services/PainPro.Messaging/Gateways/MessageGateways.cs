@@ -6,8 +6,11 @@ namespace PainPro.Messaging.Gateways;
 /// </summary>
 public sealed record SmsMessage(string To, string Body, string? Link = null);
 
-/// <summary>An email with a plain-text and an HTML part; <paramref name="Link"/> is the page it points to.</summary>
-public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody, string? Link = null);
+/// <summary>
+/// An email with a plain-text and an HTML part; <paramref name="Link"/> is the page it points to;
+/// <paramref name="UnsubscribeUrl"/>, when set, goes in <c>List-Unsubscribe</c> with one-click (RFC 8058).
+/// </summary>
+public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody, string? Link = null, string? UnsubscribeUrl = null);
 
 public interface ISmsGateway
 {

@@ -154,7 +154,8 @@ public sealed class SurveyDispatcher(
             using var activity = SendTelemetry.Start(due, plan.Channel);
             var outcome = plan.Channel == Channels.Sms
                 ? await smsGateway.SendAsync(SmsFor(plan), turn, ct)
-                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link), ct);
+                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link,
+                    plan.Email.UnsubscribeUrl), ct);
             SendTelemetry.Finish(activity, outcome);
             // The outcome is recorded even while shutting down: it happened, whatever we do next.
             await RecordOutcomeAsync(due, plan, claim, outcome);

@@ -11,7 +11,8 @@ public enum SurveyMessageKind
     Reminder,
 }
 
-public sealed record RenderedEmail(string Subject, string TextBody, string HtmlBody);
+/// <param name="UnsubscribeUrl">The survey email's unsubscribe link (also its <c>List-Unsubscribe</c> header); null for other emails.</param>
+public sealed record RenderedEmail(string Subject, string TextBody, string HtmlBody, string? UnsubscribeUrl = null);
 
 /// <summary>
 /// The patient-facing survey messages, per locale × channel × first send or reminder. They greet the patient by
@@ -51,6 +52,16 @@ public sealed class SurveyTemplates(string organisationName)
 
     internal sealed record EmailTemplate(
         string Subject, string Greeting, string Intro, string Button, string LinkNote, string OptOut);
+
+    /// <summary>The words of the unsubscribe link, per language.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> UnsubscribeTexts = new Dictionary<string, string>
+    {
+        ["en"] = "Stop these emails",
+        ["es"] = "Dejar de recibir estos correos",
+    };
+
+    /// <summary>Where a survey email's unsubscribe link points: Ingestion's page for the email's own link token.</summary>
+    public static string UnsubscribeLink(string surveyLink) => surveyLink.TrimEnd('/') + "/unsubscribe";
 
     internal static readonly IReadOnlyDictionary<(string Locale, SurveyMessageKind Kind), EmailTemplate> EmailTexts =
         new Dictionary<(string, SurveyMessageKind), EmailTemplate>
@@ -130,12 +141,13 @@ public sealed class SurveyTemplates(string organisationName)
         string Text(string template) => Fill(template, name).Replace("{org}", organisationName).Replace("{expires}", expires);
 
         var subject = Text(t.Subject);
+        var unsubscribe = UnsubscribeLink(link);
         var text = new StringBuilder()
             .Append(Text(t.Greeting)).Append("\n\n")
             .Append(Text(t.Intro)).Append("\n\n")
             .Append(link).Append("\n\n")
             .Append(Text(t.LinkNote)).Append("\n\n")
-            .Append(Text(t.OptOut)).Append("\n\n")
+            .Append(Text(t.OptOut)).Append(' ').Append(UnsubscribeTexts[language]).Append(": ").Append(unsubscribe).Append("\n\n")
             .Append(organisationName).Append('\n')
             .ToString();
 
@@ -151,12 +163,12 @@ public sealed class SurveyTemplates(string organisationName)
             <p>{Html(t.Intro)}</p>
             <p><a href="{href}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:#0b5cad;color:#ffffff;font-weight:bold;text-decoration:none;">{Html(t.Button)}</a></p>
             <p style="font-size:14px;color:#444444;">{Html(t.LinkNote)}<br><a href="{href}" style="color:#0b5cad;">{href}</a></p>
-            <p style="font-size:14px;color:#444444;">{Html(t.OptOut)}</p>
+            <p style="font-size:14px;color:#444444;">{Html(t.OptOut)} <a href="{h.Encode(unsubscribe)}" style="color:#0b5cad;">{h.Encode(UnsubscribeTexts[language])}</a></p>
             <p>{h.Encode(organisationName)}</p>
             </body>
             </html>
             """;
-        return new RenderedEmail(subject, text, html);
+        return new RenderedEmail(subject, text, html, unsubscribe);
     }
 
     private static string Fill(string template, string name, string? question = null)

@@ -29,6 +29,7 @@ public static class AuditVocabulary
         "viewed-messages" => "Read messages from patients",
         "entered-responses" => "Entered answers for the patient",
         "resubmitted-form" => "Patient changed answers on the web form",
+        "unsubscribed-email" => "Patient stopped survey emails (unsubscribe link)",
         "alert.acknowledged" => "Acknowledged an alert",
         "alert.resolved" => "Resolved an alert",
         "alert.note" => "Added a note to an alert",

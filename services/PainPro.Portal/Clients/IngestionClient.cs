@@ -29,6 +29,18 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
     public Task ReleaseAsync(Guid alertId, CancellationToken ct = default) =>
         PostAsync($"api/alerts/{alertId}/release", null, ct);
 
+    /// <summary>Every alert of a patient, resolved ones included, newest first.</summary>
+    public async Task<IReadOnlyList<AlertView>> ListPatientAlertsAsync(Guid patientId, CancellationToken ct = default) =>
+        [.. (await GetAsync<IReadOnlyList<AlertView>>(Query("api/alerts", ("patientId", patientId.ToString()), ("limit", Number(PastAlertLimit))), ct))
+            .OrderByDescending(a => a.RaisedAt)];
+
+    /// <summary>How many of a patient's alerts the pages list.</summary>
+    public const int PastAlertLimit = 100;
+
+    /// <summary>Answers a nurse took over the phone (<c>POST /api/surveys/{id}/responses</c>; Ingestion records her name and audits it).</summary>
+    public Task EnterAnswersAsync(Guid surveyId, IReadOnlyList<(string Item, int Value)> answers, CancellationToken ct = default) =>
+        PostAsync($"api/surveys/{surveyId}/responses", new { answers = answers.Select(a => new { item = a.Item, value = a.Value }) }, ct);
+
     public Task<AlertDetail?> FindAlertAsync(Guid alertId, CancellationToken ct = default) =>
         FindAsync<AlertDetail>($"api/alerts/{alertId}", ct);
 

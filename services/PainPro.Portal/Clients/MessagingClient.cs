@@ -16,9 +16,20 @@ public sealed record SenderNotice
     public bool IsTroubled => State != "ok";
 }
 
-/// <summary>Messaging's API, for what admins must know: whether the providers take our texts and emails.</summary>
+/// <summary>Who hears of alerts (<c>GET /api/care-team</c>): counts only, and the warning when nobody does.</summary>
+public sealed record CareTeamRecipients
+{
+    public int Emails { get; init; }
+    public int Phones { get; init; }
+    public string? Warning { get; init; }
+}
+
+/// <summary>Messaging's API, for what admins must know: whether the providers take our texts and emails, and whether anyone hears of alerts.</summary>
 public sealed class MessagingClient(HttpClient http) : ServiceApiClient(http, "Messaging")
 {
     public Task<IReadOnlyList<SenderNotice>> SendersAsync(CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<SenderNotice>>("api/senders", ct);
+
+    public Task<CareTeamRecipients> CareTeamAsync(CancellationToken ct = default) =>
+        GetAsync<CareTeamRecipients>("api/care-team", ct);
 }

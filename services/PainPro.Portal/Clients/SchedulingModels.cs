@@ -23,7 +23,11 @@ public sealed record PatientRecord
     public string? Email { get; init; }
     public string? PreferredChannel { get; init; }
     public string? Locale { get; init; }
+    /// <summary>The patient's IANA zone, when the EHR gave one (else the facility's applies).</summary>
+    public string? TimeZone { get; init; }
     public bool SmsOptedOut { get; init; }
+    /// <summary>The patient used an email's unsubscribe link: no more survey emails.</summary>
+    public bool EmailOptedOut { get; init; }
     /// <summary>False when no channel is left (SMS failed or opted out, no email).</summary>
     public bool Reachable { get; init; } = true;
     public IReadOnlyList<PatientEnrollment> Enrollments { get; init; } = [];

@@ -66,7 +66,7 @@ public static class AlertNames
         "severe-pain" => "Severe pain",
         "analgesic-escalation" => "Analgesic escalation",
         "function-decline" => "Function decline",
-        "no-response" => "No response",
+        "no-response" => "Survey not answered",
         "patient-message" => "Patient message",
         _ => ProcedureNames.Humanize(rule),
     };

@@ -40,6 +40,27 @@ public sealed class PatientOptedInConsumer(SchedulingDb db, ILogger<PatientOpted
     }
 }
 
+/// <summary>
+/// An email's unsubscribe link: no more survey emails for the patient; their surveys move to SMS if it reaches them,
+/// else they become unreachable. Repeating it changes nothing (the first time stands).
+/// </summary>
+public sealed class PatientUnsubscribedConsumer(SchedulingDb db, ILogger<PatientUnsubscribedConsumer> logger)
+    : InboxConsumer<PatientUnsubscribed>(db)
+{
+    protected override async Task HandleAsync(PatientUnsubscribed message, DbSession session, CancellationToken ct)
+    {
+        if (message.Channel != Channels.Email) return;
+        var patient = await session.QuerySingleOrDefaultAsync<PatientChannels.PatientChannelRow>(
+            $"""
+            UPDATE patients SET email_opted_out_at = COALESCE(email_opted_out_at, @At), updated_at = @now
+            WHERE id = @PatientId RETURNING {PatientChannels.PatientChannelColumns}
+            """, new { message.At, message.PatientId, now = session.Clock.GetUtcNow() });
+        if (patient is null) return;
+        var channel = await PatientChannels.RerouteAsync(session, patient);
+        logger.LogInformation("Patient {PatientId} unsubscribed from survey emails; now {Channel}", patient.PatientId, channel ?? "unreachable");
+    }
+}
+
 internal static class SmsOptOut
 {
     /// <summary>

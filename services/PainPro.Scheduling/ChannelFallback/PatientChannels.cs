@@ -12,10 +12,11 @@ namespace PainPro.Scheduling.ChannelFallback;
 public static class PatientChannels
 {
     /// <summary>The channel to use now, or null when the patient is unreachable.</summary>
-    public static string? ChannelFor(string preferredChannel, string? phone, string? email, bool smsOptedOut, bool smsFailed)
+    public static string? ChannelFor(string preferredChannel, string? phone, string? email, bool smsOptedOut, bool smsFailed,
+        bool emailOptedOut = false)
     {
         var smsUsable = phone is not null && !smsOptedOut && !smsFailed;
-        var emailUsable = email is not null;
+        var emailUsable = email is not null && !emailOptedOut;
         if (preferredChannel == Channels.Email && emailUsable) return Channels.Email;
         if (smsUsable) return Channels.Sms;
         return emailUsable ? Channels.Email : null;
@@ -24,7 +25,7 @@ public static class PatientChannels
     /// <summary>The columns of <c>patients</c> that decide the channel, for a SELECT or an UPDATE's RETURNING.</summary>
     public const string PatientChannelColumns =
         "id AS PatientId, preferred_channel AS PreferredChannel, phone AS Phone, email AS Email, " +
-        "sms_opted_out AS SmsOptedOut, sms_failed_at AS SmsFailedAt";
+        "sms_opted_out AS SmsOptedOut, sms_failed_at AS SmsFailedAt, email_opted_out_at AS EmailOptedOutAt";
 
     /// <summary>
     /// Puts every open survey of the patient's active enrollments on the patient's current channel. With no channel
@@ -48,7 +49,8 @@ public static class PatientChannels
     {
         var now = session.Clock.GetUtcNow();
         var patientId = patient.PatientId;
-        var channel = ChannelFor(patient.PreferredChannel, patient.Phone, patient.Email, patient.SmsOptedOut, patient.SmsFailedAt is not null);
+        var channel = ChannelFor(patient.PreferredChannel, patient.Phone, patient.Email, patient.SmsOptedOut, patient.SmsFailedAt is not null,
+            patient.EmailOptedOutAt is not null);
 
         var surveys = await session.QueryAsync<OpenSurveyRow>(
             $"""
@@ -96,6 +98,7 @@ public static class PatientChannels
         public string? Email { get; init; }
         public bool SmsOptedOut { get; init; }
         public DateTimeOffset? SmsFailedAt { get; init; }
+        public DateTimeOffset? EmailOptedOutAt { get; init; }
     }
 
     private sealed class OpenSurveyRow

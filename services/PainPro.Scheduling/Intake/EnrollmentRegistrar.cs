@@ -153,6 +153,8 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
                                          THEN FALSE ELSE patients.sms_opted_out END,
                     sms_failed_at = CASE WHEN excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM patients.phone
                                          THEN NULL ELSE patients.sms_failed_at END,
+                    email_opted_out_at = CASE WHEN excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM patients.email
+                                              THEN NULL ELSE patients.email_opted_out_at END,
                     updated_at = excluded.updated_at
                 RETURNING mrn AS Mrn, id AS Id
                 """, parameters);

@@ -13,6 +13,7 @@ public sealed record PatientEnrollment(
 public sealed record PatientLookupRequest(IReadOnlyList<Guid>? Ids);
 
 /// <param name="Reachable">False when no channel is left (SMS failed or opted out and no email): nothing can be sent.</param>
+/// <param name="EmailOptedOut">The patient used an email's unsubscribe link: no survey emails (issue 19).</param>
 public sealed record PatientView(
     Guid PatientId,
     string Mrn,
@@ -25,7 +26,8 @@ public sealed record PatientView(
     string? TimeZone,
     bool SmsOptedOut,
     bool Reachable,
-    IReadOnlyList<PatientEnrollment> Enrollments);
+    IReadOnlyList<PatientEnrollment> Enrollments,
+    bool EmailOptedOut = false);
 
 /// <summary>
 /// Patient search and the patient page for the Portal. Every patient shown is audited (who, when): the signed-in

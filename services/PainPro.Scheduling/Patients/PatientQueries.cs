@@ -10,7 +10,7 @@ public static class PatientQueries
         """
         SELECT id AS PatientId, mrn AS Mrn, given_name AS GivenName, family_name AS FamilyName, phone AS Phone, email AS Email,
                preferred_channel AS PreferredChannel, locale AS Locale, time_zone AS TimeZone,
-               sms_opted_out AS SmsOptedOut, sms_failed_at AS SmsFailedAt
+               sms_opted_out AS SmsOptedOut, sms_failed_at AS SmsFailedAt, email_opted_out_at AS EmailOptedOutAt
         FROM patients
         """;
 
@@ -69,10 +69,12 @@ public static class PatientQueries
         return patients.Select(p => new PatientView(
             p.PatientId, p.Mrn, p.GivenName, p.FamilyName, p.Phone, p.Email, p.PreferredChannel, p.Locale, p.TimeZone,
             p.SmsOptedOut,
-            Reachable: PatientChannels.ChannelFor(p.PreferredChannel, p.Phone, p.Email, p.SmsOptedOut, p.SmsFailedAt is not null) is not null,
+            Reachable: PatientChannels.ChannelFor(p.PreferredChannel, p.Phone, p.Email, p.SmsOptedOut, p.SmsFailedAt is not null,
+                p.EmailOptedOutAt is not null) is not null,
             enrollments[p.PatientId]
                 .Select(e => new PatientEnrollment(e.EnrollmentId, e.ProcedureType, e.BodySite, e.Facility, e.PerformedAt, e.Status))
-                .ToList())).ToList();
+                .ToList(),
+            EmailOptedOut: p.EmailOptedOutAt is not null)).ToList();
     }
 
     private sealed class PatientRow
@@ -88,6 +90,7 @@ public static class PatientQueries
         public string? TimeZone { get; init; }
         public bool SmsOptedOut { get; init; }
         public DateTimeOffset? SmsFailedAt { get; init; }
+        public DateTimeOffset? EmailOptedOutAt { get; init; }
     }
 
     private sealed class EnrollmentRow

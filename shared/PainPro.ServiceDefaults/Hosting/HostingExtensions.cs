@@ -23,6 +23,8 @@ using PainPro.ServiceDefaults.Messaging;
 using PainPro.ServiceDefaults.Security;
 using PainPro.ServiceDefaults.Telemetry;
 
+using PainPro.ServiceDefaults.Web;
+
 namespace PainPro.ServiceDefaults;
 
 public static class HostingExtensions
@@ -141,6 +143,7 @@ public static class HostingExtensions
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
+        app.MapFavicon();
 
         var options = app.Services.GetRequiredService<IOptions<PainProOptions>>().Value;
         if (options.Dev.Enabled) app.MapDevClock();

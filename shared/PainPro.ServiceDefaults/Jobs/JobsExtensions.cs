@@ -99,6 +99,9 @@ public static class JobsExtensions
         // A job whose worker died is taken up again after this long (a long CSV import keeps extending it).
         InvisibilityTimeout = TimeSpan.FromMinutes(5),
         UseSlidingInvisibilityTimeout = true,
+        // Hangfire's locks are rows: one whose release died with its connection (a database restart, a killed
+        // replica) is taken over only after this long, and until then the recurring-job scheduler is stopped.
+        DistributedLockTimeout = jobs.OrphanedLockTimeout,
     };
 
     /// <summary>Hangfire.SqlServer in the <c>hangfire</c> schema of the services' database, installed by <see cref="JobStorageInstaller"/>.</summary>
@@ -123,6 +126,12 @@ public sealed class JobsOptions
 
     /// <summary>Hangfire workers per process: the recurring jobs take a few milliseconds each; an import holds one for minutes.</summary>
     public int WorkerCount { get; set; } = 4;
+
+    /// <summary>
+    /// How long a Hangfire lock left behind by a lost connection blocks its resource (PostgreSQL; Hangfire's default is
+    /// 10 minutes, every clock stopped). Hangfire holds its locks for milliseconds; due work keeps its own turn.
+    /// </summary>
+    public TimeSpan OrphanedLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often idle workers look for jobs another process enqueued (PostgreSQL).</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -51,8 +51,21 @@ public sealed partial class DashboardTests
         var names = new HashSet<string>(StringComparer.Ordinal);
         using var listener = new MeterListener { InstrumentPublished = (instrument, _) => { lock (names) names.UnionWith(PrometheusNames(instrument)); } };
         listener.Start(); // publishes every instrument that already exists
+        names.UnionWith(MassTransitInstruments().SelectMany(PrometheusNames));
         return names;
     }
+
+    /// <summary>
+    /// MassTransit creates its instruments once per process, on the meter of the first host's <c>IMeterFactory</c>: a
+    /// service has one host, but in this test process an earlier test's host took them and disposed them with itself,
+    /// so a listener no longer sees them. Their definitions stay in MassTransit's static fields; read the names there.
+    /// </summary>
+    private static IEnumerable<Instrument> MassTransitInstruments() =>
+        typeof(MassTransit.Logging.LogContextInstrumentationExtensions)
+            .GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)
+            .Where(f => typeof(Instrument).IsAssignableFrom(f.FieldType))
+            .Select(f => f.GetValue(null) as Instrument)
+            .OfType<Instrument>();
 
     /// <summary>The names Prometheus gives an OTLP instrument: dots to underscores, a unit suffix, _total on counters, histogram series.</summary>
     internal static IEnumerable<string> PrometheusNames(Instrument instrument)

@@ -60,6 +60,22 @@ public class CareTeamNotificationTests
         Assert.Equal(0, await Work(f).RunDueAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(AlertSeverities.Low, false)]
+    [InlineData(AlertSeverities.High, true)]
+    public void A_notice_names_a_low_priority_PainPro_alert_never_a_low_pain_alert(string severity, bool escalated)
+    {
+        var templates = new CareTeamTemplates("Riverside Orthopaedics", "https://portal.example.org");
+        var notice = new CareTeamNotice(Guid.CreateVersion7(), severity, "0123", escalated);
+        var email = templates.Email(notice);
+
+        foreach (var text in new[] { templates.Sms(notice), email.Subject, email.TextBody, email.HtmlBody })
+        {
+            Assert.Contains($"{severity}-priority PainPro alert", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("pain alert", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task The_same_alert_again_is_not_renotified_but_an_escalation_or_a_higher_severity_is(string provider)
     {

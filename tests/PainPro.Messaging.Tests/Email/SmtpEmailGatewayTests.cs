@@ -80,6 +80,26 @@ public sealed class SmtpEmailGatewayTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_survey_email_carries_one_click_List_Unsubscribe_and_an_unsubscribe_link_for_its_own_token()
+    {
+        var to = Support.Maildev.UniqueAddress();
+        var link = "https://painpro.example.org/s/Zk3vQ9pL2mN8xR4tY7wB1c";
+        var rendered = new SurveyTemplates("Riverside Orthopaedics")
+            .Email("en", SurveyMessageKind.Reminder, "Ana", link, DateTimeOffset.UtcNow.AddDays(2), "America/New_York");
+        var unsubscribe = link + "/unsubscribe";
+        Assert.Equal(unsubscribe, rendered.UnsubscribeUrl);
+
+        await Maildev().Gateway.SendAsync(new EmailMessage(to, rendered.Subject, rendered.TextBody, rendered.HtmlBody, link, rendered.UnsubscribeUrl),
+            CancellationToken.None);
+
+        var mail = Assert.Single(await Support.Maildev.WaitForEmailsToAsync(to));
+        Assert.Equal($"<{unsubscribe}>", mail["headers"]!["list-unsubscribe"]!.GetValue<string>());
+        Assert.Equal("List-Unsubscribe=One-Click", mail["headers"]!["list-unsubscribe-post"]!.GetValue<string>());
+        Assert.Contains($"Stop these emails: {unsubscribe}", mail["text"]!.GetValue<string>());
+        Assert.Contains($"href=\"{unsubscribe}\"", mail["html"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_batch_of_emails_to_maildev_goes_over_one_connection()
     {
         var (gateway, pool) = Maildev();

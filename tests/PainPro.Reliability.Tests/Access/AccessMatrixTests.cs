@@ -98,6 +98,7 @@ public class AccessMatrixTests(SystemUnderTest system)
             Send("POST", "/webhooks/twilio/status", Rules.Open(Expected.Forbidden),
                 _ => new FormUrlEncodedContent(new Dictionary<string, string> { ["MessageSid"] = "SM1", ["MessageStatus"] = "delivered" })),
             Get("/api/senders", Rules.StaffOrIntegration(Expected.Ok)),
+            Get("/api/care-team", Rules.StaffOrIntegration(Expected.Ok)),
             // Dev endpoints: this host runs in dev mode, where they are open by design (DevModeOffTests: 404 otherwise).
             Get("/dev/clock", Rules.Open(Expected.Ok)),
             Send("POST", "/dev/clock/advance", Rules.Open(new Expected(409)), _ => Json(new { by = "P1D" })),
@@ -111,7 +112,7 @@ public class AccessMatrixTests(SystemUnderTest system)
             Get($"/alerts/{alertId}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
             Get($"/patients?q={subject.Patient.Mrn}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
             Get($"/patients/{subject.PatientId}", Rules.Page(Expected.Ok, Rules.AnyStaff)),
-            Get("/dev/phone", Rules.Page(Expected.Ok, Rules.AnyStaff)),
+            Get("/dev/phone", Rules.DevPage(Expected.Ok, Rules.Admins)),
             Get("/dashboard", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/outcomes", Rules.Page(Expected.Ok, Rules.Managers)),
             Get("/dashboard/export/extract", Rules.Page(Expected.Ok, Rules.Managers)),

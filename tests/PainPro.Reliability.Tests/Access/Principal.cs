@@ -65,6 +65,14 @@ public static class Rules
         Enum.GetValues<Principal>().ToDictionary(p => p, p =>
             roles.Contains(p) ? allowed : Staff.Contains(p) ? Expected.AccessDenied : Expected.SignIn);
 
+    /// <summary>
+    /// A Portal page under <c>/dev</c> (the phone simulator): as <see cref="Page"/>, but a role too low gets 403 where it
+    /// stands, as every <c>/dev</c> path answers a refusal with a status rather than a redirect.
+    /// </summary>
+    public static Dictionary<Principal, Expected> DevPage(Expected allowed, params Principal[] roles) =>
+        Enum.GetValues<Principal>().ToDictionary(p => p, p =>
+            roles.Contains(p) ? allowed : Staff.Contains(p) ? Expected.Forbidden : Expected.SignIn);
+
     public static Principal[] AnyStaff => Staff;
     public static Principal[] Managers => [Principal.Manager, Principal.Admin];
     public static Principal[] Admins => [Principal.Admin];

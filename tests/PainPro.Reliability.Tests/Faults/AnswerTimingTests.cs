@@ -170,9 +170,12 @@ public class AnswerTimingTests(AnswerTimingCluster fixture) : IClassFixture<Answ
         }
 
         // Better news told nobody again: one care-team notice per alert; the system's resolutions were published.
-        var notices = await Sql.QueryAsync<(Guid AlertId, long Count)>(Cluster.Db,
+        // Notices leave on the care-team job's next run (a Hangfire recurring job): wait for them, then count.
+        async Task<IReadOnlyList<(Guid AlertId, long Count)>> SentNoticesAsync() => (await Sql.QueryAsync<(Guid AlertId, long Count)>(Cluster.Db,
             "SELECT alert_id, COUNT(*) FROM messaging.care_team_notifications WHERE alert_id = ANY(@ids) AND status = 'sent' GROUP BY alert_id",
-            new { ids = alerts.Values.Select(a => a.AlertId).ToArray() });
+            new { ids = alerts.Values.Select(a => a.AlertId).ToArray() })).ToList();
+        await Eventually.TrueAsync(async () => (await SentNoticesAsync()).Count >= repliers.Count, "a care-team notice sent for every alert", TimeSpan.FromSeconds(60));
+        var notices = await SentNoticesAsync();
         Assert.Equal(repliers.Count, notices.Count(n => n.Count == 1));
         var resolved = await Sql.QueryAsync<Guid>(Cluster.Db, """
             SELECT (body::jsonb->>'alertId')::uuid FROM ingestion.outbox

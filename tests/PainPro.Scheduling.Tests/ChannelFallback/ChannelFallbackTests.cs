@@ -100,6 +100,35 @@ public class ChannelFallbackTests
         AssertNoPhoneInLogs(scheduling);
     }
 
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Unsubscribing_from_email_moves_surveys_to_SMS_and_a_new_address_from_the_EHR_clears_it(string provider)
+    {
+        await using var scheduling = await SchedulingHost.StartAsync(provider);
+        var byEmail = await scheduling.RegisterAsync(Procedures.Body("EHR-U1", scheduling.Now.AddDays(-1), mrn: "333", preferredChannel: "email"));
+        var emailOnly = await scheduling.RegisterAsync(Procedures.Body("EHR-U2", scheduling.Now.AddDays(-1), mrn: "444", preferredChannel: "email", phone: null));
+        Assert.All(byEmail.Surveys, s => Assert.Equal(Channels.Email, s.Channel));
+
+        await scheduling.PublishAsync(new PatientUnsubscribed(byEmail.PatientId, Channels.Email, scheduling.Now));
+        await scheduling.PublishAsync(new PatientUnsubscribed(emailOnly.PatientId, Channels.Email, scheduling.Now));
+        await scheduling.PublishAsync(new PatientUnsubscribed(emailOnly.PatientId, Channels.Email, scheduling.Now.AddMinutes(1))); // again: no change
+
+        var moved = await Eventually.GetAsync(() => scheduling.GetEnrollmentAsync(byEmail.EnrollmentId),
+            e => e.Surveys.All(s => s.Channel == Channels.Sms), "the surveys of the patient with a phone to move to SMS");
+        Assert.All(moved.Surveys, s => Assert.NotNull(s.NextSendAt));
+        Assert.True((await PatientAsync(scheduling, byEmail)).EmailOptedOut);
+        var parked = await Eventually.GetAsync(() => scheduling.GetEnrollmentAsync(emailOnly.EnrollmentId),
+            e => e.Surveys.All(s => s.NextSendAt is null), "the surveys of the email-only patient to wait");
+        var unreachable = await PatientAsync(scheduling, emailOnly);
+        Assert.Equal((true, false), (unreachable.EmailOptedOut, unreachable.Reachable));
+
+        // The EHR sends a new address: the unsubscribe was for the old one.
+        await scheduling.RegisterAsync(Procedures.Body("EHR-U3", scheduling.Now.AddDays(-1), mrn: "444", preferredChannel: "email", phone: null,
+            email: "new-address@example.org"));
+        var back = await PatientAsync(scheduling, emailOnly);
+        Assert.Equal((false, true), (back.EmailOptedOut, back.Reachable));
+        Assert.Equal(parked.Surveys.Count, (await scheduling.GetEnrollmentAsync(emailOnly.EnrollmentId)).Surveys.Count);
+    }
+
     /// <summary>Day 3 due now, in a zone where it is midday: the first claim sends it.</summary>
     private static Task<EnrollmentView> RegisterDay3DueNowAsync(SchedulingHost scheduling, string? email)
     {

@@ -48,6 +48,21 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
     public EnrollmentDetail? Enrollment { get; private set; }
     public PatientTimeline Timeline { get; private set; } = new(null, null, []);
 
+    /// <summary>The patient's other alerts, newest first (null when Ingestion could not list them).</summary>
+    public IReadOnlyList<AlertView>? PastAlerts { get; private set; }
+
+    /// <summary>How to reach the patient, when Scheduling answered.</summary>
+    public PatientContact? Contact => Patient is null ? null : new PatientContact(Patient, Enrollment?.TimeZone, time.Now);
+
+    /// <summary>The items the alert's survey asks that a nurse can take over the phone (pain, and the medicine question where asked).</summary>
+    public IReadOnlyList<string> PhoneItems =>
+        Enrollment?.Surveys.FirstOrDefault(s => s.SurveyId == Alert?.SurveyId) is { } survey && !survey.Instruments.Any(i => i.Contains("analgesic", StringComparison.Ordinal))
+            ? [PainPro.Instruments.ItemCodes.Vas]
+            : [PainPro.Instruments.ItemCodes.Vas, PainPro.Instruments.ItemCodes.Analgesic];
+
+    [BindProperty] public int? PhoneVas { get; set; }
+    [BindProperty] public int? PhoneAnalgesic { get; set; }
+
     /// <summary>
     /// The latest revision of an answer behind the alert, as its history tells it ("patient revised day-3 pain 9 → 1
     /// on the web form; no rule fires"): the system's lines that carry a note are exactly those.
@@ -104,6 +119,35 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
         if (page.Alerts.FirstOrDefault() is { } next) return $"/alerts/{next.AlertId}{list.QueryString(withPage: false)}";
         Confirmation = (Confirmation is null ? "" : Confirmation + " ") + "No more alerts waiting in this list.";
         return "/" + list.QueryString(withPage: false);
+    }
+
+    /// <summary>
+    /// Answers the patient gave on the phone, for the alert's survey: stored by Ingestion as staff answers in the nurse's
+    /// name (a new version if the patient had answered), audited, and the alert judged again.
+    /// </summary>
+    public async Task<IActionResult> OnPostAnswersAsync(CancellationToken ct)
+    {
+        var answers = new List<(string Item, int Value)>();
+        if (PhoneVas is { } vas)
+        {
+            if (vas is < 0 or > 10) ModelState.AddModelError(nameof(PhoneVas), "Pain is a whole number from 0 to 10.");
+            else answers.Add((PainPro.Instruments.ItemCodes.Vas, vas));
+        }
+        if (PhoneAnalgesic is { } analgesic)
+        {
+            if (analgesic is < 1 or > 3) ModelState.AddModelError(nameof(PhoneAnalgesic), "Choose less, about the same or more.");
+            else answers.Add((PainPro.Instruments.ItemCodes.Analgesic, analgesic));
+        }
+        if (ModelState.IsValid && answers.Count == 0) ModelState.AddModelError("answers", "Enter at least one answer the patient gave.");
+        var surveyId = Guid.Empty;
+        if (ModelState.IsValid)
+        {
+            var detail = await ingestion.FindAlertAsync(Id, ct);
+            if (detail is null) return NotFound();
+            if (detail.Alert.SurveyId is not { } id) ModelState.AddModelError("answers", "This alert has no survey to enter answers for.");
+            else surveyId = id;
+        }
+        return await ActAsync("answers", () => ingestion.EnterAnswersAsync(surveyId, answers, ct), "Answers from the call recorded.", ct);
     }
 
     public Task<IActionResult> OnPostNoteAsync(CancellationToken ct)
@@ -167,7 +211,9 @@ public sealed class DetailModel(IngestionClient ingestion, SchedulingClient sche
             var patient = OptionalAsync(scheduling.FindPatientAsync(Alert.PatientId, ct));
             var enrollment = OptionalAsync(scheduling.FindEnrollmentAsync(Alert.EnrollmentId, ct));
             var responses = OptionalAsync(ingestion.ListResponsesAsync(Alert.EnrollmentId, ct));
+            var past = OptionalAsync(ingestion.ListPatientAlertsAsync(Alert.PatientId, ct));
             (Patient, Enrollment) = (await patient, await enrollment);
+            PastAlerts = await past is { } alerts ? [.. alerts.Where(a => a.AlertId != Id)] : null;
             Timeline = PatientTimeline.Build(Enrollment, await responses ?? []);
         });
         return found;

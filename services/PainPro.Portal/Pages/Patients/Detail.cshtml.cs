@@ -20,6 +20,13 @@ public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ing
     public IReadOnlyList<EnrollmentView> Enrollments { get; private set; } = [];
     public DisplayTime Time => time;
 
+    /// <summary>The patient's alerts across enrollments, newest first (null when Ingestion could not list them).</summary>
+    public IReadOnlyList<AlertView>? Alerts { get; private set; }
+
+    /// <summary>How to reach the patient; the latest enrollment's zone stands in when the patient has none.</summary>
+    public PatientContact? Contact => Patient is null ? null
+        : new PatientContact(Patient, Enrollments.Select(e => e.Detail?.TimeZone).FirstOrDefault(z => z is not null), time.Now);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var found = true;
@@ -28,6 +35,7 @@ public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ing
             // Scheduling audits this read as a view of the patient by the signed-in user.
             Patient = await scheduling.FindPatientAsync(Id, ct);
             if (Patient is null) { found = false; return; }
+            var alerts = OptionalAsync(ingestion.ListPatientAlertsAsync(Id, ct));
             Enrollments = await Task.WhenAll(Patient.Enrollments
                 .OrderByDescending(e => e.PerformedAt)
                 .Select(async e =>
@@ -37,6 +45,7 @@ public sealed class DetailModel(SchedulingClient scheduling, IngestionClient ing
                     var messages = OptionalAsync(ingestion.ListEnrollmentMessagesAsync(e.EnrollmentId, ct));
                     return new EnrollmentView(e, await detail, PatientTimeline.Build(await detail, await responses ?? []), await messages);
                 }));
+            Alerts = await alerts;
         });
         return found ? Page() : NotFound();
     }
