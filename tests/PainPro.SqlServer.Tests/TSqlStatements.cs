@@ -8,6 +8,9 @@ namespace PainPro.SqlServer.Tests;
 /// <summary>One statement (or migration batch) as SQL Server would receive it, and where it is written.</summary>
 public sealed record TSqlStatement(string File, int Line, string Sql, bool SqlServerOnly)
 {
+    /// <summary>The texts SQL Server may receive (see <see cref="TSqlStatements.Renderings"/>); the statement's own text by default.</summary>
+    public IReadOnlyList<string> Renderings { get; init; } = [Sql];
+
     /// <summary>Stable across edits elsewhere in the file: the file and a hash of the statement's words.</summary>
     public string Key => $"{File}#{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Regex.Replace(Sql, @"\s+", " ").Trim())))[..10]}";
 
@@ -76,23 +79,29 @@ public static partial class TSqlStatements
     /// </summary>
     public static IEnumerable<TSqlStatement> InCode(string path, string? text = null)
     {
-        var source = text ?? File.ReadAllText(path);
+        // Full-line comments blanked (lines kept): a quote in a comment is not a literal.
+        var source = FullLineComments().Replace(text ?? File.ReadAllText(path), c => new string(' ', c.Length - 1) + "\n");
         var skipNextAlternative = false;
         foreach (Match m in Literal().Matches(source))
         {
             var body = m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["verbatim"].Success ? m.Groups["verbatim"].Value.Replace("\"\"", "\"")
                 : m.Groups["interpolated"].Success ? m.Groups["interpolated"].Value : m.Groups["regular"].Value;
             // A comment between "IsSqlServer" and "?" (or ":" and the literal) says why; it does not change the branch.
-            var before = FullLineComments().Replace(source[Math.Max(0, m.Index - 600)..m.Index], "").TrimEnd();
-            var sqlServerBranch = before.EndsWith("IsSqlServer ?", StringComparison.Ordinal) || before.EndsWith("IsSqlServer\n?", StringComparison.Ordinal)
-                || Regex.IsMatch(before, @"IsSqlServer\s*\?$");
+            var before = Regex.Replace(source[Math.Max(0, m.Index - 600)..m.Index], @"\s+", " ").TrimEnd();
+            var sqlServerBranch = before.EndsWith("IsSqlServer ?", StringComparison.Ordinal) || before.EndsWith("IsSqlServer?", StringComparison.Ordinal);
             var alternative = before.EndsWith(':');
             if (!StatementStart().IsMatch(body)) { skipNextAlternative = false; continue; }
+            // PostgreSQL's and SQLite's own statements (MigrationRunner.PostgresStatements…), and the dialects' fragments
+            // (SqlDialect.Rows: parsed as they come out, in TSqlParseTests).
+            if (Type().Matches(source[..m.Index]).LastOrDefault()?.Groups["name"].Value is { } type
+                && (type.StartsWith("Postgres", StringComparison.Ordinal) || type.StartsWith("Sqlite", StringComparison.Ordinal)
+                    || type.EndsWith("Dialect", StringComparison.Ordinal))) continue;
             if (alternative && skipNextAlternative) { skipNextAlternative = false; continue; }
             skipNextAlternative = sqlServerBranch;
             var line = source.AsSpan(0, m.Index).Count('\n') + 1;
             var interpolated = m.Groups["dollar"].Value.Length;
-            yield return new TSqlStatement(Relative(path), line, Render(body, interpolated), sqlServerBranch);
+            var renderings = Renderings(body, interpolated);
+            yield return new TSqlStatement(Relative(path), line, body, sqlServerBranch) { Renderings = renderings };
         }
     }
 
@@ -103,40 +112,132 @@ public static partial class TSqlStatements
     [GeneratedRegex(@"^[ \t]*//[^\n]*\n", RegexOptions.Multiline)]
     private static partial Regex FullLineComments();
 
-    [GeneratedRegex(@"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH\s+\w+|MERGE|CREATE|ALTER|DROP|IF\s|DECLARE|EXEC|SET\s+\w+\s+=|TRUNCATE)\b")]
+    // "WITH {table}": a CTE-led statement whose first table is rows from .NET (SqlDialect.Rows).
+    [GeneratedRegex(@"^\s*(?:(SELECT|INSERT|UPDATE|DELETE|WITH\s+\w+|MERGE|CREATE|ALTER|DROP|IF\s|DECLARE|EXEC|SET\s+\w+\s+=|TRUNCATE)\b|WITH\s+\{+\w+\}+)")]
     private static partial Regex StatementStart();
 
     /// <summary>
-    /// The text SQL Server receives: interpolation holes rendered as the SQL Server dialect renders them, and Dapper's
-    /// list parameters (<c>IN @ids</c>) expanded as Dapper expands them.
+    /// The texts SQL Server may receive: interpolation holes rendered as the SQL Server dialect renders them (a
+    /// <c>Dialect</c> member, a constant of the code), and Dapper's list parameters (<c>IN @ids</c>) expanded as Dapper
+    /// expands them. A hole the scan cannot know (a local fragment: a WHERE clause, a column list) is rendered as a value,
+    /// as nothing and as a name, hole by hole; the statement parses when one of those renderings does.
     /// </summary>
-    public static string Render(string body, int dollars)
+    public static IReadOnlyList<string> Renderings(string body, int dollars)
     {
-        var sql = body;
-        if (dollars > 0)
+        if (dollars == 0) return [ExpandLists(body)];
+        var open = new string('{', dollars);
+        var close = new string('}', dollars);
+        var hole = new Regex(Regex.Escape(open) + @"(?<expr>[^{}]+?)" + Regex.Escape(close));
+        var known = new List<string?>();
+        foreach (Match h in hole.Matches(body)) known.Add(Hole(h.Groups["expr"].Value, body[..h.Index]));
+        var unknown = known.Count(k => k is null);
+        var variants = unknown > 4 ? 1 : (int)Math.Pow(Unknowns.Length, unknown);
+        var renderings = new List<string>(variants);
+        for (var v = 0; v < variants; v++)
         {
-            var open = new string('{', dollars);
-            var close = new string('}', dollars);
-            sql = Regex.Replace(sql, Regex.Escape(open) + @"(?<expr>[^{}]+?)" + Regex.Escape(close), h => Hole(h.Groups["expr"].Value));
+            int i = 0, digits = v;
+            renderings.Add(ExpandLists(hole.Replace(body, _ =>
+            {
+                if (known[i++] is { } text) return text;
+                var choice = Unknowns[digits % Unknowns.Length];
+                digits /= Unknowns.Length;
+                return choice;
+            })));
         }
-        return Regex.Replace(sql, @"\bIN\s+@(\w+)", "IN (@$1_1, @$1_2)", RegexOptions.IgnoreCase);
+        return renderings;
     }
 
-    private static string Hole(string expr) => expr switch
+    // What a hole the scan cannot know may be: a value, nothing, a name, a condition.
+    private static readonly string[] Unknowns = ["1", "", "c", "1 = 1"];
+
+    private static string ExpandLists(string sql) => Regex.Replace(sql, @"\bIN\s+@(\w+)", "IN (@$1_1, @$1_2)", RegexOptions.IgnoreCase);
+
+    private static readonly PainPro.ServiceDefaults.Data.SqlDialect SqlServer = PainPro.ServiceDefaults.Data.SqlDialect.SqlServer;
+
+    private static string? Hole(string expr, string before) => expr switch
     {
-        _ when expr.Contains("ClaimHint") => PainPro.ServiceDefaults.Data.SqlDialect.SqlServer.ClaimHint,
-        _ when expr.Contains("ForUpdateSkipLocked") => PainPro.ServiceDefaults.Data.SqlDialect.SqlServer.ForUpdateSkipLocked,
-        _ when expr.Contains("Limit(") => PainPro.ServiceDefaults.Data.SqlDialect.SqlServer.Limit("@limit"),
+        // A table of rows from .NET, as SqlDialect.Rows writes it after WITH: the name and columns do not matter to the parser.
+        _ when Regex.IsMatch(before, @"\bWITH\s*$|,\s*$") && Regex.IsMatch(expr, @"^\w*[tT]able\w*$") => "v (c) AS (SELECT 1 AS c)",
+        // Rows for a multi-row INSERT … VALUES, as SqlDialect.Values writes them.
+        _ when Regex.IsMatch(before, @"\bVALUES\s*$", RegexOptions.IgnoreCase) => "(@p0_0, @p0_1), (@p1_0, @p1_1)",
         _ when expr.Contains("InGuids(") => "id IN ('00000000-0000-0000-0000-000000000001')",
-        _ when expr.Contains("InStrings(") => "x IN (@p_1, @p_2)",
         _ when expr.Contains("Literals(") => "('a', 'b')",
-        _ => "1",  // a value, a column or a fragment the scan cannot know; a statement it breaks is listed as unported
+        _ when DialectMember().Match(expr) is { Success: true } m => Invoke(m.Groups["member"].Value, m.Groups["args"]),
+        _ when Constants.Value.TryGetValue(expr.Trim(), out var constant) => Renderings(constant.Text, constant.Dollars)[0],
+        _ => null,
     };
 
+    // {session.Dialect.Limit("@limit")}, {db.Dialect.ClaimHint}, {dialect.Returning("id")}: asked of the SQL Server dialect.
+    [GeneratedRegex(@"^\s*(?:\w+\.)*[dD]ialect\.(?<member>\w+)(?:\((?<args>[^()]*)\))?\s*$")]
+    private static partial Regex DialectMember();
+
+    private static string? Invoke(string member, Group args)
+    {
+        var type = typeof(PainPro.ServiceDefaults.Data.SqlDialect);
+        if (!args.Success) return type.GetProperty(member)?.GetValue(SqlServer)?.ToString();
+        // String literals are passed as they are, constants as their text; anything else (a column expression in a C#
+        // variable) as its name.
+        var values = Regex.Matches(args.Value, @"""(?:[^""\\]|\\.)*""|[^,\s][^,]*").Select(a => a.Value.Trim())
+            .Select(a => (object?)(a.StartsWith('"') ? a.Trim('"') : Constants.Value.TryGetValue(a, out var c) ? c.Text : a)).ToArray();
+        // The overload taking these strings; parameters left out take their defaults.
+        var method = type.GetMethods().FirstOrDefault(m => m.Name == member
+            && m.GetParameters().Length >= values.Length && m.GetParameters().Count(p => !p.HasDefaultValue) <= values.Length
+            && m.GetParameters().All(p => p.ParameterType == typeof(string)));
+        if (method is not null && values.Length < method.GetParameters().Length)
+            values = [.. values, .. method.GetParameters().Skip(values.Length).Select(p => p.DefaultValue)];
+        return method?.Invoke(method.IsStatic ? null : SqlServer, values)?.ToString();
+    }
+
+    /// <summary><c>const string</c> fields of the services' code, by <c>Name</c> and <c>Type.Name</c>: holes often name them.</summary>
+    private static readonly Lazy<Dictionary<string, (string Text, int Dollars)>> Constants = new(() =>
+    {
+        var constants = new Dictionary<string, (string Text, int Dollars)>();
+        foreach (var file in CodeFiles())
+        {
+            var source = File.ReadAllText(file);
+            foreach (Match c in Constant().Matches(source))
+            {
+                var type = Type().Matches(source[..c.Index]).LastOrDefault()?.Groups["name"].Value;
+                // One literal, or several joined by '+'.
+                var text = new StringBuilder();
+                var dollars = 0;
+                for (var at = c.Index + c.Length; ;)
+                {
+                    var literal = Literal().Match(source, at);
+                    if (!literal.Success || literal.Index != at) break;
+                    text.Append(literal.Groups["raw"].Success ? literal.Groups["raw"].Value : literal.Groups["verbatim"].Success
+                        ? literal.Groups["verbatim"].Value.Replace("\"\"", "\"") : literal.Groups["regular"].Value);
+                    dollars = Math.Max(dollars, literal.Groups["dollar"].Value.Length);
+                    var next = Regex.Match(source[(literal.Index + literal.Length)..], @"^\s*\+\s*");
+                    if (!next.Success) break;
+                    at = literal.Index + literal.Length + next.Length;
+                }
+                if (text.Length == 0) continue;
+                var value = (text.ToString(), dollars);
+                constants.TryAdd(c.Groups["name"].Value, value);
+                if (type is not null) constants.TryAdd($"{type}.{c.Groups["name"].Value}", value);
+            }
+        }
+        return constants;
+    });
+
+    [GeneratedRegex(@"\b(?:class|record|struct)\s+(?<name>\w+)")]
+    private static partial Regex Type();
+
+    [GeneratedRegex(@"\bconst\s+string\s+(?<name>\w+)\s*=\s*")]
+    private static partial Regex Constant();
+
+    /// <summary>The errors of the statement's first rendering, or none when any of its renderings parses.</summary>
     public static IReadOnlyList<TSqlError> Parse(TSqlStatement statement)
     {
-        var parser = new TSql180Parser(initialQuotedIdentifiers: true);
-        parser.Parse(new StringReader(statement.Sql), out var errors);
-        return errors.Select(e => new TSqlError(statement.File, statement.Line + e.Line - 1, e.Column, e.Message)).ToList();
+        IReadOnlyList<TSqlError>? first = null;
+        foreach (var sql in statement.Renderings)
+        {
+            var parser = new TSql180Parser(initialQuotedIdentifiers: true);
+            parser.Parse(new StringReader(sql), out var errors);
+            if (errors.Count == 0) return [];
+            first ??= errors.Select(e => new TSqlError(statement.File, statement.Line + e.Line - 1, e.Column, e.Message)).ToList();
+        }
+        return first ?? [];
     }
 }

@@ -38,8 +38,8 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         {
             // Keyed by schema so services migrate in parallel. A session lock outlives the pooled connection's
             // return to the pool, so it is released explicitly below.
-            await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
-            await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{db.Schema}\"");
+            await connection.ExecuteAsync(PostgresStatements.Lock, new { lockKey });
+            await connection.ExecuteAsync(PostgresStatements.CreateSchema(db.Schema));
         }
         try
         {
@@ -48,7 +48,7 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         finally
         {
             if (db.Dialect == SqlDialect.Postgres)
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey });
+                await connection.ExecuteAsync(PostgresStatements.Unlock, new { lockKey });
         }
     }
 
@@ -110,9 +110,9 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     private async Task ApplyPendingAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, CancellationToken ct)
     {
         await connection.ExecuteAsync(
-            db.Dialect == SqlDialect.Postgres ? "CREATE TABLE IF NOT EXISTS schema_migrations (source text NOT NULL, version int NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, version))"
+            db.Dialect == SqlDialect.Postgres ? PostgresStatements.CreateSchemaMigrations
             : db.Dialect.IsSqlServer ? SqlServerStatements.CreateSchemaMigrations
-            : "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (source, version))");
+            : SqliteStatements.CreateSchemaMigrations);
 
         var applied = 0;
         foreach (var (source, assembly) in new[] { (PlatformSource, typeof(MigrationRunner).Assembly), (db.Schema, db.MigrationsAssembly) })
@@ -166,6 +166,22 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     }
 
     internal sealed record Migration(int Version, string Name, string Sql);
+
+    // The other dialects' own statements, by dialect like SQL Server's (the T-SQL scan leaves Postgres*/Sqlite* types out).
+    private static class PostgresStatements
+    {
+        public const string Lock = "SELECT pg_advisory_lock(hashtext(@lockKey))";
+        public const string Unlock = "SELECT pg_advisory_unlock(hashtext(@lockKey))";
+        public static string CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS \"{schema}\"";
+        public const string CreateSchemaMigrations =
+            "CREATE TABLE IF NOT EXISTS schema_migrations (source text NOT NULL, version int NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, version))";
+    }
+
+    private static class SqliteStatements
+    {
+        public const string CreateSchemaMigrations =
+            "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (source, version))";
+    }
 }
 
 /// <summary>
