@@ -8,7 +8,7 @@ using PainPro.Testing;
 namespace PainPro.IntegrationTests;
 
 /// <summary>
-/// The two ways PainPro runs: four separate hosts on one RabbitMQ and one PostgreSQL (as on Kubernetes), or
+/// The two ways PainPro runs: four separate hosts on one RabbitMQ and one database server, PostgreSQL or SQL Server (as on Kubernetes), or
 /// AllInOne (SQLite files, in-memory bus). Both expose the clients the thin slice needs.
 /// </summary>
 public sealed class Topology : IAsyncDisposable
@@ -26,14 +26,16 @@ public sealed class Topology : IAsyncDisposable
     public ThinSlice NewSlice() => new(SchedulingHost.CreateClient(), MessagingHost.CreateClient(), IngestionHost.CreateClient(),
         PublicBaseUrl, PainProTestHost.Configuration.TwilioAuthToken);
 
-    public static async Task<Topology> StartSeparateAsync()
+    /// <param name="provider"><see cref="TestDatabase.Postgres"/> or <see cref="TestDatabase.SqlServer"/>.</param>
+    public static async Task<Topology> StartSeparateAsync(string provider)
     {
-        var postgres = await PostgresDatabase.CreateAsync();
+        var database = await TestDatabase.CreateServerAsync(provider)
+            ?? throw new ArgumentOutOfRangeException(nameof(provider), provider, "separate hosts share a database server");
         var rabbit = await RabbitMqVirtualHost.CreateAsync();
         // One public origin, as behind the ingress: Twilio signs the Ingestion webhook URL on it.
         var ingestionPort = TestInfrastructure.FreePort();
         var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
-        Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+        Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(database.Provider, database.ConnectionString, rabbit.Uri))
         {
             ["PainPro:PublicBaseUrl"] = publicBaseUrl,
         };
@@ -48,7 +50,7 @@ public sealed class Topology : IAsyncDisposable
             SchedulingHost = hosts[0], MessagingHost = hosts[1], IngestionHost = hosts[2], PortalHost = hosts[3],
             PublicBaseUrl = publicBaseUrl,
         };
-        topology.owned.AddRange([rabbit, postgres]);
+        topology.owned.AddRange([rabbit, database]);
         return topology;
     }
 

@@ -24,6 +24,9 @@ public static class TestDatabase
 
     public static TheoryData<string> Providers => new() { Sqlite, Postgres, SqlServer };
 
+    /// <summary>The providers with a database server, for tests of production hosts (RabbitMQ and a server database).</summary>
+    public static TheoryData<string> ServerProviders => new() { Postgres, SqlServer };
+
     /// <summary>A fresh database on the server of <paramref name="provider"/>; null for SQLite, which needs none.</summary>
     public static async Task<IServerDatabase?> CreateServerAsync(string provider) => provider switch
     {
