@@ -7,7 +7,8 @@
 # It installs what is missing (apt: PostgreSQL, RabbitMQ, Chromium; npm into tests/.tools: maildev, Helm, axe-core),
 # starts the servers on loopback unless they already answer, builds the solution once, runs the test projects one
 # after another (some stop RabbitMQ or PostgreSQL to simulate outages, so they must not overlap), and prints
-# "N passed, N failed, N skipped" as its last line. It exits non-zero when anything failed.
+# "N passed, N failed, N skipped" as its last line, with each skip reason once and how many it skipped, e.g.
+# "... 96 skipped (96: PAINPRO_SQLSERVER is not set: ...)". It exits non-zero when anything failed.
 #
 # Knobs: PAINPRO_TEST_TIMEOUT (per test project, default 15m), PAINPRO_SKIP_INSTALL=1 (use what is there).
 set -uo pipefail
@@ -32,6 +33,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 passed=0 failed=0 skipped=0
+declare -A skip_reasons=()  # why tests were skipped -> how many: the summary line says it once
 failures=()       # what failed, with messages; printed again just before the summary line
 timings=()        # "name: result (seconds)"
 
@@ -51,7 +53,9 @@ finish() {
     for line in "${failures[@]}"; do echo "$line"; done
   fi
   echo
-  echo "$passed passed, $failed failed, $skipped skipped"
+  local reasons="" reason
+  for reason in "${!skip_reasons[@]}"; do reasons+="${reasons:+; }${skip_reasons[$reason]}: $reason"; done
+  echo "$passed passed, $failed failed, $skipped skipped${reasons:+ ($reasons)}"
   if ((failed)); then exit 1; fi
   exit 0
 }
@@ -137,11 +141,12 @@ build_solution() {
 
 check_helm_chart() {
   [[ -f "$CHART/Chart.yaml" ]] || return 0
-  step "Helm: lint --strict and template with the default, production-like and Tilt values"
+  step "Helm: lint --strict and template with the default, production-like, Tilt and SQL Server values"
   local helm="$TOOLS/helm/helm" started=$SECONDS ok=1 set values
   mkdir -p "$ARTIFACTS/helm"
   # name=values file (empty: the chart's defaults)
-  for set in "default=" "production=$CHART/ci/production-values.yaml" "development=$ROOT/deploy/tilt-values.yaml"; do
+  for set in "default=" "production=$CHART/ci/production-values.yaml" "development=$ROOT/deploy/tilt-values.yaml" \
+             "sqlserver=$CHART/ci/sqlserver-values.yaml"; do
     local name=${set%%=*} values=${set#*=} args=("$CHART")
     [[ -n "$values" ]] && args+=(-f "$values")
     if ! "$helm" lint --strict "${args[@]}" >"$ARTIFACTS/helm/lint-$name.log" 2>&1; then
@@ -188,9 +193,13 @@ run_test_project() {
     report=$(node "$INFRA/trx-summary.mjs" "${trx[@]}")
     read -r p f s <<<"$(head -1 <<<"$report")"
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    local tab=$'\t' count reason
+    while IFS=$'\t' read -r _ count reason; do
+      skip_reasons[$reason]=$((${skip_reasons[$reason]:-0} + count))
+    done < <(grep "^skipped$tab" <<<"$report")
     if ((f)); then
-      tail -n +2 <<<"$report"
-      failures+=("$(tail -n +2 <<<"$report")")
+      tail -n +2 <<<"$report" | grep -v "^skipped$tab"
+      failures+=("$(tail -n +2 <<<"$report" | grep -v "^skipped$tab")")
     fi
     counts="$p passed, $f failed, $s skipped"
   else

@@ -88,6 +88,8 @@ internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOpti
             errors.Add($"{IngestionOptions.Section}:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.");
         if (options.Sms.EarlyReplyHold <= TimeSpan.Zero)
             errors.Add($"{IngestionOptions.Section}:Sms:EarlyReplyHold must be a positive duration such as 00:05:00.");
+        if (options.Alerts.AcknowledgeMediumWithin <= TimeSpan.Zero || options.Alerts.AcknowledgeLowWithin <= TimeSpan.Zero)
+            errors.Add($"{IngestionOptions.Section}:Alerts:AcknowledgeMediumWithin and AcknowledgeLowWithin must be positive durations such as 1.00:00:00.");
         if (options.SurveyLinks.FailedLookupsPerMinute <= 0)
             errors.Add($"{IngestionOptions.Section}:SurveyLinks:FailedLookupsPerMinute must be positive.");
         if (options.SurveyLinks.FailedLookupsPerMinuteTotal <= 0)

@@ -42,10 +42,10 @@ public sealed class PainProOptions
 
 public sealed class DatabaseOptions
 {
-    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    /// <summary><c>sqlite</c> (embedded default), <c>postgres</c> or <c>sqlserver</c>.</summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>PostgreSQL connection string; each service sets its own schema as the search path.</summary>
+    /// <summary>PostgreSQL or SQL Server connection string; each service works in its own schema.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Maximum rows the outbox relay publishes per round trip.</summary>

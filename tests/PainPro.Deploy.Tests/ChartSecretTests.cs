@@ -11,6 +11,7 @@ public sealed partial class ChartSecretTests
     [Theory]
     [InlineData(HelmChart.Default)]
     [InlineData(HelmChart.Production)]
+    [InlineData(HelmChart.SqlServer)]
     public async Task Installations_against_external_services_render_no_Secret(string valueSet)
     {
         var manifests = await HelmChart.RenderAsync(valueSet);
@@ -51,6 +52,31 @@ public sealed partial class ChartSecretTests
             Assert.Equal("painpro-postgres-app", (string?)env["PainPro__Database__ConnectionString"]?["name"]);
             Assert.Equal("painpro-rabbitmq-app", (string?)env["PainPro__Bus__RabbitMqUri"]?["name"]);
         }
+    }
+
+    [Fact]
+    public async Task On_sql_server_every_service_is_told_the_provider_and_reads_its_connection_string_from_the_configured_secret()
+    {
+        var manifests = await HelmChart.RenderAsync(HelmChart.SqlServer);
+
+        Assert.Equal("sqlserver", manifests.SharedConfiguration["PainPro__Database__Provider"]);
+        foreach (var component in HelmChart.Services)
+        {
+            var env = Manifests.Env(Manifests.Containers(manifests.Deployment(component)).Single())
+                .ToDictionary(e => (string)e["name"]!, e => e["valueFrom"]?["secretKeyRef"]);
+            Assert.Equal("painpro-sqlserver-app", (string?)env["PainPro__Database__ConnectionString"]?["name"]);
+            Assert.Equal("connection-string", (string?)env["PainPro__Database__ConnectionString"]?["key"]);
+        }
+        Assert.Equal("postgres", (await HelmChart.RenderAsync(HelmChart.Production)).SharedConfiguration["PainPro__Database__Provider"]);
+    }
+
+    [Theory]
+    [InlineData("database.provider=oracle", "database.provider must be postgres or sqlserver")]
+    [InlineData("dev.enabled=true", "dev.enabled deploys PostgreSQL inside the release")]
+    public async Task A_database_provider_the_chart_cannot_serve_is_refused_at_render_naming_the_value(string set, string message)
+    {
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => HelmChart.RenderUncachedAsync(HelmChart.SqlServer, set));
+        Assert.Contains(message, refused.Message);
     }
 
     [Fact]

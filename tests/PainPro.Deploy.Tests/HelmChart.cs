@@ -15,13 +15,15 @@ public static class HelmChart
     public const string Production = "production";
     /// <summary>What Tilt deploys: the chart's development mode (in-release PostgreSQL, RabbitMQ, maildev).</summary>
     public const string Development = "development";
+    /// <summary>The chart's defaults with <c>database.provider: sqlserver</c> (ci/sqlserver-values.yaml).</summary>
+    public const string SqlServer = "sqlserver";
 
     public const string ReleaseName = "painpro";
     public const string Namespace = "painpro";
 
     public static readonly string[] Services = ["scheduling", "messaging", "ingestion", "portal"];
 
-    public static TheoryData<string> ValueSets => new() { Default, Production, Development };
+    public static TheoryData<string> ValueSets => new() { Default, Production, Development, SqlServer };
 
     public static string ChartDirectory => Path.Combine(TestInfrastructure.RepositoryRoot, "deploy", "helm", "painpro");
 
@@ -31,6 +33,7 @@ public static class HelmChart
         Default => [],
         Production => ["deploy/helm/painpro/ci/production-values.yaml"],
         Development => ["deploy/tilt-values.yaml"],
+        SqlServer => ["deploy/helm/painpro/ci/sqlserver-values.yaml"],
         _ => throw new ArgumentOutOfRangeException(nameof(valueSet), valueSet, "Unknown value set."),
     };
 
@@ -40,10 +43,12 @@ public static class HelmChart
         Renders.GetOrAdd(valueSet, v => new Lazy<Task<Manifests>>(() => RenderUncachedAsync(v))).Value;
 
     /// <summary>A fresh render (no cache), for what must differ between two renders.</summary>
-    public static async Task<Manifests> RenderUncachedAsync(string valueSet)
+    /// <param name="set">Extra <c>--set</c> values (key=value), for what no shipped value set holds.</param>
+    public static async Task<Manifests> RenderUncachedAsync(string valueSet, params string[] set)
     {
         var arguments = $"template {ReleaseName} \"{ChartDirectory}\" --namespace {Namespace}" +
-                        string.Concat(ValuesFiles(valueSet).Select(f => $" -f \"{Path.Combine(TestInfrastructure.RepositoryRoot, f)}\""));
+                        string.Concat(ValuesFiles(valueSet).Select(f => $" -f \"{Path.Combine(TestInfrastructure.RepositoryRoot, f)}\"")) +
+                        string.Concat(set.Select(s => $" --set \"{s}\""));
         var yaml = await TestInfrastructure.RunAsync(Helm, arguments, TimeSpan.FromMinutes(1));
         return new Manifests(YamlDocuments.Parse(yaml));
     }

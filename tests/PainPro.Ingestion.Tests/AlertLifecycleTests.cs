@@ -10,7 +10,7 @@ namespace PainPro.Ingestion.Tests;
 /// <summary>One alert per enrollment, updated by evidence; no-response on expiry; escalation of unacknowledged high alerts.</summary>
 public sealed class AlertLifecycleTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task New_evidence_updates_the_one_open_alert_and_its_severity_only_rises(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -67,7 +67,7 @@ public sealed class AlertLifecycleTests
         Assert.Equal(Timepoints.Month1, alerts.Single(a => a.Status == AlertStatuses.Open).Timepoint);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_survey_that_expires_unanswered_raises_a_low_no_response_alert_and_stops_taking_texts(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -123,7 +123,7 @@ public sealed class AlertLifecycleTests
         Assert.Single(await h.OutboxAsync<SurveyCompleted>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_high_alert_unacknowledged_for_four_hours_is_escalated_once(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

@@ -66,7 +66,7 @@ public sealed class AlertWorklistTests
     private static Task<WorklistPage> QueryAsync(IngestionDb db, WorklistQuery query) =>
         db.ReadAsync(c => AlertWorklist.QueryAsync(c, db.Dialect, Now, query, Targets));
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Every_unresolved_alert_is_on_exactly_one_page_most_severe_and_longest_past_target_first(string provider)
     {
         await using var database = await TestDatabase.CreateAsync<IngestionDb>(provider);
@@ -85,7 +85,7 @@ public sealed class AlertWorklistTests
         Assert.All(listed, a => Assert.Equal(seeded.Single(s => s.Id == a.AlertId).Due, a.AcknowledgeDueAt));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Filters_and_facets_count_what_the_database_holds_including_alerts_whose_enrollment_is_unknown(string provider)
     {
         await using var database = await TestDatabase.CreateAsync<IngestionDb>(provider);
@@ -113,7 +113,7 @@ public sealed class AlertWorklistTests
         }
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sorting_by_overdue_raised_facility_and_timepoint_follows_the_rows(string provider)
     {
         await using var database = await TestDatabase.CreateAsync<IngestionDb>(provider);

@@ -16,7 +16,7 @@ public sealed class AnswerVersionTests
 {
     private const string Phone = "+15551230001";
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sms_9_then_web_1_keeps_both_versions_scores_the_latest_and_resolves_the_alert_with_the_history_line(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -48,7 +48,7 @@ public sealed class AnswerVersionTests
         Assert.Single(await h.OutboxAsync<PainAlertRaised>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sms_answers_revised_by_staff_update_the_alert_whose_severity_falls(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -75,7 +75,7 @@ public sealed class AnswerVersionTests
             (await h.VersionsAsync(due.SurveyId)).Select(v => (v.Item, v.Value, v.SupersededAt is not null)));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_same_answer_twice_is_no_new_version_and_leaves_the_alert_alone(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -93,7 +93,7 @@ public sealed class AnswerVersionTests
         Assert.Null(Assert.Single(await h.AlertsAsync(enrollment.EnrollmentId)).AnswerChangedAt);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_answer_given_before_the_current_one_is_kept_as_an_earlier_version_and_never_scored(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -111,7 +111,7 @@ public sealed class AnswerVersionTests
         Assert.Equal(1, (await h.SurveyAsync(due.SurveyId))!.Vas);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_revision_that_makes_an_acknowledged_alert_worse_reopens_it_and_tells_the_care_team(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -128,7 +128,7 @@ public sealed class AnswerVersionTests
         Assert.Equal([AlertSeverities.Medium, AlertSeverities.High], (await h.OutboxAsync<PainAlertRaised>()).Select(m => m.Severity));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_revised_day_3_moves_the_rebound_that_month_1_raised(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -149,7 +149,7 @@ public sealed class AnswerVersionTests
         Assert.Equal((AlertStatuses.Resolved, "nurse.jo (staff) revised day-3 pain 2 → 4; no rule fires"), (alert.Status, alert.ResolutionNote));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_revised_surveyed_baseline_judges_the_follow_up_alert_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -172,7 +172,7 @@ public sealed class AnswerVersionTests
         Assert.Equal("partial", (await h.SurveyAsync(day3.SurveyId))!.ConsensusClass);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_survey_completed_after_a_revision_publishes_the_latest_values(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -185,7 +185,7 @@ public sealed class AnswerVersionTests
         Assert.Equal((3, AnalgesicChanges.Less), (completed.Vas, completed.AnalgesicChange));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_after_the_form_revises_the_item_the_text_conversation_asked(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -203,7 +203,7 @@ public sealed class AnswerVersionTests
             (await h.VersionsAsync(due.SurveyId)).Select(v => (v.Item, v.Value, v.Source, v.SupersededAt is not null)));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_and_a_form_answering_at_once_leave_one_current_answer_per_item_and_an_alert_that_matches_it(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

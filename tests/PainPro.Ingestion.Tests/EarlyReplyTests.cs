@@ -16,7 +16,7 @@ public sealed class EarlyReplyTests
 {
     private const string Phone = "+15551230001";
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_reply_before_its_survey_opens_waits_and_is_handled_when_SurveyDue_arrives(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -44,7 +44,7 @@ public sealed class EarlyReplyTests
         Assert.Single(await h.OutboxAsync<SurveyCompleted>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Several_early_texts_are_handled_in_the_order_they_came(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -68,7 +68,7 @@ public sealed class EarlyReplyTests
             (await h.OutboxAsync<SendSmsReply>()).Select(r => (r.InReplyToMessageSid, r.Body)).OrderBy(r => r.InReplyToMessageSid));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_no_survey_opens_for_is_told_so_once_after_the_hold_and_its_repeat_is_not_answered_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -86,7 +86,7 @@ public sealed class EarlyReplyTests
         Assert.Equal(nameof(SmsOutcome.NoOpenSurvey), (await TextRowAsync(h, "SM-stray")).Outcome);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Keywords_are_answered_at_once_in_the_numbers_language_without_waiting(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -107,7 +107,7 @@ public sealed class EarlyReplyTests
         Assert.Empty(await h.OutboxAsync<SendSmsReply>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_spanish_keyword_from_a_number_not_yet_known_waits_and_opts_out_once_its_spanish_survey_opens(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -122,7 +122,7 @@ public sealed class EarlyReplyTests
         Assert.Equal(InstrumentTexts.OptedOut("es"), Assert.Single(await h.OutboxAsync<SendSmsReply>()).Body);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_redelivered_SurveyDue_and_a_second_survey_for_the_number_handle_a_waiting_text_once(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -143,7 +143,7 @@ public sealed class EarlyReplyTests
         Assert.Single(await h.OutboxAsync<SendSmsReply>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_waiting_text_its_survey_missed_is_released_by_the_due_work(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -160,7 +160,7 @@ public sealed class EarlyReplyTests
         Assert.Equal("SM-raced", Assert.Single(await h.OutboxAsync<SendSmsReply>()).InReplyToMessageSid);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_next_text_of_a_number_handles_its_waiting_texts_before_itself(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -179,7 +179,7 @@ public sealed class EarlyReplyTests
         Assert.Equal(("SM-raced", Fixtures.Then(ItemCodes.Vas, 7, ItemCodes.Analgesic)), (late.InReplyToMessageSid, late.Body));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_late_reply_to_a_number_that_opted_out_meanwhile_is_recorded_but_not_texted(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -196,7 +196,7 @@ public sealed class EarlyReplyTests
         Assert.Equal(ReplyVia.Withheld, (await TextRowAsync(h, "SM-answer")).ReplyVia);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Two_surveys_opening_and_the_due_work_at_once_handle_each_waiting_text_exactly_once(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

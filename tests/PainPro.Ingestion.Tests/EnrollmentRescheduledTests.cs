@@ -10,7 +10,7 @@ public sealed class EnrollmentRescheduledTests
 {
     private static readonly DateTimeOffset March = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_rescheduled_procedure_is_summarised_under_its_new_time(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

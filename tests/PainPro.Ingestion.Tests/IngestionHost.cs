@@ -12,13 +12,13 @@ namespace PainPro.Ingestion.Tests;
 /// </summary>
 public sealed class IngestionHost : IAsyncDisposable
 {
-    private readonly PostgresDatabase? postgres;
+    private readonly IServerDatabase? server;
     private readonly string dataDirectory;
 
-    private IngestionHost(PainProTestHost host, PostgresDatabase? postgres, string dataDirectory)
+    private IngestionHost(PainProTestHost host, IServerDatabase? server, string dataDirectory)
     {
         Host = host;
-        this.postgres = postgres;
+        this.server = server;
         this.dataDirectory = dataDirectory;
         Client = host.CreateClient();
     }
@@ -31,17 +31,16 @@ public sealed class IngestionHost : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "painpro-tests", Guid.NewGuid().ToString("N"));
         var configuration = PainProTestHost.Configuration.Embedded(dataDirectory);
-        PostgresDatabase? postgres = null;
-        if (provider == TestDatabase.Postgres)
+        var server = await TestDatabase.CreateServerAsync(provider);
+        if (server is not null)
         {
-            postgres = await PostgresDatabase.CreateAsync();
-            configuration["PainPro:Database:Provider"] = "postgres";
-            configuration["PainPro:Database:ConnectionString"] = postgres.ConnectionString;
+            configuration["PainPro:Database:Provider"] = server.Provider;
+            configuration["PainPro:Database:ConnectionString"] = server.ConnectionString;
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         var host = await PainProTestHost.StartAsync("ingestion", configuration, b => b.AddIngestion(), a => a.MapIngestion(),
             applicationName: typeof(IngestionDb).Assembly.GetName().Name);
-        return new IngestionHost(host, postgres, dataDirectory);
+        return new IngestionHost(host, server, dataDirectory);
     }
 
     public Task PublishAsync<T>(T message) where T : class => Host.Services.GetRequiredService<IBus>().Publish(message);
@@ -68,7 +67,7 @@ public sealed class IngestionHost : IAsyncDisposable
     {
         Client.Dispose();
         await Host.DisposeAsync();
-        if (postgres is not null) await postgres.DisposeAsync();
+        if (server is not null) await server.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }

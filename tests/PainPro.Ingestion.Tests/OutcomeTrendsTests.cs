@@ -60,7 +60,7 @@ public sealed class OutcomeTrendsTests
         _ => null,
     };
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Trends_by_month_and_by_facility_surgeon_and_procedure_equal_the_cohorts_own_counts(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -101,7 +101,7 @@ public sealed class OutcomeTrendsTests
             }
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_century_wide_range_draws_the_months_with_enrollments_not_1200_months(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -116,7 +116,7 @@ public sealed class OutcomeTrendsTests
         Assert.Empty((await trends.RunAsync("fixation", century, OutcomeTrends.Month)).Periods);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Time_to_acknowledge_has_its_median_90th_percentile_and_share_within_each_severitys_target(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -150,7 +150,7 @@ public sealed class OutcomeTrendsTests
         Assert.Equal(Math.Round((double)within / (minutes.Count + 1), 4), all.WithinTargetShare);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_paired_view_takes_only_patients_with_a_baseline_and_that_timepoint(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -168,7 +168,7 @@ public sealed class OutcomeTrendsTests
         Assert.Equal(0, paired.Single(p => p.Timepoint == Timepoints.Month3).N);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_extract_is_one_pseudonymous_line_per_enrollment_without_names_contacts_MRNs_or_dates(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

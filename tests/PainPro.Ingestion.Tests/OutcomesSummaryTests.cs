@@ -40,7 +40,7 @@ public sealed class OutcomesSummaryTests
         new(7, null, Start.AddDays(-40), Procedure, [new(Timepoints.Day3, 1, 1, null)]),
     ];
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Summary_of_the_fixture_cohort_equals_the_independently_computed_figures(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

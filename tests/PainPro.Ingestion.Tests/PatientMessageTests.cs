@@ -23,7 +23,7 @@ public sealed class PatientMessageTests
         Facilities = { ["North Clinic"] = new FacilityContact { CareTeamPhone = "555-010-0999" }, ["Madrid"] = new FacilityContact { Country = "ES" } },
     };
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_plea_for_help_is_asked_again_names_the_care_teams_phone_and_raises_a_high_patient_message_alert(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -42,7 +42,7 @@ public sealed class PatientMessageTests
         Assert.Equal((PatientMessageKinds.Message, "call me", enrollment.EnrollmentId, alert.Id), (text.ForStaff, text.UrgentWords, text.EnrollmentId, text.AlertId));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_question_raises_a_low_alert_a_second_message_is_added_to_it_and_reopens_it_after_acknowledgement(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -63,7 +63,7 @@ public sealed class PatientMessageTests
         Assert.Equal(2, await h.CountAsync("inbound_sms WHERE alert_id = @Id AND for_staff = 'message'", new { alert.Id }));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_message_joins_the_enrollments_pain_alert_and_a_revised_answer_keeps_the_message_standing(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -84,7 +84,7 @@ public sealed class PatientMessageTests
         Assert.Equal([AlertRules.PatientMessage], revised.Rules);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Thanks_and_numbers_that_are_not_quite_answers_are_listed_for_staff_without_an_alert(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -98,7 +98,7 @@ public sealed class PatientMessageTests
         Assert.Equal((PatientMessageKinds.SmallTalk, (Guid?)enrollment.EnrollmentId), ((await StaffRowAsync(h, "SM-ok")).ForStaff, (await StaffRowAsync(h, "SM-ok")).EnrollmentId));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_message_after_the_survey_closed_reaches_the_enrollments_alert_with_its_facilitys_phone(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -119,7 +119,7 @@ public sealed class PatientMessageTests
         Assert.Equal(alert.Id, (await StaffRowAsync(h, "SM-late")).AlertId);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_from_a_number_with_no_survey_is_listed_for_staff_with_no_patient_and_no_alert(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -133,7 +133,7 @@ public sealed class PatientMessageTests
         Assert.Equal(InstrumentTexts.NoOpenSurvey("en", new CareContact("555-010-0200", "911")), Assert.Single(await h.OutboxAsync<SendSmsReply>()).Body);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_late_three_is_read_back_as_medicine_and_PAIN_3_then_corrects_the_pain_answer_keeping_both_versions(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);
@@ -152,7 +152,7 @@ public sealed class PatientMessageTests
         Assert.Equal(3, (await h.SurveyAsync(due.SurveyId))!.Vas);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Yes_in_the_middle_of_a_survey_opts_in_and_asks_the_open_question_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider, contacts: Contacts);

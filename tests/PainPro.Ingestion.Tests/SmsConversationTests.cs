@@ -10,7 +10,7 @@ namespace PainPro.Ingestion.Tests;
 /// <summary>The text conversation on a real database: one item at a time, answers stored, survey completed once.</summary>
 public sealed class SmsConversationTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Nine_after_a_clinic_baseline_of_six_asks_the_next_item_and_raises_a_high_progression_alert(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -33,7 +33,7 @@ public sealed class SmsConversationTests
         Assert.Empty(await h.OutboxAsync<SurveyCompleted>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_reply_after_the_enrollment_was_cancelled_waits_then_gets_the_no_open_survey_note_and_is_not_recorded(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -53,7 +53,7 @@ public sealed class SmsConversationTests
         Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Answering_the_last_item_thanks_the_patient_and_publishes_SurveyCompleted_once_and_a_later_text_is_thanked_again(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -76,7 +76,7 @@ public sealed class SmsConversationTests
         Assert.Empty(await h.AlertsAsync(enrollment.EnrollmentId));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_non_answer_says_what_is_expected_and_keeps_the_item_open(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -93,7 +93,7 @@ public sealed class SmsConversationTests
         Assert.Equal(7, (await h.SurveyAsync(due.SurveyId))!.Vas);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task With_two_open_surveys_for_one_phone_the_newest_gets_the_answer(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -113,7 +113,7 @@ public sealed class SmsConversationTests
         Assert.Equal(4, (await h.SurveyAsync(newerSurvey.SurveyId))!.Vas);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Stop_opts_out_and_start_opts_back_in_even_without_an_open_survey(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -129,7 +129,7 @@ public sealed class SmsConversationTests
         Assert.Equal(("+15551230009", "START"), (optedIn.Phone, optedIn.Keyword));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_repeated_MessageSid_is_answered_as_before_and_changes_nothing(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -146,7 +146,7 @@ public sealed class SmsConversationTests
         Assert.Single(await h.OutboxAsync<PainAlertRaised>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_whose_handling_fails_is_kept_unhandled_and_its_next_delivery_is_handled(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -177,7 +177,7 @@ public sealed class SmsConversationTests
         public IDisposable? OnChange(Action<IngestionOptions, string?> listener) => null;
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Five_concurrent_deliveries_of_one_MessageSid_store_one_response_and_raise_at_most_one_alert(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -195,7 +195,7 @@ public sealed class SmsConversationTests
         Assert.Single(await h.OutboxAsync<PainAlertRaised>());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Two_texts_racing_for_one_survey_answer_one_item_each_the_second_seeing_the_first(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);
@@ -222,7 +222,7 @@ public sealed class SmsConversationTests
         }
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Msts_is_left_to_the_web_form_whose_link_closes_the_text_conversation(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

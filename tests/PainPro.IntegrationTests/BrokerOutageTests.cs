@@ -17,7 +17,7 @@ public class BrokerOutageTests
     [Fact]
     public async Task The_slice_completes_across_two_broker_outages_with_one_text_and_one_alert()
     {
-        await using var topology = await Topology.StartSeparateAsync();
+        await using var topology = await Topology.StartSeparateAsync(TestDatabase.Postgres);
         var slice = topology.NewSlice();
         using var messaging = topology.MessagingHost.CreateClient();
 

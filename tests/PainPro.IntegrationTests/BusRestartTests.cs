@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using PainPro.ServiceDefaults.Messaging;
+using PainPro.Testing;
 using Xunit;
 
 namespace PainPro.IntegrationTests;
@@ -14,7 +15,7 @@ public class BusRestartTests
     [Fact]
     public async Task After_every_service_restarts_its_bus_probes_return_and_the_slice_runs_end_to_end()
     {
-        await using var topology = await Topology.StartSeparateAsync();
+        await using var topology = await Topology.StartSeparateAsync(TestDatabase.Postgres);
 
         foreach (var host in topology.Hosts)
         {

@@ -21,7 +21,7 @@ public sealed partial class FacilityIdentityTests
     [Fact]
     public async Task The_text_the_email_and_the_form_a_patient_receives_name_their_facility_and_its_care_team_phone()
     {
-        await using var topology = await Topology.StartSeparateAsync(config =>
+        await using var topology = await Topology.StartSeparateAsync(TestDatabase.Postgres, config =>
         {
             // The EHR's facility code is "RIV-01"; patients know it by its name.
             config["PainPro:Facilities:RIV-01:DisplayName"] = Facility;

@@ -27,9 +27,9 @@ public sealed class RetentionTests
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static TheoryData<string> Providers => new() { TestDatabase.Postgres, TestDatabase.Sqlite };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task After_a_cohort_and_the_retention_periods_no_table_holds_a_link_token_and_no_outbox_or_inbox_row_outlived_its_retention(string provider)
     {
         await using var system = await CohortSystem.StartAsync(provider);
@@ -139,12 +139,11 @@ public sealed class RetentionTests
             var owned = new List<IAsyncDisposable>();
             string? directory = null;
             Dictionary<string, string?> config;
-            if (provider == TestDatabase.Postgres)
+            if (await TestDatabase.CreateServerAsync(provider) is { } server)
             {
-                var postgres = await PostgresDatabase.CreateAsync();
                 var rabbit = await RabbitMqVirtualHost.CreateAsync();
-                owned.AddRange([rabbit, postgres]);
-                config = PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri, simulatedClock: true);
+                owned.AddRange([rabbit, server]);
+                config = PainProTestHost.Configuration.Production(server.Provider, server.ConnectionString, rabbit.Uri, simulatedClock: true);
             }
             else
             {

@@ -1,14 +1,15 @@
 using System.Net;
+using PainPro.Testing;
 using Xunit;
 
 namespace PainPro.IntegrationTests;
 
 public class ThinSliceTests
 {
-    [Fact]
-    public async Task Four_separate_hosts_on_rabbitmq_and_postgres_carry_a_reply_of_9_to_a_pain_progression_alert()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task Four_separate_hosts_on_rabbitmq_and_a_database_server_carry_a_reply_of_9_to_a_pain_progression_alert(string provider)
     {
-        await using var topology = await Topology.StartSeparateAsync();
+        await using var topology = await Topology.StartSeparateAsync(provider);
         await AssertAllReadyAsync(topology);
 
         await topology.NewSlice().RunAsync();

@@ -8,7 +8,7 @@ using PainPro.Testing;
 namespace PainPro.IntegrationTests;
 
 /// <summary>
-/// The two ways PainPro runs: four separate hosts on one RabbitMQ and one PostgreSQL (as on Kubernetes), or
+/// The two ways PainPro runs: four separate hosts on one RabbitMQ and one database server, PostgreSQL or SQL Server (as on Kubernetes), or
 /// AllInOne (SQLite files, in-memory bus). Both expose the clients the thin slice needs.
 /// </summary>
 public sealed class Topology : IAsyncDisposable
@@ -26,17 +26,19 @@ public sealed class Topology : IAsyncDisposable
     public ThinSlice NewSlice() => new(SchedulingHost.CreateClient(), MessagingHost.CreateClient(), IngestionHost.CreateClient(),
         PublicBaseUrl, PainProTestHost.Configuration.TwilioAuthToken);
 
+    /// <param name="provider"><see cref="TestDatabase.Postgres"/> or <see cref="TestDatabase.SqlServer"/>.</param>
     /// <param name="configure">Settings every host gets on top of production's (one shared configuration, as a deployment has).</param>
-    public static async Task<Topology> StartSeparateAsync(Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<Topology> StartSeparateAsync(string provider, Action<Dictionary<string, string?>>? configure = null)
     {
-        var postgres = await PostgresDatabase.CreateAsync();
+        var database = await TestDatabase.CreateServerAsync(provider)
+            ?? throw new ArgumentOutOfRangeException(nameof(provider), provider, "separate hosts share a database server");
         var rabbit = await RabbitMqVirtualHost.CreateAsync();
         // One public origin, as behind the ingress: Twilio signs the Ingestion webhook URL on it.
         var ingestionPort = TestInfrastructure.FreePort();
         var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
         Dictionary<string, string?> Config()
         {
-            var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+            var config = new Dictionary<string, string?>(PainProTestHost.Configuration.Production(database.Provider, database.ConnectionString, rabbit.Uri))
             {
                 ["PainPro:PublicBaseUrl"] = publicBaseUrl,
             };
@@ -54,7 +56,7 @@ public sealed class Topology : IAsyncDisposable
             SchedulingHost = hosts[0], MessagingHost = hosts[1], IngestionHost = hosts[2], PortalHost = hosts[3],
             PublicBaseUrl = publicBaseUrl,
         };
-        topology.owned.AddRange([rabbit, postgres]);
+        topology.owned.AddRange([rabbit, database]);
         return topology;
     }
 

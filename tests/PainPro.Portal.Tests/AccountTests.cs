@@ -39,7 +39,7 @@ public sealed class AccountTests
         return new Accounts(await TestDatabase.CreateAsync<PortalDb>(provider, clock), clock);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_right_password_signs_in_whatever_the_case_of_the_user_name(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -52,7 +52,7 @@ public sealed class AccountTests
         Assert.NotNull((await accounts.Store.FindByUserNameAsync("jo.nurse"))!.LastSignInAt);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Passwords_are_stored_hashed_not_as_typed(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -63,7 +63,7 @@ public sealed class AccountTests
         Assert.Equal(PasswordVerificationResult.Failed, Hasher.VerifyHashedPassword(account, account.PasswordHash, Password + "!"));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes_even_against_the_right_one(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -82,7 +82,7 @@ public sealed class AccountTests
         Assert.Equal(SignInOutcome.Succeeded, (await accounts.SignIn.CheckPasswordAsync("jo.nurse", Password)).Outcome);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_successful_sign_in_starts_the_failure_count_again(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -94,7 +94,7 @@ public sealed class AccountTests
         Assert.Equal(1, (await accounts.Store.FindByUserNameAsync("jo.nurse"))!.FailedAttempts);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Unknown_and_disabled_accounts_fail_like_a_wrong_password(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -106,7 +106,7 @@ public sealed class AccountTests
         Assert.Equal(SignInOutcome.Failed, (await accounts.SignIn.CheckPasswordAsync("jo.nurse", Password)).Outcome);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_new_password_changes_the_security_stamp_that_ends_open_sessions(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -120,7 +120,7 @@ public sealed class AccountTests
         Assert.Equal(SignInOutcome.Succeeded, (await accounts.SignIn.CheckPasswordAsync("jo.nurse", "another long password")).Outcome);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task User_names_are_unique_whatever_their_case(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -132,7 +132,7 @@ public sealed class AccountTests
         Assert.Single(await accounts.Store.ListAsync());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_last_active_administrator_can_be_neither_demoted_nor_disabled(string provider)
     {
         await using var accounts = await OpenAsync(provider);
@@ -145,7 +145,7 @@ public sealed class AccountTests
         Assert.True((await accounts.Store.SetRoleAsync(admin.AccountId, "nurse", "deputy")).Succeeded);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sign_ins_lock_outs_and_account_changes_are_audited(string provider)
     {
         await using var accounts = await OpenAsync(provider);

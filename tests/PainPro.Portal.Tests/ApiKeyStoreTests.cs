@@ -8,7 +8,7 @@ namespace PainPro.Portal.Tests;
 
 public sealed class ApiKeyStoreTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_issued_key_is_kept_only_as_its_hash_and_announced_to_the_services(string provider)
     {
         await using var database = await TestDatabase.CreateAsync<PortalDb>(provider);
@@ -27,7 +27,7 @@ public sealed class ApiKeyStoreTests
         Assert.DoesNotContain(issued.Key, string.Concat(stored));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Revoking_a_key_announces_it_once(string provider)
     {
         await using var database = await TestDatabase.CreateAsync<PortalDb>(provider);

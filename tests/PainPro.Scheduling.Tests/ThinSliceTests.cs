@@ -13,7 +13,7 @@ namespace PainPro.Scheduling.Tests;
 /// <summary>Intake to first send to completion, on both databases: what every other service relies on.</summary>
 public class ThinSliceTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_registered_procedure_is_enrolled_sent_on_day_3_and_completion_stops_its_reminder(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

@@ -20,7 +20,7 @@ public class DatabaseTests
         Assert.Equal((maxAutoPrepare, minUsages, "messaging"), (csb.MaxAutoPrepare, csb.AutoPrepareMinUsages, csb.SearchPath));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Guids_and_instants_round_trip_and_compare_in_time_order(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -42,7 +42,7 @@ public class DatabaseTests
         Assert.Equal(TimeSpan.Zero, note.WrittenAt.Offset);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Rows_passed_as_a_table_are_written_by_one_statement_with_instants_in_any_offset(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -72,7 +72,7 @@ public class DatabaseTests
         Assert.Equal(notes, read);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Migrations_apply_once_and_running_again_changes_nothing(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -87,7 +87,7 @@ public class DatabaseTests
         Assert.Contains("platform/1", applied);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_message_published_in_a_rolled_back_transaction_never_reaches_the_outbox(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -106,7 +106,7 @@ public class DatabaseTests
         Assert.Equal(0, await test.Db.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM notes")));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_inbox_accepts_a_message_once_per_consumer(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

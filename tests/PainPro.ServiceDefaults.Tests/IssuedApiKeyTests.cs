@@ -13,7 +13,7 @@ public class IssuedApiKeyTests
 {
     private static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(2);
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_revocation_that_arrives_before_its_issue_keeps_the_key_revoked(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -28,7 +28,7 @@ public class IssuedApiKeyTests
         Assert.Equal("epic", await test.Db.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT name FROM api_keys WHERE sha256 = @sha256", new { sha256 })));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_replica_refuses_a_key_revoked_by_another_once_its_cache_entry_is_older_than_the_cache_duration(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -47,7 +47,7 @@ public class IssuedApiKeyTests
         Assert.Null(await replica.FindAsync(sha256, CancellationToken.None));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_key_unknown_when_first_presented_is_accepted_once_issued_and_the_cache_turns(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

@@ -34,7 +34,7 @@ public class KeyRingTests
         Assert.Contains("PainPro:DataProtection:Certificate", refused.Message);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task With_a_certificate_the_stored_key_ring_holds_no_plaintext_key_and_another_replica_reads_what_one_protected(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -58,7 +58,7 @@ public class KeyRingTests
         Assert.Equal("survey-link-token", Protector(second).Unprotect(payload));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_copy_of_the_database_without_the_certificate_cannot_read_what_the_ring_protected(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -70,7 +70,7 @@ public class KeyRingTests
         Assert.ThrowsAny<CryptographicException>(() => Protector(thief).Unprotect(payload));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Keys_written_before_a_certificate_was_configured_are_encrypted_in_place_and_still_read(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

@@ -10,7 +10,7 @@ namespace PainPro.ServiceDefaults.Tests;
 /// <summary><c>DbSession.PublishAllAsync</c>: a batch of messages in the outbox with one insert per chunk of rows.</summary>
 public class OutboxBatchTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_batch_larger_than_one_statement_is_written_whole_with_ids_ascending_in_the_order_given(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -31,7 +31,7 @@ public class OutboxBatchTests
         Assert.Single(rows.Select(r => r.CreatedAt).Distinct());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_batch_holding_a_message_that_is_not_a_contract_is_refused_before_anything_is_written(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -47,7 +47,7 @@ public class OutboxBatchTests
         Assert.Empty(await test.OutboxAsync());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_committed_batch_wakes_the_relay_and_an_empty_one_does_not(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -60,7 +60,7 @@ public class OutboxBatchTests
         Assert.Equal(1, wake.CurrentCount);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_batch_published_in_a_rolled_back_transaction_never_reaches_the_outbox(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

@@ -13,7 +13,7 @@ namespace PainPro.ServiceDefaults.Tests;
 
 public class OutboxRelayTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Relayed_messages_carry_their_outbox_id_as_message_id_and_go_out_once(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -37,7 +37,7 @@ public class OutboxRelayTests
         Assert.Equal(outboxIds.Order(), published.Select(p => p.Context.MessageId!.Value).Order());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_batch_whose_confirms_never_come_back_times_out_stays_unsent_and_goes_out_on_the_next_attempt(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

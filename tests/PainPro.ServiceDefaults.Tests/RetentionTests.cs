@@ -16,7 +16,7 @@ public class RetentionTests
         Outbox = TimeSpan.FromDays(3), Inbox = TimeSpan.FromDays(30), BatchSize = 4, Interval = TimeSpan.FromMinutes(10),
     };
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sent_outbox_rows_and_inbox_records_past_retention_are_purged_in_batches_and_unsent_rows_stay(string provider)
     {
         var clock = new SimulatedClock();
@@ -47,7 +47,7 @@ public class RetentionTests
         Assert.DoesNotContain(consumedOld, (await IdsAsync(test.Db, "SELECT message_id FROM inbox")).Contains);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Once_caught_up_the_purge_rests_for_its_interval_on_the_service_clock(string provider)
     {
         var clock = new SimulatedClock();

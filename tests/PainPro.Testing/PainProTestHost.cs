@@ -108,10 +108,14 @@ public sealed class PainProTestHost : IAsyncDisposable
         public const string ApiKey = "test-api-key";
 
         /// <summary>Real PostgreSQL and RabbitMQ, as in production; dev endpoints on for the test's own use.</summary>
-        public static Dictionary<string, string?> Production(string postgresConnectionString, string rabbitMqUri, bool simulatedClock = false) => new()
+        public static Dictionary<string, string?> Production(string postgresConnectionString, string rabbitMqUri, bool simulatedClock = false) =>
+            Production(TestDatabase.Postgres, postgresConnectionString, rabbitMqUri, simulatedClock);
+
+        /// <summary>A real database server (<paramref name="provider"/>: postgres or sqlserver) and RabbitMQ.</summary>
+        public static Dictionary<string, string?> Production(string provider, string connectionString, string rabbitMqUri, bool simulatedClock = false) => new()
         {
-            ["PainPro:Database:Provider"] = "postgres",
-            ["PainPro:Database:ConnectionString"] = postgresConnectionString,
+            ["PainPro:Database:Provider"] = provider,
+            ["PainPro:Database:ConnectionString"] = connectionString,
             ["PainPro:Bus:Transport"] = "rabbitmq",
             ["PainPro:Bus:RabbitMqUri"] = rabbitMqUri,
             ["PainPro:Twilio:AuthToken"] = TwilioAuthToken,

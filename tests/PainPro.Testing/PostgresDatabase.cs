@@ -3,7 +3,7 @@ using Npgsql;
 namespace PainPro.Testing;
 
 /// <summary>A fresh, empty PostgreSQL database for one test or fixture, dropped on dispose.</summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : IServerDatabase
 {
     private PostgresDatabase(string name, string connectionString)
     {
@@ -12,6 +12,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     }
 
     public string Name { get; }
+    public string Provider => TestDatabase.Postgres;
     public string ConnectionString { get; }
 
     public static async Task<PostgresDatabase> CreateAsync()

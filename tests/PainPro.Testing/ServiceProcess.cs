@@ -13,6 +13,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly ProcessStartInfo startInfo;
     private readonly ConcurrentQueue<string> output = new();
     private Process? process;
+    private string readyPath = "/health/ready";
 
     private ServiceProcess(string service, int port, ProcessStartInfo startInfo)
     {
@@ -33,7 +34,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <param name="service">The project suffix: <c>Scheduling</c> runs <c>PainPro.Scheduling.dll</c>.</param>
     /// <param name="configuration">PainPro settings, passed as environment variables.</param>
-    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> configuration, int? port = null, TimeSpan? readyWithin = null)
+    /// <param name="readyPath">What "started" means: <c>/health/ready</c>, or <c>/health/live</c> for a service expected not to be ready.</param>
+    public static async Task<ServiceProcess> StartAsync(string service, IDictionary<string, string?> configuration, int? port = null, TimeSpan? readyWithin = null,
+        string readyPath = "/health/ready")
     {
         var dll = ServiceDll(service);
         var chosenPort = port ?? TestInfrastructure.FreePort();
@@ -49,7 +52,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         info.Environment.TryAdd("PainPro__PublicBaseUrl", $"http://127.0.0.1:{chosenPort}");
         info.Environment["DOTNET_gcServer"] = "0";
 
-        var started = new ServiceProcess(service, chosenPort, info);
+        var started = new ServiceProcess(service, chosenPort, info) { readyPath = readyPath };
         await started.StartAgainAsync(readyWithin);
         return started;
     }
@@ -81,7 +84,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             }
             try
             {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+                if ((await client.GetAsync(readyPath)).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

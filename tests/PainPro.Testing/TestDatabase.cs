@@ -12,26 +12,39 @@ using Xunit;
 namespace PainPro.Testing;
 
 /// <summary>
-/// A migrated service database on a fresh SQLite file or a fresh PostgreSQL database, for repository tests that
-/// must pass on both dialects: <c>[Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]</c>.
+/// A migrated service database on a fresh SQLite file, PostgreSQL database or SQL Server database, for tests that
+/// must pass on every dialect: <c>[DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]</c>
+/// (SQL Server's cases are skipped, with the reason, unless <c>PAINPRO_SQLSERVER</c> is set).
 /// </summary>
 public static class TestDatabase
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
+    public const string SqlServer = "sqlserver";
 
-    public static TheoryData<string> Providers => new() { Sqlite, Postgres };
+    public static TheoryData<string> Providers => new() { Sqlite, Postgres, SqlServer };
+
+    /// <summary>The providers with a database server, for tests of production hosts (RabbitMQ and a server database).</summary>
+    public static TheoryData<string> ServerProviders => new() { Postgres, SqlServer };
+
+    /// <summary>A fresh database on the server of <paramref name="provider"/>; null for SQLite, which needs none.</summary>
+    public static async Task<IServerDatabase?> CreateServerAsync(string provider) => provider switch
+    {
+        Postgres => await PostgresDatabase.CreateAsync(),
+        SqlServer => await SqlServerDatabase.CreateAsync(),
+        Sqlite => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "sqlite, postgres or sqlserver"),
+    };
 
     public static async Task<TestDatabase<TDb>> CreateAsync<TDb>(string provider, TimeProvider? clock = null)
         where TDb : ServiceDatabase
     {
-        PostgresDatabase? postgres = null;
         string? directory = null;
         var options = new PainProOptions { Database = { Provider = provider } };
-        if (provider == Postgres)
+        var server = await CreateServerAsync(provider);
+        if (server is not null)
         {
-            postgres = await PostgresDatabase.CreateAsync();
-            options.Database.ConnectionString = postgres.ConnectionString;
+            options.Database.ConnectionString = server.ConnectionString;
         }
         else
         {
@@ -50,11 +63,11 @@ public static class TestDatabase
             .BuildServiceProvider();
         var db = services.GetRequiredService<TDb>();
         await services.GetRequiredService<MigrationRunner>().MigrateAsync(db, CancellationToken.None);
-        return new TestDatabase<TDb>(db, services, postgres, directory);
+        return new TestDatabase<TDb>(db, services, server, directory);
     }
 }
 
-public sealed class TestDatabase<TDb>(TDb db, ServiceProvider services, PostgresDatabase? postgres, string? directory)
+public sealed class TestDatabase<TDb>(TDb db, ServiceProvider services, IServerDatabase? server, string? directory)
     : IAsyncDisposable where TDb : ServiceDatabase
 {
     public TDb Db { get; } = db;
@@ -66,7 +79,9 @@ public sealed class TestDatabase<TDb>(TDb db, ServiceProvider services, Postgres
     public async Task<IReadOnlyList<object>> OutboxAsync()
     {
         await using var connection = await Db.OpenAsync();
-        var rows = await connection.QueryAsync<(string Type, string Body)>("SELECT message_type, body FROM outbox ORDER BY id");
+        var rows = await connection.QueryAsync<(string Type, string Body)>(
+            // SQL Server orders uniqueidentifier by its last bytes: its outbox keeps the write order in seq.
+            $"SELECT message_type, body FROM outbox ORDER BY {(Db.Dialect.IsSqlServer ? "seq" : "id")}");
         var contracts = typeof(PainPro.Contracts.SurveyDue).Assembly;
         return rows.Select(r => JsonSerializer.Deserialize(r.Body, contracts.GetType(r.Type)!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
             .ToList();
@@ -77,7 +92,7 @@ public sealed class TestDatabase<TDb>(TDb db, ServiceProvider services, Postgres
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();
-        if (postgres is not null) await postgres.DisposeAsync();
+        if (server is not null) await server.DisposeAsync();
         if (directory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -24,6 +24,15 @@ public static class TestInfrastructure
         }
     }
 
+    /// <summary>
+    /// A SQL Server login that may create databases (<c>PAINPRO_SQLSERVER</c>), or null: no SQL Server runs where
+    /// PainPro is built, so the SQL Server cases of <see cref="DatabaseTheoryAttribute"/> tests are skipped without it.
+    /// </summary>
+    public static string? SqlServer => Environment.GetEnvironmentVariable("PAINPRO_SQLSERVER") is { Length: > 0 } value ? value : null;
+
+    public const string SqlServerSkipReason =
+        "PAINPRO_SQLSERVER is not set: the SQL Server cases run where it holds a connection string (README \"SQL Server\")";
+
     public static string MaildevApi => Env("PAINPRO_TEST_MAILDEV", "http://127.0.0.1:1080");
 
     public static string Chromium => Env("PAINPRO_CHROMIUM", "/usr/bin/chromium");

@@ -1,5 +1,6 @@
 // Reads the TRX files given as arguments and prints:
 //   line 1: "<passed> <failed> <skipped>"
+//   then one line per distinct skip reason: "skipped<TAB><count><TAB><reason>" (a skip is never silent),
 //   then one block per failed test: its name and the first lines of its message.
 // Node is on every machine that runs tests/run.sh; no XML package is needed for this flat format.
 import { readFileSync } from "node:fs";
@@ -18,6 +19,8 @@ const attributes = (tag) => {
 
 let passed = 0, failed = 0, skipped = 0;
 const failures = [];
+const skipReasons = new Map();
+const firstMessage = (body) => decode(/<Message>([\s\S]*?)<\/Message>/.exec(body)?.[1] ?? "").trim();
 
 for (const file of process.argv.slice(2)) {
   const xml = readFileSync(file, "utf8");
@@ -27,10 +30,15 @@ for (const file of process.argv.slice(2)) {
     const { outcome = "", testName = "?" } = attributes(attrs);
     switch (outcome) {
       case "Passed": passed++; break;
-      case "NotExecuted": case "Inconclusive": case "Pending": skipped++; break;
+      case "NotExecuted": case "Inconclusive": case "Pending": {
+        skipped++;
+        const reason = firstMessage(body).split("\n")[0] || "(no reason given)";
+        skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1);
+        break;
+      }
       default: { // Failed, Error, Timeout, Aborted
         failed++;
-        const message = decode(/<Message>([\s\S]*?)<\/Message>/.exec(body)?.[1] ?? "").trim();
+        const message = firstMessage(body);
         const stack = decode(/<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(body)?.[1] ?? "").trim();
         const where = stack.split("\n").find((l) => /:line \d+/.test(l))?.trim();
         failures.push([`FAILED ${testName} (${outcome})`,
@@ -42,4 +50,5 @@ for (const file of process.argv.slice(2)) {
 }
 
 console.log(`${passed} ${failed} ${skipped}`);
+for (const [reason, count] of skipReasons) console.log(`skipped\t${count}\t${reason}`);
 for (const failure of failures) console.log(failure);

@@ -25,7 +25,16 @@ public sealed record AlertEvidence(Guid EnrollmentId, Guid PatientId, Guid Surve
 /// </remarks>
 public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 {
-    private const string Insert = """
+    // SQL Server: the key range stays locked to the insert (UPDLOCK, HOLDLOCK), so two evaluations cannot both miss it.
+    private static string Insert(SqlDialect dialect) => dialect.IsSqlServer
+        ? """
+          INSERT INTO alerts (id, enrollment_id, patient_id, survey_id, timepoint, rules, severity, summary, consensus_class,
+                              status, raised_at, updated_at, high_since, severity_basis)
+          SELECT @Id, @EnrollmentId, @PatientId, @SurveyId, @Timepoint, @Rules, @Severity, @Summary, @ConsensusClass,
+                 'open', @Now, @Now, @HighSince, @SeverityBasis
+          WHERE NOT EXISTS (SELECT 1 FROM alerts WITH (UPDLOCK, HOLDLOCK) WHERE enrollment_id = @EnrollmentId AND status <> 'resolved')
+          """
+        : """
         INSERT INTO alerts (id, enrollment_id, patient_id, survey_id, timepoint, rules, severity, summary, consensus_class,
                             status, raised_at, updated_at, high_since, severity_basis)
         VALUES (@Id, @EnrollmentId, @PatientId, @SurveyId, @Timepoint, @Rules, @Severity, @Summary, @ConsensusClass,
@@ -73,7 +82,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         if (active is null)
         {
             var id = Guid.CreateVersion7();
-            var inserted = await session.ExecuteAsync(Insert, new
+            var inserted = await session.ExecuteAsync(Insert(session.Dialect), new
             {
                 Id = id,
                 evidence.EnrollmentId,

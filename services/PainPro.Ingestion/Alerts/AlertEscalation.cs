@@ -21,9 +21,9 @@ public sealed class AlertEscalation(IngestionDb db, IOptionsMonitor<IngestionOpt
         var cutoff = now - options.CurrentValue.Alerts.EscalateAfter;
         var due = (await session.QueryAsync<AlertRecord>($"""
             SELECT {AlertRecord.Columns} FROM {AlertRecord.From}
-            WHERE a.id IN (SELECT id FROM alerts
+            WHERE a.id IN (SELECT id FROM alerts{session.Dialect.ClaimHint}
                            WHERE status = 'open' AND severity = 'high' AND escalated_at IS NULL AND high_since <= @cutoff
-                           ORDER BY high_since LIMIT @limit{session.Dialect.ForUpdateSkipLocked})
+                           ORDER BY high_since {session.Dialect.Limit("@limit")}{session.Dialect.ForUpdateSkipLocked})
             """, new { cutoff, limit = BatchSize })).ToList();
 
         foreach (var alert in due)

@@ -105,7 +105,7 @@ public static class AlertWorklist
         var rows = counts.Total == 0 ? [] : await connection.QueryAsync<AlertRecord>($"""
             SELECT {AlertRecord.Columns} FROM {AlertRecord.From} {where}
             ORDER BY {OrderBy(query, due)}
-            LIMIT @limit OFFSET @offset
+            {dialect.Page("@limit", "@offset")}
             """, parameters);
         var facets = await FacetsAsync(connection);
         return new WorklistPage((int)counts.Total, (int)counts.Overdue, query.Offset, query.Limit,
@@ -171,7 +171,7 @@ public static class AlertWorklist
     private static string DueEpoch(SqlDialect dialect)
     {
         var start = "CASE WHEN a.severity = 'high' THEN COALESCE(a.high_since, a.raised_at) ELSE a.raised_at END";
-        var epoch = Outcomes.SqlTime.Epoch(dialect, start);
+        var epoch = dialect.EpochSeconds(start);
         return $"({epoch} + CASE a.severity WHEN 'high' THEN @highSeconds WHEN 'medium' THEN @mediumSeconds ELSE @lowSeconds END)";
     }
 

@@ -12,7 +12,30 @@ public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<En
 {
     // A clinic baseline wins; without one, a baseline already answered by survey (if the survey overtook
     // this message) is kept.
-    private const string Upsert = """
+    private static string Upsert(SqlDialect dialect) => dialect.IsSqlServer
+        ? """
+          MERGE enrollments WITH (HOLDLOCK) AS e
+          USING (SELECT @EnrollmentId AS id, @PatientId AS patient_id, @ProcedureType AS procedure_type, @BodySite AS body_site,
+                        @Facility AS facility, @PerformedAt AS performed_at, @MrnLast4 AS mrn_last4, @BaselineVas AS baseline_vas,
+                        @BaselineRecordedAt AS baseline_recorded_at, @BaselineSource AS baseline_source, @Surgeon AS surgeon) AS v
+          ON e.id = v.id
+          WHEN MATCHED THEN UPDATE SET
+              patient_id = v.patient_id,
+              procedure_type = v.procedure_type,
+              body_site = v.body_site,
+              facility = v.facility,
+              performed_at = v.performed_at,
+              mrn_last4 = v.mrn_last4,
+              surgeon = v.surgeon,
+              baseline_vas = COALESCE(v.baseline_vas, e.baseline_vas),
+              baseline_recorded_at = CASE WHEN v.baseline_vas IS NULL THEN e.baseline_recorded_at ELSE v.baseline_recorded_at END,
+              baseline_source = COALESCE(v.baseline_source, e.baseline_source)
+          WHEN NOT MATCHED THEN INSERT (id, patient_id, procedure_type, body_site, facility, performed_at, mrn_last4,
+                                        baseline_vas, baseline_recorded_at, baseline_source, created_at, surgeon)
+              VALUES (v.id, v.patient_id, v.procedure_type, v.body_site, v.facility, v.performed_at, v.mrn_last4,
+                      v.baseline_vas, v.baseline_recorded_at, v.baseline_source, @Now, v.surgeon);
+          """
+        : """
         INSERT INTO enrollments (id, patient_id, procedure_type, body_site, facility, performed_at, mrn_last4,
                                  baseline_vas, baseline_recorded_at, baseline_source, created_at, surgeon)
         VALUES (@EnrollmentId, @PatientId, @ProcedureType, @BodySite, @Facility, @PerformedAt, @MrnLast4,
@@ -36,7 +59,7 @@ public sealed class EnrollmentCreatedConsumer(IngestionDb db) : InboxConsumer<En
     internal Task ApplyAsync(EnrollmentCreated message, DbSession session)
     {
         var now = session.Clock.GetUtcNow();
-        return session.ExecuteAsync(Upsert, new
+        return session.ExecuteAsync(Upsert(session.Dialect), new
         {
             message.EnrollmentId,
             message.PatientId,

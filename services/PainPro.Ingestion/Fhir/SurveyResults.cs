@@ -97,8 +97,12 @@ public sealed class ResultQuery
     }
 
     /// <summary>The results, ordered by <paramref name="orderBy"/> (<c>LastUpdated</c> or <c>Effective</c>) then id.</summary>
-    public string Sql(string orderBy, int take) =>
-        $"""
+    public string Sql(SqlDialect dialect, string orderBy, int take)
+    {
+        Parameters.Add("take", take);
+        var innerWhere = string.Concat(inner.Select(c => $" AND ({c})"));
+        var outerWhere = outer.Count == 0 ? "" : "WHERE " + string.Join(" AND ", outer.Select(c => $"({c})"));
+        return $"""
         SELECT * FROM (
             SELECT y.*,
                    CASE WHEN y.ExpiredAt IS NOT NULL AND y.ExpiredAt > y.LastAnswer THEN y.ExpiredAt ELSE y.LastAnswer END AS LastUpdated,
@@ -111,14 +115,15 @@ public sealed class ResultQuery
                 FROM surveys s
                 LEFT JOIN enrollments e ON e.id = s.enrollment_id
                 LEFT JOIN fhir_identifiers f ON f.enrollment_id = s.enrollment_id
-                WHERE s.status IN ('completed', 'expired'){string.Concat(inner.Select(c => $" AND ({c})"))}
+                WHERE s.status IN ('completed', 'expired'){innerWhere}
             ) y
             WHERE y.LastAnswer IS NOT NULL
         ) x
-        {(outer.Count == 0 ? "" : "WHERE " + string.Join(" AND ", outer.Select(c => $"({c})")))}
+        {outerWhere}
         ORDER BY x.{orderBy}, x.Id
-        LIMIT {take}
+        {dialect.Limit("@take")}
         """;
+    }
 }
 
 /// <summary>The reads behind the FHIR API.</summary>
@@ -129,7 +134,7 @@ public static class FhirQueries
         $"EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id AND r.item LIKE '{itemPattern}' AND {AnswerVersions.CurrentAnswer})";
 
     public static async Task<IReadOnlyList<SurveyResult>> ResultsAsync(DbSession session, ResultQuery query, string orderBy, int take) =>
-        [.. await session.QueryAsync<SurveyResult>(query.Sql(orderBy, take), query.Parameters)];
+        [.. await session.QueryAsync<SurveyResult>(query.Sql(session.Dialect, orderBy, take), query.Parameters)];
 
     public static async Task<ILookup<Guid, AnswerRow>> AnswersAsync(DbSession session, IEnumerable<Guid> surveyIds)
     {

@@ -28,12 +28,12 @@ public sealed class EarlyReplies(IngestionDb db, PhoneConversations conversation
 
     public async Task<int> RunDueAsync(CancellationToken ct)
     {
-        var phones = await db.ReadAsync(async c => (await c.QueryAsync<string>("""
-            SELECT DISTINCT i.from_phone FROM inbound_sms i
+        var phones = await db.ReadAsync(async c => (await c.QueryAsync<string>($"""
+            SELECT DISTINCT {db.Dialect.Top("@limit")}i.from_phone FROM inbound_sms i
             WHERE i.outcome = 'Waiting' AND i.handled_at IS NULL
               AND (i.hold_until <= @now
                    OR EXISTS (SELECT 1 FROM surveys s WHERE s.phone = i.from_phone AND s.status IN ('open', 'completed') AND s.expires_at > @now))
-            LIMIT @limit
+            {db.Dialect.LimitUnordered("@limit")}
             """, new { now = db.Clock.GetUtcNow(), limit = PhonesPerRun })).ToList(), ct);
 
         var handled = 0;

@@ -85,9 +85,9 @@ public sealed class PhoneConversations(
     PainProMetrics? metrics = null)
 {
     /// <summary>The newest survey the phone may answer by text (open, or completed with its window still open).</summary>
-    private const string NewestSurvey = """
+    private static string NewestSurvey(SqlDialect dialect) => $"""
         SELECT id FROM surveys WHERE phone = @phone AND status IN ('open', 'completed') AND expires_at > @now
-        ORDER BY opened_at DESC, id DESC LIMIT 1
+        ORDER BY opened_at DESC, id DESC {dialect.Limit("1")}
         """;
 
     /// <summary>
@@ -98,15 +98,14 @@ public sealed class PhoneConversations(
     /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
     /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
     /// </summary>
-    private static readonly string LockNewestSurvey = $"""
-        UPDATE surveys SET last_activity_at = @now
-        WHERE id = ({NewestSurvey}) AND status IN ('open', 'completed')
-        RETURNING {SurveyRecord.Columns};
+    private static string LockNewestSurvey(SqlDialect dialect) => $"""
+        UPDATE surveys SET last_activity_at = @now{dialect.Output(SurveyRecord.Columns)}
+        WHERE id = ({NewestSurvey(dialect)}) AND status IN ('open', 'completed'){dialect.Returning(SurveyRecord.Columns)};
         SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
                CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
-        FROM responses WHERE survey_id = ({NewestSurvey});
+        FROM responses WHERE survey_id = ({NewestSurvey(dialect)});
         {CountWaiting};
-        SELECT e.facility FROM enrollments e WHERE e.id = (SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey}));
+        SELECT e.facility FROM enrollments e WHERE e.id = (SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey(dialect)}));
         """;
 
     private const string CountWaiting =
@@ -133,7 +132,7 @@ public sealed class PhoneConversations(
         SurveyRecord? survey;
         long waiting;
         string? facility;
-        await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey, new { phone, now = session.Clock.GetUtcNow() },
+        await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey(session.Dialect), new { phone, now = session.Clock.GetUtcNow() },
             session.Transaction))
         {
             survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
@@ -172,11 +171,11 @@ public sealed class PhoneConversations(
     /// <summary>The phone's latest survey, whatever its state: the language to answer in, the patient, the facility.</summary>
     public static async Task<PhoneHistory> HistoryAsync(DbSession session, string phone)
     {
-        var row = await session.QuerySingleOrDefaultAsync<HistoryRow>("""
+        var row = await session.QuerySingleOrDefaultAsync<HistoryRow>($"""
             SELECT s.locale AS Locale, s.enrollment_id AS EnrollmentId, s.patient_id AS PatientId, s.id AS SurveyId,
                    s.timepoint AS Timepoint, e.facility AS Facility
             FROM surveys s LEFT JOIN enrollments e ON e.id = s.enrollment_id
-            WHERE s.phone = @phone ORDER BY s.opened_at DESC, s.id DESC LIMIT 1
+            WHERE s.phone = @phone ORDER BY s.opened_at DESC, s.id DESC {session.Dialect.Limit("1")}
             """, new { phone });
         return row is null
             ? PhoneHistory.Unknown
@@ -277,13 +276,12 @@ public sealed class PhoneConversations(
         StoredText? current = null)
     {
         var now = session.Clock.GetUtcNow();
-        var lockRows = session.Dialect.SupportsConcurrentWriters ? " FOR UPDATE" : "";
         // A text with its survey open, and nothing waiting when the survey was locked, is the common case: no second look.
         var waiting = survey is { TextsWaiting: false } && current is not null ? [] : (await session.QueryAsync<StoredText>($"""
-            SELECT {StoredText.Columns} FROM inbound_sms
-            WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL AND (@open OR hold_until <= @now)
-            ORDER BY received_at, message_sid{lockRows}
-            """, new { phone, open = survey is not null, now })).ToList();
+            SELECT {StoredText.Columns} FROM inbound_sms{session.Dialect.LockHint}
+            WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL AND (@open = 1 OR hold_until <= @now)
+            ORDER BY received_at, message_sid{session.Dialect.ForUpdate}
+            """, new { phone, open = survey is not null ? 1 : 0, now })).ToList();
         if (current is not null && waiting.All(w => w.MessageSid != current.MessageSid))
             waiting.Add(current);
         waiting = [.. waiting.OrderBy(w => w.ReceivedAt).ThenBy(w => w.MessageSid, StringComparer.Ordinal)];
@@ -318,9 +316,9 @@ public sealed class PhoneConversations(
 
     /// <summary>The phone's latest keyword was an opt-out (an opt-in after it undoes it).</summary>
     private static async Task<bool> OptedOutAsync(DbSession session, string phone) =>
-        await session.QuerySingleOrDefaultAsync<string?>("""
+        await session.QuerySingleOrDefaultAsync<string?>($"""
             SELECT outcome FROM inbound_sms WHERE from_phone = @phone AND outcome IN ('OptedOut', 'OptedIn')
-            ORDER BY received_at DESC, message_sid DESC LIMIT 1
+            ORDER BY received_at DESC, message_sid DESC {session.Dialect.Limit("1")}
             """, new { phone }) == nameof(SmsOutcome.OptedOut);
 
     private SmsSurveyState StateOf(SurveyConversation conversation)

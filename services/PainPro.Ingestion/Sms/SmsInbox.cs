@@ -36,7 +36,14 @@ public sealed class SmsInbox(
     /// the transaction ends, so concurrent deliveries of one MessageSid are handled one after another, and the later
     /// ones read the reply the first one stored.
     /// </summary>
-    private static readonly string Claim = $"""
+    private static string Claim(SqlDialect dialect) => dialect.IsSqlServer
+        ? $"""
+          MERGE inbound_sms WITH (HOLDLOCK) AS i USING (SELECT @MessageSid AS message_sid) AS v ON i.message_sid = v.message_sid
+          WHEN MATCHED THEN UPDATE SET deliveries = i.deliveries + 1
+          WHEN NOT MATCHED THEN INSERT (message_sid, from_phone, body, received_at, deliveries) VALUES (@MessageSid, @From, @Body, @Now, 1)
+          {dialect.Output(StoredText.Columns)};
+          """
+        : $"""
         INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries)
         VALUES (@MessageSid, @From, @Body, @Now, 1)
         ON CONFLICT (message_sid) DO UPDATE SET deliveries = inbound_sms.deliveries + 1
@@ -44,7 +51,13 @@ public sealed class SmsInbox(
         """;
 
     /// <summary>The text alone, unhandled (no reply): what is kept when handling it failed.</summary>
-    private const string StoreUnhandled = """
+    private static string StoreUnhandled(SqlDialect dialect) => dialect.IsSqlServer
+        ? """
+          INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries)
+          SELECT @MessageSid, @From, @Body, @Now, 0
+          WHERE NOT EXISTS (SELECT 1 FROM inbound_sms WITH (UPDLOCK, HOLDLOCK) WHERE message_sid = @MessageSid)
+          """
+        : """
         INSERT INTO inbound_sms (message_sid, from_phone, body, received_at, deliveries)
         VALUES (@MessageSid, @From, @Body, @Now, 0)
         ON CONFLICT (message_sid) DO NOTHING
@@ -71,7 +84,7 @@ public sealed class SmsInbox(
     private async Task<string?> ClaimAndHandleAsync(DbSession session, TextRow text)
     {
         var messageSid = text.MessageSid;
-        var stored = await session.QuerySingleOrDefaultAsync<StoredText>(Claim, text)
+        var stored = await session.QuerySingleOrDefaultAsync<StoredText>(Claim(session.Dialect), text)
             ?? throw new InvalidOperationException($"Inbound text {messageSid} could not be stored.");
         if (stored.HandledAt is not null)
         {
@@ -115,7 +128,7 @@ public sealed class SmsInbox(
         try
         {
             // Not the request's token: the text is kept even when the caller has gone.
-            await db.InTransactionAsync(session => session.ExecuteAsync(StoreUnhandled, text), CancellationToken.None);
+            await db.InTransactionAsync(session => session.ExecuteAsync(StoreUnhandled(session.Dialect), text), CancellationToken.None);
         }
         catch (Exception storeFailure)
         {

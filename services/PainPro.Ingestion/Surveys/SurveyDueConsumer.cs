@@ -17,7 +17,26 @@ namespace PainPro.Ingestion.Surveys;
 public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, EarlyReplies earlyReplies, ILogger<SurveyDueConsumer> logger)
     : IConsumer<SurveyDue>
 {
-    private const string Upsert = """
+    private static string Upsert(SqlDialect dialect) => dialect.IsSqlServer
+        ? """
+          MERGE surveys WITH (HOLDLOCK) AS s
+          USING (SELECT @SurveyId AS id, @Channel AS channel, @Locale AS locale, @Phone AS phone, @TokenHash AS token_hash,
+                        @TokenProtected AS token_protected, @ExpiresAt AS expires_at, @Attempt AS attempt) AS v ON s.id = v.id
+          WHEN MATCHED AND s.status = 'open' AND s.attempt <= v.attempt THEN UPDATE SET
+              channel = v.channel,
+              locale = v.locale,
+              phone = v.phone,
+              token_hash = v.token_hash,
+              token_protected = v.token_protected,
+              expires_at = v.expires_at,
+              attempt = v.attempt,
+              refreshed_at = @Now
+          WHEN NOT MATCHED THEN INSERT (id, enrollment_id, patient_id, timepoint, instruments, items, channel, locale, phone,
+                                        token_hash, token_protected, expires_at, attempt, status, opened_at, refreshed_at, last_activity_at)
+              VALUES (@SurveyId, @EnrollmentId, @PatientId, @Timepoint, @Instruments, @Items, @Channel, @Locale, @Phone,
+                      @TokenHash, @TokenProtected, @ExpiresAt, @Attempt, 'open', @Now, @Now, @Now);
+          """
+        : """
         INSERT INTO surveys (id, enrollment_id, patient_id, timepoint, instruments, items, channel, locale, phone,
                              token_hash, token_protected, expires_at, attempt, status, opened_at, refreshed_at, last_activity_at)
         VALUES (@SurveyId, @EnrollmentId, @PatientId, @Timepoint, @Instruments, @Items, @Channel, @Locale, @Phone,
@@ -50,7 +69,7 @@ public sealed class SurveyDueConsumer(IngestionDb db, SurveyLinks links, EarlyRe
 
         var hasToken = !string.IsNullOrWhiteSpace(message.LinkToken);
         var phone = PhoneNumber.Normalize(message.Contact?.Phone);
-        await session.ExecuteAsync(Upsert, new
+        await session.ExecuteAsync(Upsert(session.Dialect), new
         {
             message.SurveyId,
             message.EnrollmentId,

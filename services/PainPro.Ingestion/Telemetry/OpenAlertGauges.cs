@@ -11,7 +11,7 @@ namespace PainPro.Ingestion.Telemetry;
 internal sealed class OpenAlertGauges(IngestionDb db) : IGaugeSource
 {
     private const string Sql = """
-        SELECT severity AS Severity, status AS Status, COUNT(*) AS Open, MIN(raised_at) AS Oldest
+        SELECT severity AS Severity, status AS Status, COUNT(*) AS OpenCount, MIN(raised_at) AS Oldest
         FROM alerts WHERE status <> 'resolved' GROUP BY severity, status
         """;
 
@@ -19,7 +19,7 @@ internal sealed class OpenAlertGauges(IngestionDb db) : IGaugeSource
     {
         var rows = (await db.ReadAsync(connection => connection.QueryAsync<OpenAlerts>(Sql), ct)).AsList();
         var now = db.Clock.GetUtcNow();
-        readings.Replace(PainProMetrics.Names.AlertsOpen, db.Schema, rows.Select(r => new Measurement<double>(r.Open, Tags(r))));
+        readings.Replace(PainProMetrics.Names.AlertsOpen, db.Schema, rows.Select(r => new Measurement<double>(r.OpenCount, Tags(r))));
         readings.Replace(PainProMetrics.Names.AlertsOpenOldestAge, db.Schema,
             rows.Select(r => new Measurement<double>(Math.Max(0, (now - r.Oldest).TotalSeconds), Tags(r))));
     }
@@ -30,7 +30,7 @@ internal sealed class OpenAlertGauges(IngestionDb db) : IGaugeSource
     {
         public string Severity { get; init; } = "";
         public string Status { get; init; } = "";
-        public long Open { get; init; }
+        public long OpenCount { get; init; }
         public DateTimeOffset Oldest { get; init; }
     }
 }

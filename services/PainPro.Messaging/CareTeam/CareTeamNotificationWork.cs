@@ -76,10 +76,10 @@ public sealed class CareTeamNotificationWork(
             $"""
             SELECT id AS Id, alert_id AS AlertId, kind AS Kind, severity AS Severity, mrn_last4 AS MrnLast4,
                    channel AS Channel, recipient AS Recipient, attempts AS Attempts
-            FROM care_team_notifications
+            FROM care_team_notifications{session.Dialect.ClaimHint}
             WHERE status = @pending AND next_attempt_at <= @now
             ORDER BY next_attempt_at
-            LIMIT @limit{session.Dialect.ForUpdateSkipLocked}
+            {session.Dialect.Limit("@limit")}{session.Dialect.ForUpdateSkipLocked}
             """,
             new { pending = Pending, now, limit = BatchSize })).AsList();
         if (rows.Count > 0)

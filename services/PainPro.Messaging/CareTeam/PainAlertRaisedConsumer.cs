@@ -37,8 +37,14 @@ public static class CareTeamNotifications
         var queued = 0;
         foreach (var (channel, address) in recipients)
         {
-            queued += await session.ExecuteAsync(
-                """
+            queued += await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? """
+                  INSERT INTO care_team_notifications (id, alert_id, kind, severity, mrn_last4, channel, recipient, status, next_attempt_at, created_at)
+                  SELECT @id, @AlertId, @kind, @severity, @MrnLast4, @channel, @address, @pending, @now, @now
+                  WHERE NOT EXISTS (SELECT 1 FROM care_team_notifications WITH (UPDLOCK, HOLDLOCK)
+                                    WHERE alert_id = @AlertId AND kind = @kind AND severity = @severity AND channel = @channel AND recipient = @address)
+                  """
+                : """
                 INSERT INTO care_team_notifications (id, alert_id, kind, severity, mrn_last4, channel, recipient, status, next_attempt_at, created_at)
                 VALUES (@id, @AlertId, @kind, @severity, @MrnLast4, @channel, @address, @pending, @now, @now)
                 ON CONFLICT (alert_id, kind, severity, channel, recipient) DO NOTHING

@@ -54,10 +54,10 @@ public sealed class DeferredReplySends(
         var holdSenderFaults = refused is not null && !(refused.NextProbeAt <= now);
         var ids = (await session.QueryAsync<Guid>(
             $"""
-            SELECT id FROM sms_replies
+            SELECT id FROM sms_replies{session.Dialect.ClaimHint}
             WHERE status = 'deferred' AND next_attempt_at <= @now AND (@holdSenderFaults = 0 OR defer_reason IS NULL OR defer_reason <> @senderFault)
             ORDER BY next_attempt_at
-            LIMIT @limit{session.Dialect.ForUpdateSkipLocked}
+            {session.Dialect.Limit("@limit")}{session.Dialect.ForUpdateSkipLocked}
             """, new { now, limit = refused is null ? limit : Math.Min(limit, 1), holdSenderFaults = holdSenderFaults ? 1 : 0, senderFault = DeliveryDeferralReasons.SenderFault })).AsList();
         if (ids.Count > 0)
             await session.ExecuteAsync($"UPDATE sms_replies SET next_attempt_at = @until WHERE {session.Dialect.InGuids("id", ids)}",

@@ -70,8 +70,13 @@ public sealed class SmsReplySender(
                 : await SmsConsent.IsOptedOutAsync(session, phone) ? DeliveryFailureReasons.OptedOut
                 : reply.RequestedAt + ReplyWindow <= now ? DeliveryFailureReasons.Expired
                 : null;
-            var inserted = await session.ExecuteAsync(
-                """
+            var inserted = await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? """
+                  INSERT INTO sms_replies (id, recipient, body, in_reply_to, status, next_attempt_at, failure_reason, requested_at, created_at, updated_at)
+                  SELECT @ReplyId, @recipient, @body, @InReplyToMessageSid, @status, @next, @failure, @RequestedAt, @now, @now
+                  WHERE NOT EXISTS (SELECT 1 FROM sms_replies WITH (UPDLOCK, HOLDLOCK) WHERE id = @ReplyId)
+                  """
+                : """
                 INSERT INTO sms_replies (id, recipient, body, in_reply_to, status, next_attempt_at, failure_reason, requested_at, created_at, updated_at)
                 VALUES (@ReplyId, @recipient, @body, @InReplyToMessageSid, @status, @next, @failure, @RequestedAt, @now, @now)
                 ON CONFLICT (id) DO NOTHING
@@ -207,7 +212,7 @@ public sealed class SmsReplySender(
     /// <summary>Claims whose lease started, in real time, at or before <paramref name="before"/>.</summary>
     public static async Task<IReadOnlyList<SmsReply>> FindLapsedClaimsAsync(DbSession session, DateTimeOffset before, int limit) =>
         (await session.QueryAsync<SmsReply>(
-            $"SELECT {Columns} FROM sms_replies WHERE status = 'claimed' AND lease_started_at <= @before ORDER BY lease_started_at LIMIT @limit",
+            $"SELECT {Columns} FROM sms_replies WHERE status = 'claimed' AND lease_started_at <= @before ORDER BY lease_started_at {session.Dialect.Limit("@limit")}",
             new { before, limit })).AsList();
 
     private static async Task<bool> DeferAsync(DbSession session, Guid id, Guid? claimId, Deferral deferral) =>

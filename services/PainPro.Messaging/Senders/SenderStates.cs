@@ -116,8 +116,17 @@ public sealed class SenderStates(MessagingDb db, IOptions<MessagingOptions> opti
     public async Task<DateTimeOffset> RecordRefusedAsync(DbSession session, string channel, string errorCode, string detail)
     {
         var now = session.Clock.GetUtcNow();
-        var status = await session.QuerySingleOrDefaultAsync<SenderStatus>(
-            $"""
+        var status = await session.QuerySingleOrDefaultAsync<SenderStatus>(session.Dialect.IsSqlServer
+            ? $"""
+              MERGE provider_senders WITH (HOLDLOCK) AS p USING (SELECT @channel AS channel) AS v ON p.channel = v.channel
+              WHEN MATCHED AND (p.state <> @refused OR COALESCE(p.error_code, '') <> @errorCode) THEN UPDATE
+              SET sender = @sender, state = @refused, error_code = @errorCode, detail = @detail, since = @now, updated_at = @now,
+                  next_probe_at = CASE WHEN p.state = @refused THEN p.next_probe_at ELSE @nextProbe END
+              WHEN NOT MATCHED THEN INSERT (channel, sender, state, error_code, detail, since, next_probe_at, updated_at)
+                  VALUES (@channel, @sender, @refused, @errorCode, @detail, @now, @nextProbe, @now)
+              {session.Dialect.Output(Columns)};
+              """
+            : $"""
             INSERT INTO provider_senders (channel, sender, state, error_code, detail, since, next_probe_at, updated_at)
             VALUES (@channel, @sender, @refused, @errorCode, @detail, @now, @nextProbe, @now)
             ON CONFLICT (channel) DO UPDATE
@@ -141,8 +150,16 @@ public sealed class SenderStates(MessagingDb db, IOptions<MessagingOptions> opti
     {
         if (await CurrentAsync(channel, session) is { } known && known.State != Ok) return;
         var now = session.Clock.GetUtcNow();
-        var status = await session.QuerySingleOrDefaultAsync<SenderStatus>(
-            $"""
+        var status = await session.QuerySingleOrDefaultAsync<SenderStatus>(session.Dialect.IsSqlServer
+            ? $"""
+              MERGE provider_senders WITH (HOLDLOCK) AS p USING (SELECT @channel AS channel) AS v ON p.channel = v.channel
+              WHEN MATCHED AND p.state = @ok THEN UPDATE
+              SET sender = @sender, state = @unavailable, error_code = NULL, detail = @detail, since = @now, next_probe_at = NULL, updated_at = @now
+              WHEN NOT MATCHED THEN INSERT (channel, sender, state, error_code, detail, since, next_probe_at, updated_at)
+                  VALUES (@channel, @sender, @unavailable, NULL, @detail, @now, NULL, @now)
+              {session.Dialect.Output(Columns)};
+              """
+            : $"""
             INSERT INTO provider_senders (channel, sender, state, error_code, detail, since, next_probe_at, updated_at)
             VALUES (@channel, @sender, @unavailable, NULL, @detail, @now, NULL, @now)
             ON CONFLICT (channel) DO UPDATE
@@ -169,8 +186,8 @@ public sealed class SenderStates(MessagingDb db, IOptions<MessagingOptions> opti
         var cleared = await session.QuerySingleOrDefaultAsync<SenderStatus>(
             $"""
             UPDATE provider_senders SET state = @ok, error_code = NULL, detail = NULL, since = @now, next_probe_at = NULL, updated_at = @now
-            WHERE channel = @channel AND state <> @ok AND since <= @sendStartedAt
-            RETURNING {Columns}
+            {session.Dialect.Output(Columns)}
+            WHERE channel = @channel AND state <> @ok AND since <= @sendStartedAt{session.Dialect.Returning(Columns)}
             """,
             new { channel, ok = Ok, now, sendStartedAt });
         if (cleared is null) return;

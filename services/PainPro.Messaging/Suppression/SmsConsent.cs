@@ -16,8 +16,13 @@ public static class SmsConsent
             "SELECT opted_out FROM sms_consent WHERE phone = @phone", new { phone }) ?? false;
 
     public static Task RecordAsync(DbSession session, string phone, bool optedOut, string keyword, DateTimeOffset at) =>
-        session.ExecuteAsync(
-            """
+        session.ExecuteAsync(session.Dialect.IsSqlServer
+            ? """
+              MERGE sms_consent WITH (HOLDLOCK) AS c USING (SELECT @phone AS phone) AS v ON c.phone = v.phone
+              WHEN MATCHED AND c.changed_at < @at THEN UPDATE SET opted_out = @optedOut, keyword = @keyword, changed_at = @at
+              WHEN NOT MATCHED THEN INSERT (phone, opted_out, keyword, changed_at) VALUES (@phone, @optedOut, @keyword, @at);
+              """
+            : """
             INSERT INTO sms_consent (phone, opted_out, keyword, changed_at) VALUES (@phone, @optedOut, @keyword, @at)
             ON CONFLICT (phone) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, changed_at = excluded.changed_at
             WHERE sms_consent.changed_at < excluded.changed_at

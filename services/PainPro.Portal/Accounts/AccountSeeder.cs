@@ -18,6 +18,8 @@ internal sealed class AccountSeeder(
     IOptions<PortalOptions> portalOptions,
     IOptions<PainProOptions> painProOptions,
     IHostApplicationLifetime lifetime,
+    ServiceDefaults.Data.DatabaseStartup startup,
+    ServiceDefaults.Data.DatabaseConnector connector,
     ILogger<AccountSeeder> logger) : IHostedService
 {
     public static readonly IReadOnlyList<(string UserName, string DisplayName, string Role)> DemoAccounts =
@@ -27,7 +29,10 @@ internal sealed class AccountSeeder(
         ("admin", "Demo Administrator", PainProAuth.AdminRole),
     ];
 
-    public async Task StartAsync(CancellationToken ct)
+    // After the migrations, which may still be waiting for the database: then in the background, after them.
+    public Task StartAsync(CancellationToken ct) => startup.RunAsync("Seeding the Portal's accounts", connector.DescribeServer(), SeedAsync, ct);
+
+    private async Task SeedAsync(CancellationToken ct)
     {
         var bootstrap = portalOptions.Value.BootstrapAdmin;
         if (!string.IsNullOrWhiteSpace(bootstrap.UserName) && !string.IsNullOrEmpty(bootstrap.Password))

@@ -35,9 +35,9 @@ public sealed class AccountStore(PortalDb db, IPasswordHasher<StaffAccount> hash
         (await db.ReadAsync(c => c.QueryAsync<StaffAccount>($"SELECT {Columns} FROM staff_accounts ORDER BY user_name"), ct)).AsList();
 
     public async Task<IReadOnlyList<AuditEntry>> RecentAuditAsync(int limit, CancellationToken ct = default) =>
-        (await db.ReadAsync(c => c.QueryAsync<AuditEntry>("""
+        (await db.ReadAsync(c => c.QueryAsync<AuditEntry>($"""
             SELECT audit_id AS AuditId, at AS At, actor AS Actor, action AS Action, subject AS Subject, detail AS Detail
-            FROM audit_log ORDER BY audit_id DESC LIMIT @limit
+            FROM audit_log ORDER BY audit_id DESC {db.Dialect.Limit("@limit")}
             """, new { limit }), ct)).AsList();
 
     public async Task<AccountChange> CreateAsync(NewStaffAccount account, string actor, CancellationToken ct = default)
@@ -67,9 +67,16 @@ public sealed class AccountStore(PortalDb db, IPasswordHasher<StaffAccount> hash
 
         return await db.InTransactionAsync(async session =>
         {
-            // ON CONFLICT keeps a concurrent create of the same name from turning into an exception.
-            var inserted = await session.ExecuteAsync(
-                """
+            // ON CONFLICT (on SQL Server, the name's key range locked to the insert) keeps a concurrent create of the
+            // same name from turning into an exception.
+            var inserted = await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? """
+                  INSERT INTO staff_accounts (account_id, user_name, display_name, role, password_hash, security_stamp,
+                                              failed_attempts, disabled, created_at)
+                  SELECT @AccountId, @UserName, @DisplayName, @Role, @PasswordHash, @SecurityStamp, 0, @Disabled, @CreatedAt
+                  WHERE NOT EXISTS (SELECT 1 FROM staff_accounts WITH (UPDLOCK, HOLDLOCK) WHERE user_name = @UserName)
+                  """
+                : """
                 INSERT INTO staff_accounts (account_id, user_name, display_name, role, password_hash, security_stamp,
                                             failed_attempts, disabled, created_at)
                 VALUES (@AccountId, @UserName, @DisplayName, @Role, @PasswordHash, @SecurityStamp, 0, @Disabled, @CreatedAt)
@@ -135,7 +142,7 @@ public sealed class AccountStore(PortalDb db, IPasswordHasher<StaffAccount> hash
         db.InTransactionAsync(async session =>
         {
             var failures = await session.ExecuteScalarAsync<long>(
-                "UPDATE staff_accounts SET failed_attempts = failed_attempts + 1 WHERE account_id = @AccountId RETURNING failed_attempts",
+                $"UPDATE staff_accounts SET failed_attempts = failed_attempts + 1{session.Dialect.Output("failed_attempts")} WHERE account_id = @AccountId{session.Dialect.Returning("failed_attempts")}",
                 new { account.AccountId });
             if (failures < maxFailures)
             {

@@ -25,7 +25,7 @@ public static class PortalAudit
         return (await db.ReadAsync(c => c.QueryAsync<AuditEntry>(
             $"""
             SELECT audit_id AS AuditId, at AS At, actor AS Actor, action AS Action, subject AS Subject, detail AS Detail
-            FROM audit_log WHERE 1 = 1{conditions} ORDER BY audit_id DESC LIMIT @limit
+            FROM audit_log WHERE 1 = 1{conditions} ORDER BY audit_id DESC {db.Dialect.Limit("@limit")}
             """, parameters), ct)).AsList();
     }
 }

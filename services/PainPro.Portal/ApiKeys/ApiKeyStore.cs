@@ -71,16 +71,17 @@ public sealed class ApiKeyStore(PortalDb db)
         {
             var now = session.Clock.GetUtcNow();
             var revoked = await session.QuerySingleOrDefaultAsync<RevokedRow>(
-                """
-                UPDATE issued_api_keys SET revoked_at = @now, revoked_by = @actor
-                WHERE key_id = @keyId AND revoked_at IS NULL
-                RETURNING name AS Name, sha256 AS Sha256
+                $"""
+                UPDATE issued_api_keys SET revoked_at = @now, revoked_by = @actor{session.Dialect.Output(RevokedColumns)}
+                WHERE key_id = @keyId AND revoked_at IS NULL{session.Dialect.Returning(RevokedColumns)}
                 """, new { keyId, now, actor });
             if (revoked is null) return false;
             await session.PublishAsync(new ApiKeyRevoked(revoked.Sha256, now));
             await PortalAudit.WriteAsync(session, actor, "api-key.revoked", revoked.Name);
             return true;
         }, ct);
+
+    private const string RevokedColumns = "name AS Name, sha256 AS Sha256";
 
     private sealed record RevokedRow
     {

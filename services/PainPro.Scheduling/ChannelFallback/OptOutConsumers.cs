@@ -52,8 +52,8 @@ public sealed class PatientUnsubscribedConsumer(SchedulingDb db, ILogger<Patient
         if (message.Channel != Channels.Email) return;
         var patient = await session.QuerySingleOrDefaultAsync<PatientChannels.PatientChannelRow>(
             $"""
-            UPDATE patients SET email_opted_out_at = COALESCE(email_opted_out_at, @At), updated_at = @now
-            WHERE id = @PatientId RETURNING {PatientChannels.PatientChannelColumns}
+            UPDATE patients SET email_opted_out_at = COALESCE(email_opted_out_at, @At), updated_at = @now{session.Dialect.Output(PatientChannels.PatientChannelColumns)}
+            WHERE id = @PatientId{session.Dialect.Returning(PatientChannels.PatientChannelColumns)}
             """, new { message.At, message.PatientId, now = session.Clock.GetUtcNow() });
         if (patient is null) return;
         var channel = await PatientChannels.RerouteAsync(session, patient);
@@ -69,6 +69,9 @@ internal static class SmsOptOut
     /// </summary>
     public static async Task<IReadOnlyList<PatientChannels.PatientChannelRow>> SetAsync(DbSession session, string phone, bool optedOut) =>
         (await session.QueryAsync<PatientChannels.PatientChannelRow>(
-            $"UPDATE patients SET sms_opted_out = @optedOut, updated_at = @now WHERE phone = @phone RETURNING {PatientChannels.PatientChannelColumns}",
+            $"""
+            UPDATE patients SET sms_opted_out = @optedOut, updated_at = @now{session.Dialect.Output(PatientChannels.PatientChannelColumns)}
+            WHERE phone = @phone{session.Dialect.Returning(PatientChannels.PatientChannelColumns)}
+            """,
             new { optedOut, now = session.Clock.GetUtcNow(), phone = PhoneNumber.Normalize(phone) ?? phone.Trim() })).ToList();
 }

@@ -72,9 +72,8 @@ public sealed class SurveyDeliveryFailedConsumer(SchedulingDb db, ILogger<Survey
         // One statement marks the phone failed and returns what rerouting needs.
         var patient = await session.QuerySingleOrDefaultAsync<PatientChannels.PatientChannelRow>(
             $"""
-            UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now
-            WHERE id = (SELECT e.patient_id FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId)
-            RETURNING {PatientChannels.PatientChannelColumns}
+            UPDATE patients SET sms_failed_at = COALESCE(sms_failed_at, @now), updated_at = @now{session.Dialect.Output(PatientChannels.PatientChannelColumns)}
+            WHERE id = (SELECT e.patient_id FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id WHERE s.id = @SurveyId){session.Dialect.Returning(PatientChannels.PatientChannelColumns)}
             """, new { now = session.Clock.GetUtcNow(), message.SurveyId });
         if (patient is null)
         {

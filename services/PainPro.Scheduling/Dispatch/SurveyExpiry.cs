@@ -20,10 +20,10 @@ public sealed class SurveyExpiry(SchedulingDb db, IOptions<SchedulingOptions> op
     private string ClaimSql =>
         $"""
         WITH expiring AS (
-            SELECT id FROM surveys
+            SELECT id FROM surveys{db.Dialect.ClaimHint}
             WHERE status IN {SqlDialect.Literals(SurveyStatuses.Open)} AND closes_at <= @now
             ORDER BY closes_at
-            LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
+            {db.Dialect.Limit("@batch")}{db.Dialect.ForUpdateSkipLocked}
         )
         SELECT s.id AS SurveyId, s.enrollment_id AS EnrollmentId, s.timepoint AS Timepoint
         FROM expiring x JOIN surveys s ON s.id = x.id

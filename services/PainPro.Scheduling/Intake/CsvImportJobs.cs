@@ -37,7 +37,8 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
     {
         var id = Guid.CreateVersion7();
         await db.InTransactionAsync(session => session.ExecuteAsync(
-            "INSERT INTO csv_imports (id, status, file, total_rows, submitted_at) VALUES (@id, @status, @file, @totalRows, @now)",
+            // "file" quoted: FILE is a T-SQL keyword (so is its alias, File).
+            """INSERT INTO csv_imports (id, status, "file", total_rows, submitted_at) VALUES (@id, @status, @file, @totalRows, @now)""",
             new { id, status = ImportStatuses.Queued, file, totalRows, now = session.Clock.GetUtcNow() }), ct);
         jobs.Enqueue<CsvImportJobs>(SchedulingExtensions.ServiceName, j => j.RunAsync(id, CancellationToken.None));
         logger.LogInformation("CSV import {ImportId} of {Rows} rows queued as a background job", id, totalRows);
@@ -49,7 +50,7 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
     public async Task RunAsync(Guid importId, CancellationToken ct)
     {
         var import = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<PendingImport>(
-            "SELECT status AS Status, file AS File, rows_done AS RowsDone FROM csv_imports WHERE id = @importId", new { importId }), ct);
+            """SELECT status AS Status, "file" AS "File", rows_done AS RowsDone FROM csv_imports WHERE id = @importId""", new { importId }), ct);
         if (import is not { File: { } file } || import.Status is ImportStatuses.Completed or ImportStatuses.Failed) return;
 
         await db.InTransactionAsync(session => session.ExecuteAsync(
@@ -82,8 +83,15 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
                 RowColumn.Of<ImportRow, Guid?>("enrollment_id", r => r.EnrollmentId),
                 RowColumn.Of<ImportRow, string?>("reason", r => r.Reason));
             parameters.Add("importId", importId);
-            await session.ExecuteAsync(
-                $"""
+            await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? $"""
+                  WITH {table}
+                  MERGE csv_import_rows WITH (HOLDLOCK) AS r USING batch AS b ON r.import_id = @importId AND r.row = b.row
+                  WHEN MATCHED THEN UPDATE SET result = b.result, enrollment_id = b.enrollment_id, reason = b.reason
+                  WHEN NOT MATCHED THEN INSERT (import_id, row, external_id, result, enrollment_id, reason)
+                      VALUES (@importId, b.row, b.external_id, b.result, b.enrollment_id, b.reason);
+                  """
+                : $"""
                 WITH {table}
                 INSERT INTO csv_import_rows (import_id, row, external_id, result, enrollment_id, reason)
                 SELECT @importId, row, external_id, result, enrollment_id, reason FROM batch WHERE true
@@ -107,7 +115,7 @@ public sealed class CsvImportJobs(SchedulingDb db, CsvImporter importer, IBackgr
 
     // The upload names patients: it is dropped as soon as the import ends, whichever way.
     private Task FinishAsync(Guid importId, string status, string? failure, CancellationToken ct) => db.InTransactionAsync(session => session.ExecuteAsync(
-        "UPDATE csv_imports SET status = @status, failure = @failure, file = NULL, finished_at = @now WHERE id = @importId",
+        """UPDATE csv_imports SET status = @status, failure = @failure, "file" = NULL, finished_at = @now WHERE id = @importId""",
         new { status, failure, now = session.Clock.GetUtcNow(), importId }), ct);
 
     public Task<ImportStatus?> GetAsync(Guid importId, CancellationToken ct) => db.ReadAsync(async c =>
@@ -172,7 +180,8 @@ public sealed class FinishedImportsPurge(SchedulingDb db) : IDueWork
     {
         var before = session.Clock.GetUtcNow() - KeptFor;
         var old = (await session.QueryAsync<Guid>(
-            "SELECT id FROM csv_imports WHERE finished_at IS NOT NULL AND finished_at < @before LIMIT 100", new { before })).ToList();
+            $"SELECT id FROM csv_imports WHERE finished_at IS NOT NULL AND finished_at < @before ORDER BY finished_at {session.Dialect.Limit("100")}",
+            new { before })).ToList();
         if (old.Count == 0) return 0;
         await session.ExecuteAsync($"DELETE FROM csv_import_rows WHERE {session.Dialect.InGuids("import_id", old)}");
         await session.ExecuteAsync($"DELETE FROM csv_imports WHERE {session.Dialect.InGuids("id", old)}");

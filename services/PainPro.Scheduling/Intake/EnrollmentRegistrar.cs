@@ -136,8 +136,32 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
             var (values, parameters) = SqlDialect.Values(chunk,
                 _ => Guid.CreateVersion7(), r => r.Mrn, r => r.GivenName, r => r.FamilyName, r => r.Phone, r => r.Email,
                 r => r.PreferredChannel, r => r.Locale, r => r.PatientTimeZone, _ => now, _ => now);
-            var rows = await session.QueryAsync<PatientIdRow>(
-                $"""
+            var rows = await session.QueryAsync<PatientIdRow>(session.Dialect.IsSqlServer
+                ? $"""
+                  MERGE patients WITH (HOLDLOCK) AS p
+                  USING (VALUES {values}) AS v (id, mrn, given_name, family_name, phone, email, preferred_channel, locale, time_zone,
+                                                 created_at, updated_at)
+                  ON p.mrn = v.mrn
+                  WHEN MATCHED THEN UPDATE SET
+                      given_name = v.given_name,
+                      family_name = v.family_name,
+                      phone = COALESCE(v.phone, p.phone),
+                      email = COALESCE(v.email, p.email),
+                      preferred_channel = v.preferred_channel,
+                      locale = v.locale,
+                      time_zone = COALESCE(v.time_zone, p.time_zone),
+                      sms_opted_out = CASE WHEN v.phone IS NOT NULL AND (p.phone IS NULL OR v.phone <> p.phone) THEN 0 ELSE p.sms_opted_out END,
+                      sms_failed_at = CASE WHEN v.phone IS NOT NULL AND (p.phone IS NULL OR v.phone <> p.phone) THEN NULL ELSE p.sms_failed_at END,
+                      email_opted_out_at = CASE WHEN v.email IS NOT NULL AND (p.email IS NULL OR v.email <> p.email)
+                                                THEN NULL ELSE p.email_opted_out_at END,
+                      updated_at = v.updated_at
+                  WHEN NOT MATCHED THEN INSERT (id, mrn, given_name, family_name, phone, email, preferred_channel, locale, time_zone,
+                                                created_at, updated_at)
+                      VALUES (v.id, v.mrn, v.given_name, v.family_name, v.phone, v.email, v.preferred_channel, v.locale, v.time_zone,
+                              v.created_at, v.updated_at)
+                  OUTPUT inserted.mrn AS Mrn, inserted.id AS Id;
+                  """
+                : $"""
                 INSERT INTO patients (id, mrn, given_name, family_name, phone, email, preferred_channel, locale, time_zone,
                                       created_at, updated_at)
                 VALUES {values}
@@ -174,8 +198,17 @@ public sealed class EnrollmentRegistrar(ProtocolCatalog protocols, SurveyLinkTok
                 f => f.Registration.Facility, f => f.Registration.Surgeon, f => f.Registration.BaselineVas,
                 f => f.Registration.BaselineRecordedAt, f => f.Registration.ScheduleTimeZone,
                 f => f.Registration.Window.StartMinute, f => f.Registration.Window.EndMinute, _ => now, _ => now);
-            var inserted = await session.ExecuteAsync(
-                $"""
+            var inserted = await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? $"""
+                  INSERT INTO enrollments (id, external_id, request_hash, patient_id, procedure_type, body_site, performed_at,
+                                           facility, surgeon, baseline_vas, baseline_recorded_at, time_zone,
+                                           send_window_start, send_window_end, created_at, updated_at)
+                  SELECT * FROM (VALUES {values}) AS v (id, external_id, request_hash, patient_id, procedure_type, body_site, performed_at,
+                                                        facility, surgeon, baseline_vas, baseline_recorded_at, time_zone,
+                                                        send_window_start, send_window_end, created_at, updated_at)
+                  WHERE NOT EXISTS (SELECT 1 FROM enrollments e WITH (UPDLOCK, HOLDLOCK) WHERE e.external_id = v.external_id)
+                  """
+                : $"""
                 INSERT INTO enrollments (id, external_id, request_hash, patient_id, procedure_type, body_site, performed_at,
                                          facility, surgeon, baseline_vas, baseline_recorded_at, time_zone,
                                          send_window_start, send_window_end, created_at, updated_at)

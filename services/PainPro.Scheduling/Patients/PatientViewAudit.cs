@@ -63,7 +63,7 @@ public static class PatientViewAudit
             FROM patient_views v LEFT JOIN patients p ON p.id = v.patient_id
             WHERE 1 = 1{conditions}
             ORDER BY v.viewed_at DESC, v.id DESC
-            LIMIT @limit
+            {query.Dialect.Limit("@limit")}
             """, parameters)).AsList();
     }
 }

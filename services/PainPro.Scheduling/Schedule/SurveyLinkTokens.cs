@@ -47,7 +47,10 @@ public sealed class PlainLinkTokenConversion(SchedulingDb db, SurveyLinkTokens t
         var converted = await db.InTransactionAsync(async session =>
         {
             var plain = (await session.QueryAsync<(Guid Id, string Token)>(
-                $"SELECT id, link_token_protected FROM surveys WHERE link_token_protected NOT LIKE 'CfDJ8%' LIMIT {BatchSize}{db.Dialect.ForUpdateSkipLocked}")).AsList();
+                $"""
+                SELECT {db.Dialect.Top("@batch")}id, link_token_protected FROM surveys{db.Dialect.ClaimHint}
+                WHERE link_token_protected NOT LIKE 'CfDJ8%' {db.Dialect.LimitUnordered("@batch")}{db.Dialect.ForUpdateSkipLocked}
+                """, new { batch = BatchSize })).AsList();
             foreach (var (id, token) in plain)
                 await session.ExecuteAsync("UPDATE surveys SET link_token_protected = @value WHERE id = @id", new { id, value = tokens.Protect(token) });
             return plain.Count;

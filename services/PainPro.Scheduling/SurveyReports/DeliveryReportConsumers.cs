@@ -44,17 +44,18 @@ public sealed class SurveySentConsumer(SchedulingDb db, ILogger<SurveySentConsum
             UPDATE surveys
             SET first_sent_at = @firstSentAt,
                 last_sent_at = CASE WHEN last_sent_at IS NULL OR last_sent_at < @SentAt THEN @SentAt ELSE last_sent_at END,
-                status = CASE WHEN @settlesLatest THEN @status ELSE status END,
+                status = CASE WHEN @settlesLatest = 1 THEN @status ELSE status END,
                 next_send_at = @nextSendAt,
-                delivery_reason = CASE WHEN @settlesLatest THEN NULL ELSE delivery_reason END,
-                delivery_error_code = CASE WHEN @settlesLatest THEN NULL ELSE delivery_error_code END,
-                next_attempt_at = CASE WHEN @settlesLatest THEN NULL ELSE next_attempt_at END,
-                delivery_reported_at = CASE WHEN @settlesLatest THEN @SentAt ELSE delivery_reported_at END
+                delivery_reason = CASE WHEN @settlesLatest = 1 THEN NULL ELSE delivery_reason END,
+                delivery_error_code = CASE WHEN @settlesLatest = 1 THEN NULL ELSE delivery_error_code END,
+                next_attempt_at = CASE WHEN @settlesLatest = 1 THEN NULL ELSE next_attempt_at END,
+                delivery_reported_at = CASE WHEN @settlesLatest = 1 THEN @SentAt ELSE delivery_reported_at END
             WHERE id = @SurveyId
             """,
             new
             {
-                message.SurveyId, message.SentAt, firstSentAt, settlesLatest, nextSendAt,
+                // 1 or 0: SQL Server has no boolean parameters to test.
+                message.SurveyId, message.SentAt, firstSentAt, settlesLatest = settlesLatest ? 1 : 0, nextSendAt,
                 status = message.Attempt == 0 ? SurveyStatuses.Sent : SurveyStatuses.Reminded,
             });
     }

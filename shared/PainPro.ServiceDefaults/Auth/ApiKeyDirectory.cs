@@ -21,8 +21,13 @@ public sealed class ApiKeyIssuedConsumer<TDb>(TDb db) : InboxConsumer<ApiKeyIssu
     where TDb : ServiceDatabase
 {
     protected override Task HandleAsync(ApiKeyIssued message, DbSession session, CancellationToken ct) =>
-        session.ExecuteAsync(
-            """
+        session.ExecuteAsync(session.Dialect.IsSqlServer
+            ? """
+              MERGE api_keys WITH (HOLDLOCK) AS k USING (SELECT @Sha256 AS sha256, @Name AS name, @At AS issued_at) AS v ON k.sha256 = v.sha256
+              WHEN MATCHED THEN UPDATE SET name = v.name, issued_at = v.issued_at
+              WHEN NOT MATCHED THEN INSERT (sha256, name, issued_at) VALUES (v.sha256, v.name, v.issued_at);
+              """
+            : """
             INSERT INTO api_keys (sha256, name, issued_at) VALUES (@Sha256, @Name, @At)
             ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, issued_at = excluded.issued_at
             """, message with { Sha256 = IssuedApiKeys.Normalize(message.Sha256) });
@@ -32,8 +37,13 @@ public sealed class ApiKeyRevokedConsumer<TDb>(TDb db) : InboxConsumer<ApiKeyRev
     where TDb : ServiceDatabase
 {
     protected override Task HandleAsync(ApiKeyRevoked message, DbSession session, CancellationToken ct) =>
-        session.ExecuteAsync(
-            """
+        session.ExecuteAsync(session.Dialect.IsSqlServer
+            ? """
+              MERGE api_keys WITH (HOLDLOCK) AS k USING (SELECT @Sha256 AS sha256, @At AS revoked_at) AS v ON k.sha256 = v.sha256
+              WHEN MATCHED THEN UPDATE SET revoked_at = COALESCE(k.revoked_at, v.revoked_at)
+              WHEN NOT MATCHED THEN INSERT (sha256, name, issued_at, revoked_at) VALUES (v.sha256, N'', v.revoked_at, v.revoked_at);
+              """
+            : """
             INSERT INTO api_keys (sha256, name, issued_at, revoked_at) VALUES (@Sha256, '', @At, @At)
             ON CONFLICT (sha256) DO UPDATE SET revoked_at = COALESCE(api_keys.revoked_at, excluded.revoked_at)
             """, message with { Sha256 = IssuedApiKeys.Normalize(message.Sha256) });

@@ -9,8 +9,15 @@ namespace PainPro.ServiceDefaults.Data;
 /// <summary>
 /// Applies numbered <c>.sql</c> files embedded as <c>migrations/{dialect}/NNNN_name.sql</c>:
 /// first the platform's own (outbox, inbox), then the service's. Runs under a lock so replicas starting
-/// together apply each file once: a PostgreSQL advisory lock, or SQLite's single writer.
+/// together apply each file once: a PostgreSQL advisory lock, SQL Server's <c>sp_getapplock</c>, or SQLite's single writer.
 /// </summary>
+/// <remarks>
+/// On SQL Server a migration file may hold several batches separated by lines of <c>GO</c> (a batch is compiled whole,
+/// so a column added in one is used in the next); they run in one transaction. Before migrating, the runner checks the
+/// database's isolation (<see cref="SqlServerIsolation"/>), and creates the service's schema and its user
+/// (<see cref="DatabaseConnector.SqlServerUser"/>) as the operator's login, then applies the files as that user so the
+/// platform's tables land in each service's schema like on PostgreSQL.
+/// </remarks>
 public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 {
     private const string PlatformSource = "platform";
@@ -20,14 +27,19 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 
     public async Task MigrateAsync(ServiceDatabase db, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
+        if (db.Dialect.IsSqlServer)
+        {
+            await MigrateSqlServerAsync(db, ct);
+            return;
+        }
+        await using var connection = await db.OpenForMigrationAsync(ct);
         var lockKey = "painpro-migrations:" + db.Schema;
         if (db.Dialect == SqlDialect.Postgres)
         {
             // Keyed by schema so services migrate in parallel. A session lock outlives the pooled connection's
             // return to the pool, so it is released explicitly below.
-            await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
-            await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{db.Schema}\"");
+            await connection.ExecuteAsync(PostgresStatements.Lock, new { lockKey });
+            await connection.ExecuteAsync(PostgresStatements.CreateSchema(db.Schema));
         }
         try
         {
@@ -36,15 +48,71 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         finally
         {
             if (db.Dialect == SqlDialect.Postgres)
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey });
+                await connection.ExecuteAsync(PostgresStatements.Unlock, new { lockKey });
+        }
+    }
+
+    /// <summary>The statements the runner itself runs on SQL Server (ScriptDom parses each in the tests).</summary>
+    internal static class SqlServerStatements
+    {
+        public const string Lock =
+            "DECLARE @result int; EXEC @result = sp_getapplock @Resource = @lockKey, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = -1; IF @result < 0 THROW 50000, 'sp_getapplock failed', 1;";
+        public const string Unlock = "EXEC sp_releaseapplock @Resource = @lockKey, @LockOwner = 'Session';";
+
+        /// <summary>The schema, its user without login (default schema: its own) and what the user may do there.</summary>
+        public static string SchemaAndUser(string schema, string user) => $"""
+            IF SCHEMA_ID(N'{schema}') IS NULL EXEC (N'CREATE SCHEMA [{schema}]');
+            IF DATABASE_PRINCIPAL_ID(N'{user}') IS NULL EXEC (N'CREATE USER [{user}] WITHOUT LOGIN WITH DEFAULT_SCHEMA = [{schema}]');
+            GRANT CONTROL ON SCHEMA::[{schema}] TO [{user}];
+            GRANT CREATE TABLE, CREATE VIEW, CREATE FUNCTION, CREATE PROCEDURE TO [{user}];
+            """;
+
+        public static string Impersonate(string user) => $"EXECUTE AS USER = N'{user}';";
+        public const string Revert = "REVERT;";
+
+        public const string CreateSchemaMigrations =
+            "IF OBJECT_ID(N'schema_migrations', N'U') IS NULL CREATE TABLE schema_migrations (source nvarchar(128) NOT NULL, version int NOT NULL, name nvarchar(256) NOT NULL, applied_at datetimeoffset(7) NOT NULL DEFAULT SYSDATETIMEOFFSET(), PRIMARY KEY (source, version))";
+
+        public const string ReadCommittedSnapshot =
+            "SELECT CAST(is_read_committed_snapshot_on AS int) FROM sys.databases WHERE database_id = DB_ID()";
+    }
+
+    /// <summary>Splits a T-SQL script at lines holding only <c>GO</c>, as sqlcmd and SSMS do.</summary>
+    internal static IReadOnlyList<string> SqlServerBatches(string script) =>
+        BatchSeparator().Split(script).Select(b => b.Trim()).Where(b => b.Length > 0 && !OnlyComments().IsMatch(b)).ToList();
+
+    [GeneratedRegex(@"^[ \t]*GO[ \t]*(?:--[^\r\n]*)?\r?$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex BatchSeparator();
+
+    [GeneratedRegex(@"^(\s*--[^\n]*\n?)*\s*$")]
+    private static partial Regex OnlyComments();
+
+    private async Task MigrateSqlServerAsync(ServiceDatabase db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenOwnerAsync(ct);
+        var lockKey = "painpro-migrations:" + db.Schema;
+        var user = DatabaseConnector.SqlServerUser(db.Schema);
+        await SqlServerIsolation.CheckAsync(connection, db.Describe());
+        await connection.ExecuteAsync(SqlServerStatements.Lock, new { lockKey }, commandTimeout: 0);
+        try
+        {
+            await connection.ExecuteAsync(SqlServerStatements.SchemaAndUser(db.Schema, user));
+            await connection.ExecuteAsync(SqlServerStatements.Impersonate(user));
+            try { await ApplyPendingAsync(db, connection, ct); }
+            finally { await connection.ExecuteAsync(SqlServerStatements.Revert); }
+        }
+        finally
+        {
+            await connection.ExecuteAsync(SqlServerStatements.Unlock, new { lockKey });
         }
     }
 
     private async Task ApplyPendingAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, CancellationToken ct)
     {
-        await connection.ExecuteAsync(db.Dialect == SqlDialect.Postgres
-            ? "CREATE TABLE IF NOT EXISTS schema_migrations (source text NOT NULL, version int NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, version))"
-            : "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (source, version))");
+        await connection.ExecuteAsync(
+            db.Dialect == SqlDialect.Postgres ? PostgresStatements.CreateSchemaMigrations
+            : db.Dialect.IsSqlServer ? SqlServerStatements.CreateSchemaMigrations
+            : SqliteStatements.CreateSchemaMigrations);
 
         var applied = 0;
         foreach (var (source, assembly) in new[] { (PlatformSource, typeof(MigrationRunner).Assembly), (db.Schema, db.MigrationsAssembly) })
@@ -60,7 +128,11 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 
                 logger.LogInformation("Applying migration {Source}/{Version:D4}_{Name} to {Database}",
                     source, migration.Version, migration.Name, db.Describe());
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
+                if (db.Dialect.IsSqlServer)
+                    foreach (var batch in SqlServerBatches(migration.Sql))
+                        await connection.ExecuteAsync(batch, transaction: transaction, commandTimeout: 0);
+                else
+                    await connection.ExecuteAsync(migration.Sql, transaction: transaction);
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (source, version, name) VALUES (@source, @Version, @Name)",
                     new { source, migration.Version, migration.Name }, transaction);
@@ -94,14 +166,34 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     }
 
     internal sealed record Migration(int Version, string Name, string Sql);
+
+    // The other dialects' own statements, by dialect like SQL Server's (the T-SQL scan leaves Postgres*/Sqlite* types out).
+    private static class PostgresStatements
+    {
+        public const string Lock = "SELECT pg_advisory_lock(hashtext(@lockKey))";
+        public const string Unlock = "SELECT pg_advisory_unlock(hashtext(@lockKey))";
+        public static string CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS \"{schema}\"";
+        public const string CreateSchemaMigrations =
+            "CREATE TABLE IF NOT EXISTS schema_migrations (source text NOT NULL, version int NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, version))";
+    }
+
+    private static class SqliteStatements
+    {
+        public const string CreateSchemaMigrations =
+            "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (source, version))";
+    }
 }
 
-/// <summary>Migrates every service database before anything else starts (hosted services start in order).</summary>
-internal sealed class MigrationHostedService(IEnumerable<ServiceDatabase> databases, MigrationRunner runner) : IHostedService
+/// <summary>
+/// Migrates every service database before anything else starts (hosted services start in order); when the database
+/// cannot be reached, in the background while the host starts (<see cref="DatabaseStartup"/>).
+/// </summary>
+internal sealed class MigrationHostedService(IEnumerable<ServiceDatabase> databases, MigrationRunner runner, DatabaseStartup startup) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var db in databases) await runner.MigrateAsync(db, cancellationToken);
+        foreach (var db in databases)
+            await startup.RunAsync($"Migrating {db.Describe()}", db.DescribeServer(), ct => runner.MigrateAsync(db, ct), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

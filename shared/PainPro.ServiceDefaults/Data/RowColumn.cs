@@ -6,14 +6,18 @@ public sealed class RowColumn<TRow>
     private readonly Func<TRow, object?> cell;
     private readonly Func<IReadOnlyList<TRow>, Array> array;
 
-    internal RowColumn(string name, Func<TRow, object?> cell, Func<IReadOnlyList<TRow>, Array> array)
+    internal RowColumn(string name, Type valueType, Func<TRow, object?> cell, Func<IReadOnlyList<TRow>, Array> array)
     {
         Name = name;
+        ValueType = valueType;
         this.cell = cell;
         this.array = array;
     }
 
     public string Name { get; }
+
+    /// <summary>The .NET type of the column's values (its SQL type in SQL Server's <c>OPENJSON … WITH</c>).</summary>
+    internal Type ValueType { get; }
 
     /// <summary>The value of one row (a parameter per cell: SQLite).</summary>
     internal object? Cell(TRow row) => cell(row);
@@ -27,6 +31,7 @@ public static class RowColumn
     /// <summary>A column named <paramref name="name"/> holding <paramref name="value"/> of each row.</summary>
     public static RowColumn<TRow> Of<TRow, TValue>(string name, Func<TRow, TValue> value) => new(
         name,
+        typeof(TValue),
         row => value(row),
         rows =>
         {

@@ -26,6 +26,14 @@ public abstract class ServiceDatabase(string schema, DatabaseConnector connector
 
     public string Describe() => connector.Describe(Schema);
 
+    /// <summary>For the migration runner, which runs before start-up lets other connections through.</summary>
+    internal Task<DbConnection> OpenForMigrationAsync(CancellationToken ct) => connector.OpenUngatedAsync(Schema, ct);
+
+    internal string DescribeServer() => connector.DescribeServer();
+
+    /// <summary>SQL Server: a connection as the operator's login, for the migration runner.</summary>
+    internal async Task<DbConnection> OpenOwnerAsync(CancellationToken ct) => await connector.OpenSqlServerOwnerAsync(ct);
+
     /// <summary>Runs a read on its own connection.</summary>
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken ct = default)
     {

@@ -4,18 +4,74 @@ using Dapper;
 namespace PainPro.ServiceDefaults.Data;
 
 /// <summary>
-/// The few places PostgreSQL and SQLite differ. Everything else is plain SQL both understand
-/// (including <c>INSERT … ON CONFLICT</c>, which SQLite has had since 3.24).
+/// The places PostgreSQL, SQLite and SQL Server differ. PostgreSQL and SQLite share most SQL (including
+/// <c>INSERT … ON CONFLICT</c>, which SQLite has had since 3.24); SQL Server's T-SQL differs more (<c>TOP</c>/<c>OFFSET …
+/// FETCH</c>, <c>OUTPUT</c>, <c>MERGE</c>, table hints), so a statement that differs there branches on
+/// <see cref="IsSqlServer"/> and keeps its T-SQL text beside the other.
 /// </summary>
 public abstract class SqlDialect
 {
     public static readonly SqlDialect Postgres = new PostgresDialect();
     public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect SqlServer = new SqlServerDialect();
+
+    public bool IsSqlServer => ReferenceEquals(this, SqlServer);
 
     public abstract string Name { get; }
 
     /// <summary>Appended to a claim query: other replicas skip the rows this one holds.</summary>
     public abstract string ForUpdateSkipLocked { get; }
+
+    /// <summary>
+    /// The table hint of a claim on SQL Server, written after the claimed table (<c>FROM outbox WITH (…)</c>): other
+    /// replicas skip the rows this one holds, and the rows read are locked for update. Empty elsewhere.
+    /// </summary>
+    public virtual string ClaimHint => "";
+
+    /// <summary>
+    /// Appended to a query that locks the rows it reads until the transaction ends, waiting for other writers
+    /// (<c>FOR UPDATE</c> on PostgreSQL; SQLite's write transaction already holds the whole database).
+    /// </summary>
+    public virtual string ForUpdate => "";
+
+    /// <summary>SQL Server's table hint for <see cref="ForUpdate"/>, written after the table; empty elsewhere.</summary>
+    public virtual string LockHint => "";
+
+    /// <summary>
+    /// <c>LIMIT n</c> (PostgreSQL, SQLite) or <c>OFFSET 0 ROWS FETCH NEXT n ROWS ONLY</c> (SQL Server, which needs an
+    /// <c>ORDER BY</c> before it), for the end of a query.
+    /// </summary>
+    public virtual string Limit(string count) => $"LIMIT {count}";
+
+    /// <summary>
+    /// A page of an ordered query: <c>LIMIT l OFFSET o</c>, or on SQL Server <c>OFFSET o ROWS FETCH NEXT l ROWS ONLY</c>.
+    /// </summary>
+    public virtual string Page(string limit, string offset) => $"LIMIT {limit} OFFSET {offset}";
+
+    /// <summary>
+    /// <c>TOP (n)</c> after <c>SELECT</c> on SQL Server, for a query with no order to page by; with
+    /// <see cref="LimitUnordered"/> at its end, which says the same to the other dialects.
+    /// </summary>
+    public virtual string Top(string count) => "";
+
+    /// <summary><c>LIMIT n</c> at the end of a query with no <c>ORDER BY</c>; empty on SQL Server (see <see cref="Top"/>).</summary>
+    public virtual string LimitUnordered(string count) => $"LIMIT {count}";
+
+    /// <summary>
+    /// <c>RETURNING columns</c>, at the end of an <c>INSERT</c>, <c>UPDATE</c> or <c>DELETE</c>; empty on SQL Server,
+    /// which says it with <see cref="Output"/> before the statement's <c>VALUES</c>, <c>FROM</c> or <c>WHERE</c>.
+    /// </summary>
+    public virtual string Returning(string columns) => $" RETURNING {columns}";
+
+    /// <summary>
+    /// SQL Server's <c>OUTPUT inserted.a AS A, inserted.b …</c> of <paramref name="columns"/> (bare columns, each maybe
+    /// aliased, as <see cref="Returning"/> takes them) from <paramref name="source"/> (<c>inserted</c> or <c>deleted</c>);
+    /// empty elsewhere.
+    /// </summary>
+    public virtual string Output(string columns, string source = "inserted") => "";
+
+    /// <summary>Seconds since 1970 of an instant column or expression, as a floating-point number.</summary>
+    public abstract string EpochSeconds(string instant);
 
     /// <summary>Whether several processes may write at once (PostgreSQL) or only one (SQLite).</summary>
     public abstract bool SupportsConcurrentWriters { get; }
@@ -100,8 +156,10 @@ public abstract class SqlDialect
     {
         public override string Name => "postgres";
         public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+        public override string ForUpdate => " FOR UPDATE";
         public override bool SupportsConcurrentWriters => true;
         public override string InStrings(string column, string parameter) => $"{column} = ANY(@{parameter})";
+        public override string EpochSeconds(string instant) => $"extract(epoch from {instant})";
         // Arrays have no parameter limit; the bound only keeps one statement's payload modest.
         public override int RowsPerStatement => 1000;
         public override int RowsPerInsert => 400;
@@ -120,6 +178,74 @@ public abstract class SqlDialect
         }
     }
 
+    /// <summary>
+    /// SQL Server through Microsoft.Data.SqlClient. Dapper expands list parameters into one parameter per item, so
+    /// <c>IN @list</c> works as on SQLite; rows from .NET travel as one JSON parameter read with <c>OPENJSON</c>
+    /// (a statement may carry at most 2,100 parameters, and SqlClient has no arrays).
+    /// </summary>
+    private sealed class SqlServerDialect : SqlDialect
+    {
+        public override string Name => "sqlserver";
+        public override string ForUpdateSkipLocked => "";
+        public override string ClaimHint => " WITH (READPAST, UPDLOCK, ROWLOCK)";
+        // UPDLOCK reads the latest committed row, not READ COMMITTED SNAPSHOT's version, and holds it to the commit.
+        public override string LockHint => " WITH (UPDLOCK, ROWLOCK)";
+        public override string Limit(string count) => $"OFFSET 0 ROWS FETCH NEXT {count} ROWS ONLY";
+        public override string Page(string limit, string offset) => $"OFFSET {offset} ROWS FETCH NEXT {limit} ROWS ONLY";
+        public override string Top(string count) => $"TOP ({count}) ";
+        public override string LimitUnordered(string count) => "";
+        public override string Returning(string columns) => "";
+        public override string Output(string columns, string source = "inserted") =>
+            " OUTPUT " + string.Join(", ", columns.Split(',').Select(c => $"{source}.{c.Trim()}"));
+        // Milliseconds, so the fraction survives; DATEDIFF_BIG compares datetimeoffset values in UTC.
+        public override string EpochSeconds(string instant) => $"(DATEDIFF_BIG(millisecond, CAST('1970-01-01T00:00:00Z' AS datetimeoffset(7)), {instant}) / 1000.0)";
+        public override bool SupportsConcurrentWriters => true;
+        public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
+        // One nvarchar(max) parameter whatever the count; the bound keeps one statement's JSON modest.
+        public override int RowsPerStatement => 1000;
+        // 2,100 parameters per statement: room for 20 rows of up to 100 columns.
+        public override int RowsPerInsert => 20;
+
+        private protected override string RowSource<TRow>(string name, IReadOnlyList<TRow> rows, RowColumn<TRow>[] columns, DynamicParameters parameters)
+        {
+            var json = new System.Text.Json.Nodes.JsonArray();
+            foreach (var row in rows)
+            {
+                var item = new System.Text.Json.Nodes.JsonObject();
+                foreach (var column in columns)
+                    item[column.Name] = System.Text.Json.Nodes.JsonValue.Create(JsonCell(column.Cell(row)));
+                json.Add(item);
+            }
+            parameters.Add(name, json.ToJsonString(), System.Data.DbType.String);
+            var with = string.Join(", ", columns.Select(c => $"{c.Name} {SqlServerType(c.ValueType)} '$.{c.Name}'"));
+            return $"SELECT {string.Join(", ", columns.Select(c => c.Name))} FROM OPENJSON(@{name}) WITH ({with})";
+        }
+
+        // OPENJSON converts ISO 8601 text to datetimeoffset and GUID text to uniqueidentifier.
+        private static object? JsonCell(object? value) => value switch
+        {
+            DateTimeOffset instant => instant.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            Guid id => id.ToString("D"),
+            Enum e => e.ToString(),
+            _ => value,
+        };
+
+        internal static string SqlServerType(Type type)
+        {
+            var t = Nullable.GetUnderlyingType(type) ?? type;
+            return t == typeof(Guid) ? "uniqueidentifier"
+                : t == typeof(DateTimeOffset) ? "datetimeoffset(7)"
+                : t == typeof(int) ? "int"
+                : t == typeof(long) ? "bigint"
+                : t == typeof(short) ? "smallint"
+                : t == typeof(bool) ? "bit"
+                : t == typeof(double) ? "float"
+                : t == typeof(decimal) ? "decimal(38, 10)"
+                : t == typeof(DateOnly) ? "date"
+                : "nvarchar(max)";
+        }
+    }
+
     private sealed class SqliteDialect : SqlDialect
     {
         public override string Name => "sqlite";
@@ -127,6 +253,8 @@ public abstract class SqlDialect
         public override string ForUpdateSkipLocked => "";
         public override bool SupportsConcurrentWriters => false;
         public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
+        // Instants are fixed-width UTC text.
+        public override string EpochSeconds(string instant) => $"((julianday({instant}) - 2440587.5) * 86400.0)";
         public override int RowsPerInsert => 20;
         // In-process, so there is no round trip to save beyond the statement's own overhead, and each parameter is
         // bound by a name lookup that grows with the statement: a hundred rows is past the point of diminishing returns.

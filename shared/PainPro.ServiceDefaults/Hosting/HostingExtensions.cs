@@ -70,6 +70,7 @@ public static class HostingExtensions
             : TimeProvider.System);
 
         // Migrations first: hosted services start in registration order, so nothing reads an unmigrated schema.
+        builder.Services.TryAddSingleton<DatabaseStartup>();
         builder.Services.TryAddSingleton<DatabaseConnector>();
         builder.Services.TryAddSingleton<MigrationRunner>();
         builder.Services.TryAddSingleton<OutboxSignal>();

@@ -18,11 +18,16 @@ public sealed class DueJobs(
     IRecurringJobManagerV2 recurringJobs,
     JobStorage storage,
     IOptions<PainProOptions> options,
+    Data.DatabaseStartup startup,
+    Data.DatabaseConnector connector,
     ILogger<DueJobs> logger) : IHostedService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        startup.RunAsync("Declaring the recurring jobs", connector.DescribeServer(), _ => { Declare(); return Task.CompletedTask; }, cancellationToken);
+
+    private void Declare()
     {
         var interval = options.Value.DueWorkInterval;
         var every = interval == TimeSpan.Zero ? Cron.Never() : JobSchedules.EveryInterval(interval);
@@ -42,7 +47,6 @@ public sealed class DueJobs(
             logger.LogInformation("Removing the recurring job {Job}: no service here defines it any more", stale.Id);
             recurringJobs.RemoveIfExists(stale.Id);
         }
-        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -7,15 +7,29 @@ using PainPro.ServiceDefaults.Data;
 namespace PainPro.ServiceDefaults.Jobs;
 
 /// <summary>
-/// Creates or upgrades Hangfire's PostgreSQL schema before the server starts, under an advisory lock, so replicas
-/// (and services) starting together against one database never run its install script twice at once.
+/// Creates or upgrades Hangfire's PostgreSQL or SQL Server schema before the server starts, under an advisory lock
+/// (<c>sp_getapplock</c> on SQL Server), so replicas (and services) starting together against one database never run its
+/// install script twice at once.
 /// </summary>
-internal sealed class JobStorageInstaller(DatabaseConnector connector) : IHostedService
+internal sealed class JobStorageInstaller(DatabaseConnector connector, DatabaseStartup startup) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        connector.Dialect == SqlDialect.Sqlite ? Task.CompletedTask
+        : startup.RunAsync("Installing Hangfire's schema", connector.DescribeServer(), InstallAsync, cancellationToken);
+
+    private async Task InstallAsync(CancellationToken cancellationToken)
     {
+        if (connector.Dialect.IsSqlServer)
+        {
+            await using var sql = await connector.OpenSqlServerOwnerAsync(cancellationToken);
+            var key = "painpro-migrations:" + JobsOptions.Schema;
+            await sql.ExecuteAsync(MigrationRunner.SqlServerStatements.Lock, new { lockKey = key }, commandTimeout: 0);
+            try { Hangfire.SqlServer.SqlServerObjectsInstaller.Install(sql, JobsOptions.Schema); }
+            finally { await sql.ExecuteAsync(MigrationRunner.SqlServerStatements.Unlock, new { lockKey = key }); }
+            return;
+        }
         if (connector.Dialect != SqlDialect.Postgres) return;
-        await using var connection = (NpgsqlConnection)await connector.OpenAsync(JobsOptions.Schema, cancellationToken);
+        await using var connection = (NpgsqlConnection)await connector.OpenUngatedAsync(JobsOptions.Schema, cancellationToken);
         const string lockKey = "painpro-migrations:" + JobsOptions.Schema;
         await connection.ExecuteAsync("SELECT pg_advisory_lock(hashtext(@lockKey))", new { lockKey });
         try { PostgreSqlObjectsInstaller.Install(connection, JobsOptions.Schema); }

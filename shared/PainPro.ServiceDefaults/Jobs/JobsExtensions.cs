@@ -91,6 +91,9 @@ public static class JobsExtensions
 
     private static JobStorage CreateStorage(DatabaseConnector connector, PainProOptions options)
     {
+        if (connector.Dialect.IsSqlServer)
+            return new Hangfire.SqlServer.SqlServerStorage(
+                () => new Microsoft.Data.SqlClient.SqlConnection(options.Database.ConnectionString), SqlServerStorageOptions(options.Jobs));
         if (connector.Dialect != SqlDialect.Postgres)
             return new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(1) });
 
@@ -113,6 +116,19 @@ public static class JobsExtensions
         // Hangfire's locks are rows: one whose release died with its connection (a database restart, a killed
         // replica) is taken over only after this long, and until then the recurring-job scheduler is stopped.
         DistributedLockTimeout = jobs.OrphanedLockTimeout,
+    };
+
+    /// <summary>Hangfire.SqlServer in the <c>hangfire</c> schema of the services' database, installed by <see cref="JobStorageInstaller"/>.</summary>
+    public static Hangfire.SqlServer.SqlServerStorageOptions SqlServerStorageOptions(JobsOptions jobs) => new()
+    {
+        SchemaName = JobsOptions.Schema,
+        PrepareSchemaIfNecessary = false,
+        QueuePollInterval = jobs.QueuePollInterval,
+        // Hangfire 1.8's recommended settings: sliding invisibility (a long import keeps its job), no global lock
+        // around fetching, and the lighter transaction scopes.
+        SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+        UseRecommendedIsolationLevel = true,
+        DisableGlobalLocks = true,
     };
 }
 

@@ -81,8 +81,10 @@ internal static class Inbox
 {
     public static async Task<bool> TryRecordAsync(DbSession session, string consumer, Guid messageId)
     {
-        var inserted = await session.ExecuteAsync(
-            "INSERT INTO inbox (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @at) ON CONFLICT DO NOTHING",
+        var inserted = await session.ExecuteAsync(session.Dialect.IsSqlServer
+            // UPDLOCK, HOLDLOCK keeps two redeliveries from both finding the row missing; the second inserts nothing.
+            ? "INSERT INTO inbox (consumer, message_id, consumed_at) SELECT @consumer, @messageId, @at WHERE NOT EXISTS (SELECT 1 FROM inbox WITH (UPDLOCK, HOLDLOCK) WHERE consumer = @consumer AND message_id = @messageId)"
+            : "INSERT INTO inbox (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @at) ON CONFLICT DO NOTHING",
             new { consumer, messageId, at = session.Clock.GetUtcNow() });
         return inserted == 1;
     }

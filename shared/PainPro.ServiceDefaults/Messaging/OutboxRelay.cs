@@ -95,7 +95,10 @@ internal sealed class OutboxRelay(
 
     private async Task<List<OutboxRow>> ReadUnsentAsync(ServiceDatabase db, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction) =>
         (await connection.QueryAsync<OutboxRow>(
-            $"SELECT id AS Id, message_type AS MessageType, body AS Body, traceparent AS Traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
+            db.Dialect.IsSqlServer
+                // uniqueidentifier does not sort UUIDv7 by time on SQL Server: the identity column keeps the order.
+                ? $"SELECT id AS Id, message_type AS MessageType, body AS Body, traceparent AS Traceparent FROM outbox{db.Dialect.ClaimHint} WHERE sent_at IS NULL ORDER BY seq {db.Dialect.Limit("@limit")}"
+                : $"SELECT id AS Id, message_type AS MessageType, body AS Body, traceparent AS Traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit{db.Dialect.ForUpdateSkipLocked}",
             new { limit = options.Value.Database.OutboxBatchSize }, transaction)).AsList();
 
     /// <summary>

@@ -77,16 +77,18 @@ public sealed class OutboxRetention<TDb>(TDb db, IOptions<PainProOptions> option
     }
 
     internal Task<int> PurgeOutboxAsync(DateTimeOffset sentBefore, CancellationToken ct) =>
-        db.InTransactionAsync(session => session.ExecuteAsync(
-            $"""
+        db.InTransactionAsync(session => session.ExecuteAsync(db.Dialect.IsSqlServer
+            ? $"DELETE TOP (@batch) FROM outbox{db.Dialect.ClaimHint} WHERE sent_at IS NOT NULL AND sent_at < @sentBefore"
+            : $"""
             DELETE FROM outbox WHERE id IN (
                 SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @sentBefore
                 LIMIT @batch{db.Dialect.ForUpdateSkipLocked})
             """, new { sentBefore, batch = retention.BatchSize }), ct);
 
     internal Task<int> PurgeInboxAsync(DateTimeOffset consumedBefore, CancellationToken ct) =>
-        db.InTransactionAsync(session => session.ExecuteAsync(
-            $"""
+        db.InTransactionAsync(session => session.ExecuteAsync(db.Dialect.IsSqlServer
+            ? $"DELETE TOP (@batch) FROM inbox{db.Dialect.ClaimHint} WHERE consumed_at < @consumedBefore"
+            : $"""
             DELETE FROM inbox WHERE (consumer, message_id) IN (
                 SELECT consumer, message_id FROM inbox WHERE consumed_at < @consumedBefore
                 LIMIT @batch{db.Dialect.ForUpdateSkipLocked})

@@ -19,6 +19,9 @@ public sealed record AuditQuery(string? Actor, Guid? PatientId, DateTimeOffset? 
     public const int DefaultLimit = 500;
     public const int MaxLimit = 10_000;
 
+    /// <summary>The dialect of the database the list runs on (its <c>LIMIT</c>), set by <see cref="MapAuditList"/>.</summary>
+    public SqlDialect Dialect { get; init; } = SqlDialect.Postgres;
+
     /// <summary>
     /// Maps an audit list at <paramref name="pattern"/>: the filters read and checked (400 with the reasons), then
     /// <paramref name="list"/> run on the service's database. For the Portal's audit page (its API key) and administrators.
@@ -28,7 +31,7 @@ public sealed record AuditQuery(string? Actor, Guid? PatientId, DateTimeOffset? 
         app.MapGet(pattern, async Task<Results<Ok<IReadOnlyList<TEntry>>, ValidationProblem>> (string? actor, string? patientId, string? from, string? until, string? limit, TDb db, CancellationToken ct) =>
         {
             if (!TryParse(actor, patientId, from, until, limit, out var query, out var errors)) return TypedResults.ValidationProblem(errors);
-            return TypedResults.Ok(await db.ReadAsync(c => list(c, query), ct));
+            return TypedResults.Ok(await db.ReadAsync(c => list(c, query with { Dialect = db.Dialect }), ct));
         }).RequireAuthorization(PainProAuth.AuditPolicy).WithTags("audit");
 
     public static bool TryParse(string? actor, string? patientId, string? from, string? until, string? limit,

@@ -42,8 +42,12 @@ internal sealed class DatabaseKeyRepository(ServiceDatabase db, Func<IXmlEncrypt
     public void StoreElement(XElement element, string friendlyName)
     {
         using var connection = db.OpenAsync().GetAwaiter().GetResult();
-        connection.Execute(
-            "INSERT INTO data_protection_keys (name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (name) DO NOTHING",
+        connection.Execute(db.Dialect.IsSqlServer
+            ? """
+              INSERT INTO data_protection_keys (name, xml, created_at) SELECT @name, @xml, @at
+              WHERE NOT EXISTS (SELECT 1 FROM data_protection_keys WITH (UPDLOCK, HOLDLOCK) WHERE name = @name)
+              """
+            : "INSERT INTO data_protection_keys (name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (name) DO NOTHING",
             new { name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting), at = db.Clock.GetUtcNow() });
     }
 

@@ -58,9 +58,11 @@ internal sealed class OutboxGauges(IEnumerable<ServiceDatabase> databases) : IGa
             var (backlog, oldest) = await db.ReadAsync(async connection =>
             {
                 var count = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
-                // Ids are version 7: the smallest unsent id is the oldest, found on the unsent index.
-                var first = count == 0 ? null : await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(
-                    "SELECT created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1");
+                // Ids are version 7: the smallest unsent id is the oldest, found on the unsent index. SQL Server does not
+                // sort uniqueidentifier by time; its unsent index is on seq.
+                var first = count == 0 ? null : await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(db.Dialect.IsSqlServer
+                    ? "SELECT TOP (1) created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq"
+                    : "SELECT created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1");
                 return (count, first);
             }, ct);
             var age = oldest is { } at ? Math.Max(0, (db.Clock.GetUtcNow() - at).TotalSeconds) : 0;

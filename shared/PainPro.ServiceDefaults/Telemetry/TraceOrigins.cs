@@ -20,13 +20,20 @@ public static class TraceOrigins
             var (table, parameters) = session.Dialect.Rows("origins", chunk, RowColumn.Of<Guid, Guid>("id", id => id));
             parameters.Add("traceparent", traceparent);
             parameters.Add("at", session.Clock.GetUtcNow());
-            // "WHERE true": SQLite would otherwise read ON CONFLICT as part of the SELECT's join.
-            await session.ExecuteAsync(
-                $"""
-                WITH {table}
-                INSERT INTO trace_origins (subject_id, traceparent, recorded_at) SELECT id, @traceparent, @at FROM origins WHERE true
-                ON CONFLICT (subject_id) DO UPDATE SET traceparent = excluded.traceparent, recorded_at = excluded.recorded_at
-                """, parameters);
+            await session.ExecuteAsync(session.Dialect.IsSqlServer
+                // HOLDLOCK: two writers of one subject would otherwise both miss it and both insert.
+                ? $"""
+                  WITH {table}
+                  MERGE trace_origins WITH (HOLDLOCK) AS t USING origins AS o ON t.subject_id = o.id
+                  WHEN MATCHED THEN UPDATE SET traceparent = @traceparent, recorded_at = @at
+                  WHEN NOT MATCHED THEN INSERT (subject_id, traceparent, recorded_at) VALUES (o.id, @traceparent, @at);
+                  """
+                // "WHERE true": SQLite would otherwise read ON CONFLICT as part of the SELECT's join.
+                : $"""
+                  WITH {table}
+                  INSERT INTO trace_origins (subject_id, traceparent, recorded_at) SELECT id, @traceparent, @at FROM origins WHERE true
+                  ON CONFLICT (subject_id) DO UPDATE SET traceparent = excluded.traceparent, recorded_at = excluded.recorded_at
+                  """, parameters);
         }
     }
 

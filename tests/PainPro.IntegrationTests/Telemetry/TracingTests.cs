@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -8,6 +9,7 @@ using OpenTelemetry.Trace;
 using PainPro.Ingestion;
 using PainPro.Messaging;
 using PainPro.Scheduling;
+using PainPro.ServiceDefaults.Data;
 using PainPro.ServiceDefaults.Telemetry;
 using PainPro.Testing;
 using PainPro.Testing.Twilio;
@@ -17,7 +19,7 @@ using Xunit.Abstractions;
 namespace PainPro.IntegrationTests.Telemetry;
 
 /// <summary>
-/// One enrollment through its day-3 survey on RabbitMQ and PostgreSQL, three separate hosts, the SMS through a Twilio
+/// One enrollment through its day-3 survey on RabbitMQ and a database server (PostgreSQL, SQL Server), three separate hosts, the SMS through a Twilio
 /// double, the care-team notice through SMTP, every span recorded in memory: each causal chain is one trace, a claim
 /// links to its intake, and no span carries anything that names the patient.
 /// </summary>
@@ -25,17 +27,17 @@ public sealed class TracingTests(ITestOutputHelper output)
 {
     private const string CareTeamEmail = "care-team@riverside.example.org";
 
-    [Fact]
-    public async Task Each_causal_chain_of_a_survey_is_one_trace_across_the_services_and_no_span_names_the_patient()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task Each_causal_chain_of_a_survey_is_one_trace_across_the_services_and_no_span_names_the_patient(string provider)
     {
-        await using var postgres = await PostgresDatabase.CreateAsync();
+        await using var database = (await TestDatabase.CreateServerAsync(provider))!;
         await using var rabbit = await RabbitMqVirtualHost.CreateAsync();
         await using var twilio = await TwilioDouble.StartAsync(authToken: PainProTestHost.Configuration.TwilioAuthToken);
         var spans = new SpanRecorder();
         var metrics = new List<Metric>();
         var ingestionPort = TestInfrastructure.FreePort();
         var publicBaseUrl = $"http://127.0.0.1:{ingestionPort}";
-        Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri))
+        Dictionary<string, string?> Config() => new(PainProTestHost.Configuration.Production(database.Provider, database.ConnectionString, rabbit.Uri))
         {
             ["PainPro:PublicBaseUrl"] = publicBaseUrl,
             ["PainPro:Telemetry:Enabled"] = "true",
@@ -83,7 +85,7 @@ public sealed class TracingTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => Task.FromResult(spans.Spans.Any(s => s.Name == "notify care team")),
                 "the care-team notice to be sent");
             // Quiet: nothing left for any relay to publish, so every chain has finished.
-            await Eventually.TrueAsync(async () => await UnsentAsync(postgres.ConnectionString) == 0, "every outbox relayed");
+            await Eventually.TrueAsync(async () => await UnsentAsync(hosts) == 0, "every outbox relayed");
 
             var all = spans.Spans;
             Trace(all);
@@ -141,14 +143,13 @@ public sealed class TracingTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<long> UnsentAsync(string connectionString)
+    /// <summary>Outbox rows not yet relayed, in every service's database, each read as its service reads it.</summary>
+    private static async Task<long> UnsentAsync(IEnumerable<PainProTestHost> hosts)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT (SELECT COUNT(*) FROM scheduling.outbox WHERE sent_at IS NULL) + (SELECT COUNT(*) FROM messaging.outbox WHERE sent_at IS NULL) + (SELECT COUNT(*) FROM ingestion.outbox WHERE sent_at IS NULL)",
-            connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        long unsent = 0;
+        foreach (var db in hosts.SelectMany(h => h.Services.GetServices<ServiceDatabase>()))
+            unsent += await db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), CancellationToken.None);
+        return unsent;
     }
 
     private static bool Consumed(RecordedSpan span, string queue) =>

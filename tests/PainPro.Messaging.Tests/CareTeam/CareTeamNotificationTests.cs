@@ -34,7 +34,7 @@ public class CareTeamNotificationTests
     private static Task<int> QueueAsync(MessagingFixture f, PainAlertRaised alert, CareTeamOptions? careTeam = null) =>
         f.Db.InTransactionAsync(s => CareTeamNotifications.QueueAsync(s, alert, careTeam ?? CareTeam));
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_raised_alert_reaches_every_care_team_address_with_severity_mrn_last4_and_portal_link_only(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -76,7 +76,7 @@ public class CareTeamNotificationTests
         }
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task The_same_alert_again_is_not_renotified_but_an_escalation_or_a_higher_severity_is(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -103,7 +103,7 @@ public class CareTeamNotificationTests
         Assert.Equal(1, await QueueAsync(f, Alert(AlertSeverities.High), highOnly));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_unavailable_provider_is_retried_later_and_a_refusal_is_final(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

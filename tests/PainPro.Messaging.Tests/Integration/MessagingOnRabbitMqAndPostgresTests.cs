@@ -10,16 +10,16 @@ using PainPro.Testing.Twilio;
 namespace PainPro.Messaging.Tests.Integration;
 
 /// <summary>
-/// Messaging as deployed: RabbitMQ, PostgreSQL, the Twilio double and a real SMTP server (maildev).
+/// Messaging as deployed: RabbitMQ, PostgreSQL (and SQL Server where PAINPRO_SQLSERVER names one), the Twilio double and a real SMTP server (maildev).
 /// One host per test, each on its own database and virtual host.
 /// </summary>
 [Collection(MessagingHostCollection.Name)]
 public class MessagingOnRabbitMqAndPostgresTests
 {
-    [Fact]
-    public async Task An_SMS_survey_reaches_Twilio_in_the_patients_language_and_SurveySent_carries_the_message_sid()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task An_SMS_survey_reaches_Twilio_in_the_patients_language_and_SurveySent_carries_the_message_sid(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         var due = MessagingHost.Due(locale: "es-MX", givenName: "Lucía");
 
         await m.PublishAsync(due);
@@ -35,10 +35,10 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Equal((message.MessageSid, Channels.Sms), (sent.ProviderMessageId, sent.Channel));
     }
 
-    [Fact]
-    public async Task An_email_survey_arrives_by_SMTP_with_the_link_in_the_patients_language()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task An_email_survey_arrives_by_SMTP_with_the_link_in_the_patients_language(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         var due = MessagingHost.Due(Channels.Email, locale: "en", givenName: "Grace");
 
         await m.PublishAsync(due);
@@ -55,10 +55,10 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Empty(m.Twilio.Requests);
     }
 
-    [Fact]
-    public async Task A_21610_answer_fails_the_send_and_suppresses_the_number_for_the_next_survey()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task A_21610_answer_fails_the_send_and_suppresses_the_number_for_the_next_survey(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         var phone = MessagingHost.RandomPhone();
         m.Twilio.FailMessagesTo(phone, TwilioAnswer.OptedOut());
         var first = MessagingHost.Due(phone: phone);
@@ -75,10 +75,10 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Empty(m.Watcher.Sent);
     }
 
-    [Fact]
-    public async Task A_burst_of_429_answers_delays_the_sends_but_loses_none_and_doubles_none()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task A_burst_of_429_answers_delays_the_sends_but_loses_none_and_doubles_none(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         m.Twilio.Enqueue(Enumerable.Repeat(TwilioAnswer.TooManyRequests(TimeSpan.FromSeconds(1)), 8).ToArray());
         var surveys = Enumerable.Range(0, 6).Select(_ => MessagingHost.Due()).ToList();
 
@@ -90,10 +90,10 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Empty(m.Watcher.Failed);
     }
 
-    [Fact]
-    public async Task An_undelivered_status_callback_publishes_SurveyDeliveryFailed_with_the_carrier_error_code()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task An_undelivered_status_callback_publishes_SurveyDeliveryFailed_with_the_carrier_error_code(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         var due = MessagingHost.Due();
         await m.PublishAsync(due);
         var sent = await m.Watcher.WaitForSentAsync(due.SurveyId);
@@ -111,10 +111,10 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Single(m.Watcher.Failed);
     }
 
-    [Fact]
-    public async Task The_same_SurveyDue_three_times_with_the_same_and_a_fresh_message_id_makes_exactly_one_provider_call()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task The_same_SurveyDue_three_times_with_the_same_and_a_fresh_message_id_makes_exactly_one_provider_call(string provider)
     {
-        await using var m = await MessagingHost.StartAsync();
+        await using var m = await MessagingHost.StartAsync(provider: provider);
         var due = MessagingHost.Due();
         var messageId = Guid.NewGuid();
 
@@ -129,11 +129,11 @@ public class MessagingOnRabbitMqAndPostgresTests
         Assert.Single(m.Watcher.Sent);
     }
 
-    [Fact]
-    public async Task A_pain_alert_reaches_the_care_team_with_severity_mrn_last4_and_the_portal_link_only()
+    [DatabaseTheory, MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task A_pain_alert_reaches_the_care_team_with_severity_mrn_last4_and_the_portal_link_only(string provider)
     {
         var careTeam = Maildev.UniqueAddress("care-team");
-        await using var m = await MessagingHost.StartAsync(configure: c => c["PainPro:Messaging:CareTeam:Emails:0"] = careTeam);
+        await using var m = await MessagingHost.StartAsync(configure: c => c["PainPro:Messaging:CareTeam:Emails:0"] = careTeam, provider: provider);
         var alert = new PainAlertRaised(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(),
             ["pain-progression"], AlertSeverities.High, "Day 3 pain 9/10 vs 6/10 before the procedure (rose 3)", DateTimeOffset.UtcNow, "4321");
 

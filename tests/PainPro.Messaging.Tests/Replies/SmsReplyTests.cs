@@ -23,7 +23,7 @@ public class SmsReplyTests
             "SELECT status, body, failure_reason FROM sms_replies WHERE id = @id", new { id });
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reply_is_texted_once_in_a_rate_limit_turn_however_often_the_command_comes(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -40,7 +40,7 @@ public class SmsReplyTests
         Assert.Equal((DeliveryStatuses.Queued, (string?)null), ((await RowAsync(f, reply.ReplyId)).Status, (await RowAsync(f, reply.ReplyId)).Body));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reply_to_an_opted_out_number_is_never_sent(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -54,7 +54,7 @@ public class SmsReplyTests
         Assert.Equal((DeliveryStatuses.Failed, (string?)null, DeliveryFailureReasons.OptedOut), await RowAsync(f, reply.ReplyId));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reply_the_provider_cannot_take_now_waits_and_goes_once_it_can(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -75,7 +75,7 @@ public class SmsReplyTests
         Assert.Equal(DeliveryStatuses.Queued, (await RowAsync(f, reply.ReplyId)).Status);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reply_is_conversation_and_is_not_held_for_quiet_hours(string provider)
     {
         // 23:30 in London: a survey text would wait for 09:00, the answer to the patient's own text does not.
@@ -88,7 +88,7 @@ public class SmsReplyTests
         Assert.Single(await f.PublishedAsync<SurveyDeferred>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reply_that_could_not_go_for_a_day_is_dropped_as_stale(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

@@ -33,8 +33,12 @@ public sealed class MessagingHost : IAsyncDisposable
     public const string Sender = "+15550009999";
     public const string CareTeamEmail = "care-team@riverside.example.org";
 
-    /// <summary>On RabbitMQ + PostgreSQL (production-like), or SQLite + in-memory bus (AllInOne-like) when <paramref name="embedded"/>.</summary>
-    public static async Task<MessagingHost> StartAsync(bool embedded = false, Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>
+    /// On RabbitMQ and a database server (production-like: <paramref name="provider"/>, PostgreSQL or SQL Server), or SQLite
+    /// and an in-memory bus (AllInOne-like) when <paramref name="embedded"/>.
+    /// </summary>
+    public static async Task<MessagingHost> StartAsync(bool embedded = false, Action<Dictionary<string, string?>>? configure = null,
+        string provider = TestDatabase.Postgres)
     {
         var owned = new List<IAsyncDisposable>();
         var twilio = await TwilioDouble.StartAsync(authToken: PainProTestHost.Configuration.TwilioAuthToken);
@@ -46,11 +50,12 @@ public sealed class MessagingHost : IAsyncDisposable
         }
         else
         {
-            var postgres = await PostgresDatabase.CreateAsync();
+            var database = await TestDatabase.CreateServerAsync(provider)
+                ?? throw new ArgumentOutOfRangeException(nameof(provider), provider, "postgres or sqlserver; SQLite is embedded");
             var rabbit = await RabbitMqVirtualHost.CreateAsync();
             owned.Add(rabbit);
-            owned.Add(postgres);
-            config = PainProTestHost.Configuration.Production(postgres.ConnectionString, rabbit.Uri);
+            owned.Add(database);
+            config = PainProTestHost.Configuration.Production(database.Provider, database.ConnectionString, rabbit.Uri);
         }
         config["PainPro:Messaging:OrganisationName"] = "Riverside Orthopaedics";
         config["PainPro:Messaging:Sms:Provider"] = "twilio";

@@ -20,7 +20,7 @@ public class DeferredSendTests
 
     private static readonly SendOutcome Outage = new SendOutcome.Unavailable("Twilio answered 503");
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_outage_defers_the_send_with_its_request_and_the_loop_sends_it_once_when_due(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -44,7 +44,7 @@ public class DeferredSendTests
         Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_settled_send_forgets_its_request_and_with_it_the_patients_contact_details(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -62,7 +62,7 @@ public class DeferredSendTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deliveries WHERE request IS NOT NULL"));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task The_backoff_doubles_honours_Retry_After_and_is_capped(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -101,7 +101,7 @@ public class DeferredSendTests
         Assert.Equal(f.Clock.GetUtcNow() + TimeSpan.FromSeconds(expectedSeconds), (await f.DeliveryAsync(due.SurveyId)).NextAttemptAt);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_send_that_gets_through_wakes_every_send_deferred_for_the_outage(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -122,7 +122,7 @@ public class DeferredSendTests
         Assert.All(await f.Senders.ListAsync(CancellationToken.None), s => Assert.Equal(SenderStates.Ok, s.State));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_deferred_send_is_reported_failed_only_when_its_window_closes(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -142,7 +142,7 @@ public class DeferredSendTests
         Assert.Equal((DeliveryStatuses.Failed, (string?)null), (row.Status, row.Request));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_refused_sender_holds_every_send_logs_one_error_per_change_and_one_probe_finds_when_it_clears(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider, configure: o => o.Delivery.ProbeInterval = TimeSpan.FromSeconds(30));

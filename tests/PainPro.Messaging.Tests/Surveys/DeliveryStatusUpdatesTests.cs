@@ -21,7 +21,7 @@ public class DeliveryStatusUpdatesTests
     private static Task<StatusCallbackResult> ReportAsync(MessagingFixture f, string sid, string status, string? errorCode = null) =>
         f.Db.InTransactionAsync(s => DeliveryStatusUpdates.RecordAsync(s, f.Senders, sid, status, errorCode));
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_undelivered_callback_publishes_SurveyDeliveryFailed_once_with_the_carrier_error_code(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -38,7 +38,7 @@ public class DeliveryStatusUpdatesTests
         Assert.Equal((DeliveryStatuses.Undelivered, "30003"), (after.Status, after.ProviderErrorCode));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_status_only_moves_forward_whatever_order_the_callbacks_arrive_in(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -53,7 +53,7 @@ public class DeliveryStatusUpdatesTests
         Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_callback_that_beats_the_recorded_send_is_applied_as_soon_as_the_send_is_recorded(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -73,7 +73,7 @@ public class DeliveryStatusUpdatesTests
         Assert.Equal(DeliveryStatuses.Failed, (await f.DeliveryAsync(due.SurveyId)).Status);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_21610_on_a_callback_suppresses_the_number(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -85,7 +85,7 @@ public class DeliveryStatusUpdatesTests
         Assert.Equal(DeliveryFailureReasons.OptedOut, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_30001_on_a_callback_blames_our_sender_and_holds_the_next_send(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

@@ -62,7 +62,7 @@ public class QuietHoursTests
     public void Configured_windows_are_read_as_HH_mm(string start, string end, bool valid) =>
         Assert.Equal(valid, QuietHours.TryParseWindow(start, end, out _, out _));
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_survey_claimed_before_19_00_whose_turn_comes_after_is_deferred_to_09_00_and_sent_then(string provider)
     {
         // 18:59:30 in Kolkata; the rate-limit turn takes 40 s, so the text would leave at 19:00:10.
@@ -86,7 +86,7 @@ public class QuietHoursTests
         Assert.Equal(DateTimeOffset.Parse("2026-11-21T03:30:00Z"), Assert.Single(await f.PublishedAsync<SurveySent>()).SentAt);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_survey_due_at_night_is_deferred_without_waiting_for_a_turn(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider, DateTimeOffset.Parse("2026-11-20T22:00:00Z"));
@@ -99,7 +99,7 @@ public class QuietHoursTests
         Assert.All(await f.PublishedAsync<SurveyDeferred>(), d => Assert.Equal(DateTimeOffset.Parse("2026-11-21T09:00:00Z"), d.NextAttemptAt));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_send_resumed_after_a_crash_at_night_waits_for_the_morning(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider, DateTimeOffset.Parse("2026-11-20T18:58:00Z"));

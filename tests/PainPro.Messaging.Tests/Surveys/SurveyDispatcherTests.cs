@@ -12,7 +12,7 @@ public class SurveyDispatcherTests
 {
     public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_due_SMS_survey_is_texted_once_and_SurveySent_carries_the_provider_id(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -32,7 +32,7 @@ public class SurveyDispatcherTests
         Assert.Null(delivery.ClaimId);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task The_same_SurveyDue_three_times_redelivered_or_republished_makes_one_provider_call(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -46,7 +46,7 @@ public class SurveyDispatcherTests
         Assert.Single(await f.PublishedAsync<SurveySent>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task Copies_of_one_SurveyDue_arriving_together_make_one_provider_call(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -59,7 +59,7 @@ public class SurveyDispatcherTests
         Assert.Single(await f.PublishedAsync<SurveySent>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_reminder_is_a_new_attempt_and_is_sent(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -73,7 +73,7 @@ public class SurveyDispatcherTests
         Assert.Equal([0, 1], (await f.PublishedAsync<SurveySent>()).Select(s => s.Attempt));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_opted_out_number_gets_no_text_until_it_opts_back_in(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -94,7 +94,7 @@ public class SurveyDispatcherTests
         Assert.Single(f.Sms.Sent);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_older_opt_in_arriving_late_does_not_undo_a_newer_opt_out(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -106,7 +106,7 @@ public class SurveyDispatcherTests
         Assert.True(await f.Db.InTransactionAsync(s => SmsConsent.IsOptedOutAsync(s, "+15551230001")));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_21610_answer_fails_the_attempt_and_suppresses_the_number_for_later_surveys(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -127,7 +127,7 @@ public class SurveyDispatcherTests
         Assert.Equal((DeliveryStatuses.Failed, "21610"), (delivery.Status, delivery.ProviderErrorCode));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_outcome_in_doubt_is_reported_failed_and_never_sent_again(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -175,7 +175,7 @@ public class SurveyDispatcherTests
         Assert.Equal((due.SurveyId, channel, reason), (failed.SurveyId, failed.Channel, failed.Reason));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_survey_whose_window_closed_while_it_waited_is_not_sent(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -186,7 +186,7 @@ public class SurveyDispatcherTests
         Assert.Equal(DeliveryFailureReasons.Expired, Assert.Single(await f.PublishedAsync<SurveyDeliveryFailed>()).Reason);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task An_email_survey_goes_to_the_email_gateway_with_the_link_in_the_patients_language(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -202,7 +202,7 @@ public class SurveyDispatcherTests
         Assert.Equal(Channels.Email, Assert.Single(await f.PublishedAsync<SurveySent>()).Channel);
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_send_interrupted_by_a_crash_is_sent_again_once_its_lease_is_over_and_a_redelivery_adds_nothing(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -224,7 +224,7 @@ public class SurveyDispatcherTests
         Assert.Equal((DeliveryStatuses.Queued, 1), (delivery.Status, delivery.Resumed));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_send_the_provider_took_just_before_the_crash_is_found_and_recorded_not_sent_twice(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -250,7 +250,7 @@ public class SurveyDispatcherTests
         Assert.Equal(("SMtaken", DeliveryStatuses.Sent, 1), (delivery.ProviderMessageId, delivery.Status, delivery.Resumed));
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_send_interrupted_twice_is_reported_failed_and_never_sent_a_third_time(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -270,7 +270,7 @@ public class SurveyDispatcherTests
         Assert.Empty(await f.PublishedAsync<SurveySent>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_survey_waiting_for_its_rate_limit_turn_holds_no_claim_so_a_crash_then_interrupts_nothing(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -291,7 +291,7 @@ public class SurveyDispatcherTests
         Assert.Single(await f.PublishedAsync<SurveySent>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task The_sweeper_leaves_a_send_still_in_flight_alone_even_after_a_clock_jump(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);
@@ -310,7 +310,7 @@ public class SurveyDispatcherTests
         Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
     }
 
-    [Theory, MemberData(nameof(Providers))]
+    [DatabaseTheory, MemberData(nameof(Providers))]
     public async Task A_claim_lease_lapses_with_real_time_never_with_a_dev_clock_jump(string provider)
     {
         await using var f = await MessagingFixture.CreateAsync(provider);

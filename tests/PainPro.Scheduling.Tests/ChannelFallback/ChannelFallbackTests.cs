@@ -15,7 +15,7 @@ public class ChannelFallbackTests
 {
     private const string Phone = "+15551230001";
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_failed_SMS_is_sent_again_by_email_and_the_remaining_surveys_move_to_email(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -75,7 +75,7 @@ public class ChannelFallbackTests
         AssertNoPhoneInLogs(scheduling);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Opting_out_of_SMS_moves_surveys_to_email_and_opting_back_in_returns_them(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -100,7 +100,7 @@ public class ChannelFallbackTests
         AssertNoPhoneInLogs(scheduling);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Unsubscribing_from_email_moves_surveys_to_SMS_and_a_new_address_from_the_EHR_clears_it(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

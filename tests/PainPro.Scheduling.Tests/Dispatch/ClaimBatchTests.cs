@@ -22,7 +22,7 @@ public class ClaimBatchTests
     private static readonly DateTimeOffset Now = new(2026, 7, 1, 12, 0, 0, TimeSpan.Zero);
     private const int NineToSeven = 9 * 60, SevenPm = 19 * 60, OnePm = 13 * 60;
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Sends_reminders_and_deferrals_in_one_batch_each_get_their_own_next_send(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SchedulingDb>(provider, new FixedClock(Now));

@@ -11,7 +11,7 @@ namespace PainPro.Scheduling.Tests.Enrollments;
 
 public class EnrollmentChangeTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_new_procedure_time_reschedules_only_the_surveys_not_yet_sent(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -61,7 +61,7 @@ public class EnrollmentChangeTests
         Assert.Equal([null, null], after.Take(2).Select(s => s.NextSendAt));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Cancelling_stops_every_open_survey_and_announces_it_once(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

@@ -33,7 +33,7 @@ public class CsvImportTests(ITestOutputHelper output)
         ((i, at) => $"BAD-{i},M{i},\"Ana\"x\",Ruiz,+15550100{i % 1000:D3},,sms,en,America/New_York,cementoplasty,femur,{at},Main,,,", "quote"),
     ];
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Importing_10000_rows_with_100_bad_ones_creates_9900_enrollments_and_reports_each_bad_row(string provider)
     {
         // The synchronous contract, for a site that raises the limit: the whole report in the answer.
@@ -73,7 +73,7 @@ public class CsvImportTests(ITestOutputHelper output)
         Assert.Equal(9_900, (await scheduling.OutboxAsync<EnrollmentCreated>()).Count);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_10000_row_file_is_imported_as_a_background_job_whose_progress_the_caller_polls(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

@@ -14,7 +14,7 @@ namespace PainPro.Scheduling.Tests.Intake;
 
 public class IntakeEndpointTests
 {
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Repeating_an_external_id_answers_200_with_the_same_enrollment_and_a_different_body_409(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

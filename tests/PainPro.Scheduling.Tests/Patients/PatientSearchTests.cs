@@ -29,7 +29,7 @@ public sealed partial class PatientSearchTests
     private static async Task<List<PatientView>> SearchAsync(SchedulingHost scheduling, string q) =>
         (await scheduling.Client.GetFromJsonAsync<List<PatientView>>($"/api/patients?q={Uri.EscapeDataString(q)}", Json.Options))!;
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Names_are_found_whatever_their_accents_and_case_and_phones_in_any_common_format(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -57,7 +57,7 @@ public sealed partial class PatientSearchTests
         Assert.Equal([lucas.PatientId, lucia.PatientId], await Found("luc"));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_worklist_names_a_page_of_patients_in_one_audited_call(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -77,7 +77,7 @@ public sealed partial class PatientSearchTests
             "SELECT action, viewed_by FROM patient_views ORDER BY viewed_at"))).ToList());
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_dashboard_gets_counts_of_enrollments_and_of_the_response_funnel_not_lists(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

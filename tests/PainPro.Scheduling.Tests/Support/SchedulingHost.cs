@@ -15,13 +15,13 @@ namespace PainPro.Scheduling.Tests.Support;
 /// </summary>
 public sealed class SchedulingHost : IAsyncDisposable
 {
-    private readonly PostgresDatabase? postgres;
+    private readonly IServerDatabase? server;
     private readonly string? directory;
 
-    private SchedulingHost(PainProTestHost host, PostgresDatabase? postgres, string? directory)
+    private SchedulingHost(PainProTestHost host, IServerDatabase? server, string? directory)
     {
         Host = host;
-        this.postgres = postgres;
+        this.server = server;
         this.directory = directory;
         Client = host.CreateClient();
         // A 10,000-row import on a busy 2-core CI machine can outlast the default minute.
@@ -37,12 +37,11 @@ public sealed class SchedulingHost : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "painpro-scheduling-tests", Guid.NewGuid().ToString("N"));
         var configuration = PainProTestHost.Configuration.Embedded(directory, simulatedClock: true);
-        PostgresDatabase? postgres = null;
-        if (provider == TestDatabase.Postgres)
+        var server = await TestDatabase.CreateServerAsync(provider);
+        if (server is not null)
         {
-            postgres = await PostgresDatabase.CreateAsync();
-            configuration["PainPro:Database:Provider"] = "postgres";
-            configuration["PainPro:Database:ConnectionString"] = postgres.ConnectionString;
+            configuration["PainPro:Database:Provider"] = server.Provider;
+            configuration["PainPro:Database:ConnectionString"] = server.ConnectionString;
         }
         // The tests move the clock themselves; periodic runs only add noise.
         configuration["PainPro:DueWorkInterval"] = "00:00:00";
@@ -54,7 +53,7 @@ public sealed class SchedulingHost : IAsyncDisposable
 
         var host = await PainProTestHost.StartAsync("scheduling", configuration, b => b.AddScheduling(), a => a.MapScheduling(),
             applicationName: typeof(SchedulingDb).Assembly.GetName().Name);
-        return new SchedulingHost(host, postgres, directory);
+        return new SchedulingHost(host, server, directory);
     }
 
     /// <summary>Registers a procedure and returns the new enrollment (fails the test unless it was created).</summary>
@@ -122,7 +121,7 @@ public sealed class SchedulingHost : IAsyncDisposable
     {
         Client.Dispose();
         await Host.DisposeAsync();
-        if (postgres is not null) await postgres.DisposeAsync();
+        if (server is not null) await server.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { if (directory is not null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true); }
         catch (IOException) { }

@@ -37,7 +37,7 @@ public class DeliveryReportTests
         return day3;
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_deferred_survey_shows_why_and_when_and_reads_sent_only_when_the_provider_took_it(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -62,7 +62,7 @@ public class DeliveryReportTests
             (sent.Status, sent.LastSentAt, sent.DeliveryReason, sent.NextAttemptAt));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_newest_deferral_is_shown_whatever_order_the_reports_arrive_in_and_a_repeat_changes_nothing(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -82,7 +82,7 @@ public class DeliveryReportTests
         Assert.Equal((SurveyStatuses.Deferred, DeliveryDeferralReasons.QuietHours, now.AddHours(14)), (shown.Status, shown.DeliveryReason, shown.NextAttemptAt));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Reminders_count_from_the_real_send_and_wait_while_the_first_text_is_held(string provider)
     {
         // 18:59 local: Messaging defers the text to 09:00 tomorrow; the 24 h reminder counts from then, not from tonight.
@@ -106,7 +106,7 @@ public class DeliveryReportTests
         Assert.Equal(morning.AddHours(24), sent.NextSendAt);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_late_report_of_an_older_attempt_never_moves_the_newer_one(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);
@@ -177,7 +177,7 @@ public class DeliveryReportTests
             (await scheduling.OutboxAsync<SurveyDue>()).Select(d => (d.Attempt, d.Channel)));
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_text_our_account_lost_after_the_provider_took_it_goes_again_by_text(string provider)
     {
         await using var scheduling = await SchedulingHost.StartAsync(provider);

@@ -147,3 +147,15 @@ smtpPassword: { name: {{ .Values.smtp.existingSecret }}, key: {{ .Values.smtp.pa
 {{- end -}}
 {{- join "," $attributes -}}
 {{- end -}}
+
+{{/* database.provider, checked: postgres or sqlserver; the development mode's in-release database is PostgreSQL. */}}
+{{- define "painpro.databaseProvider" -}}
+{{- $provider := .Values.database.provider | default "postgres" -}}
+{{- if not (has $provider (list "postgres" "sqlserver")) -}}
+{{- fail (printf "database.provider must be postgres or sqlserver, not %q" $provider) -}}
+{{- end -}}
+{{- if and .Values.dev.enabled (ne $provider "postgres") -}}
+{{- fail "dev.enabled deploys PostgreSQL inside the release: database.provider must be postgres with it" -}}
+{{- end -}}
+{{- $provider -}}
+{{- end -}}
