@@ -18,6 +18,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Host = await IngestionHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["PainPro:Ingestion:FacilityContacts:CareTeamPhone"] = "555-010-0200",
+            ["PainPro:Facilities:Main:DisplayName"] = "Riverside Hospital",
         });
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
@@ -41,9 +42,12 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
     private IngestionHost Host => fixture.Host;
     private IBrowser Browser => fixture.Browser;
 
-    /// <summary>Issue 19 item 5: an item's error goes as soon as it is answered; the page has an icon; the unsubscribe page reads well.</summary>
+    /// <summary>
+    /// Issue 19 item 5: the form names the patient's facility and gives its care team's phone; an item's error goes as
+    /// soon as it is answered; the page has an icon; the unsubscribe page reads well.
+    /// </summary>
     [Fact]
-    public async Task An_error_clears_once_its_item_is_answered_and_the_form_has_a_favicon()
+    public async Task The_form_names_the_facility_an_error_clears_once_its_item_is_answered_and_the_form_has_a_favicon()
     {
         var survey = await OpenSurveyAsync("en");
         await using var context = await Browser.NewContextAsync(new()
@@ -53,6 +57,8 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
         var page = await context.NewPageAsync();
         var text = InstrumentTexts.WebForm("en");
         await page.GotoAsync($"{Host.Host.BaseUrl}/s/{survey.LinkToken}");
+        await Assertions.Expect(page.Locator("p.facility")).ToHaveTextAsync("Riverside Hospital");
+        await Assertions.Expect(page.Locator("p.note")).ToContainTextAsync("555-010-0200");
         await page.GetByRole(AriaRole.Button, new() { Name = text.Submit }).TapAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = text.ErrorSummaryTitle }).WaitForAsync();
         var items = InstrumentCatalog.ItemsOf(survey.Instruments).ToList();
@@ -98,6 +104,8 @@ public sealed class WebFormBrowserTests(BrowserFixture fixture) : IClassFixture<
         var wide = await desktop.NewPageAsync();
         var es = InstrumentTexts.WebForm("es");
         await wide.GotoAsync($"{Host.Host.BaseUrl}/s/{other.LinkToken}");
+        await Assertions.Expect(wide.Locator("p.facility")).ToHaveTextAsync("Riverside Hospital");
+        await Assertions.Expect(wide.Locator("p.note")).ToContainTextAsync("555-010-0200");
         await wide.GetByRole(AriaRole.Button, new() { Name = es.Submit }).ClickAsync();
         await wide.GetByRole(AriaRole.Heading, new() { Name = es.ErrorSummaryTitle }).WaitForAsync();
         await wide.GetByRole(AriaRole.Group, new() { Name = InstrumentTexts.For(items[0].Code, "es").Question, Exact = true })

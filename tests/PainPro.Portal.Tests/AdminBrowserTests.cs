@@ -102,4 +102,31 @@ public sealed class AdminBrowserTests(BrowserFixture fixture) : IClassFixture<Br
         await admin.Context.CloseAsync();
         await fixture.CheckAndPhotographAsync("admin", $"/dev/phone?number={Uri.EscapeDataString(patient.Phone)}", "phone-simulator");
     }
+
+    /// <summary>
+    /// Issue 19's "axe-core on every page": the pages no other browser test opens — sign-in, API keys, the audit log,
+    /// access denied, the error page — have no violation at desktop and phone size (the worklist, alert, patient, search,
+    /// messages, dashboard, accounts and phone-simulator pages are checked by the tests of their items).
+    /// </summary>
+    [Fact]
+    public async Task The_sign_in_api_key_audit_access_denied_and_error_pages_have_no_accessibility_violations()
+    {
+        foreach (var phone in new[] { false, true })
+        {
+            var size = phone ? "phone" : "desktop";
+            var page = await fixture.NewPageAsync(phone);
+            await page.GotoAsync(App.BaseUrl + "/login");
+            await Assertions.Expect(page.GetByLabel("User name")).ToBeVisibleAsync();
+            await PainPro.Testing.Browser.Axe.AssertNoViolationsAsync(page, $"the sign-in page at {size} size");
+            await fixture.ScreenshotAsync(page, $"sign-in-{size}");
+            await page.Context.CloseAsync();
+        }
+        await fixture.CheckAndPhotographAsync("admin", "/admin/api-keys", "admin-api-keys");
+        await fixture.CheckAndPhotographAsync("admin", "/admin/audit", "admin-audit");
+        // A nurse sent to an admin page is told so; a page that does not exist is a page, not problem details.
+        await fixture.CheckAndPhotographAsync("nurse", "/admin/accounts", "access-denied",
+            page => Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/access-denied")));
+        await fixture.CheckAndPhotographAsync("nurse", "/no-such-page", "error-not-found",
+            page => Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync());
+    }
 }

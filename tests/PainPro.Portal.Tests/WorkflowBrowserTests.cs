@@ -142,6 +142,29 @@ public sealed class WorkflowBrowserTests(BrowserFixture fixture) : IClassFixture
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// Issue 19 item 6 in the browser: the alert's summary names each rule with the threshold it crossed, and the page says
+    /// which rule made the alert high.
+    /// </summary>
+    [Fact]
+    public async Task The_alert_names_each_rule_with_its_threshold_and_the_rule_behind_its_severity()
+    {
+        var (_, patients) = await RaiseAlertsAsync(1);
+        var alert = Assert.Single(await AlertsOfAsync(patients));
+        // A reply of 9 against a baseline of 6.
+        Assert.Contains("pain progression: up 3 (flag at ≥ 2)", alert.Summary);
+        Assert.Contains("severe pain: 9/10 (flag at ≥ 8)", alert.Summary);
+        Assert.Equal("high", alert.Severity);
+
+        var page = await fixture.SignInAsync("nurse");
+        await page.GotoAsync($"{App.BaseUrl}/alerts/{alert.AlertId}");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("pain progression: up 3 (flag at ≥ 2)");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("severe pain: 9/10 (flag at ≥ 8)");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("high because of");
+        await page.Context.CloseAsync();
+        await CheckAndPhotographAsync("nurse", $"/alerts/{alert.AlertId}", "alert-wording");
+    }
+
     [Fact]
     public async Task A_nurse_takes_an_alert_the_other_sees_it_taken_and_several_are_acknowledged_at_once()
     {

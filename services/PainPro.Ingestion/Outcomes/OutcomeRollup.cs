@@ -148,10 +148,13 @@ public sealed class OutcomeRollup(IngestionDb db)
         await session.ExecuteAsync("DELETE FROM outcome_rollup_pain WHERE month = @month", new { month });
         var from = DateTimeOffset.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         var parameters = new { from, until = from.AddMonths(1), reduction, procedureType = (string?)null };
+        var figures = FiguresSql(session.Dialect, byProcedure: false);
+        var select = figures.IndexOf(")\nSELECT", StringComparison.Ordinal) + 2;
         await session.ExecuteAsync($"""
+            {figures[..select]}
             INSERT INTO outcome_rollup (month, procedure_type, dimension, grp, timepoint, reduction, enrollments, sent, answered, paired,
                                         reduced, complete, partial, progression, indeterminate, msts_n, msts_sum)
-            {FiguresSql(session.Dialect, byProcedure: false)}
+            {figures[select..]}
             """, parameters);
         await session.ExecuteAsync($"""
             INSERT INTO outcome_rollup_pain (month, procedure_type, timepoint, baseline_vas, vas, n)
@@ -189,33 +192,40 @@ public sealed class OutcomeRollup(IngestionDb db)
     {
         var month = SqlTime.Month(dialect, "e.performed_at");
         var where = Where(byProcedure, bounded, boundedAbove);
+        // Each survey and enrollment is read once (the CTEs), then grouped the three ways.
         string Surveys(string dimension, string group) => $"""
-            SELECT {month} AS Month, e.procedure_type AS ProcedureType, '{dimension}' AS Dimension, {group} AS "Group",
-                   s.timepoint AS Timepoint, @reduction AS Reduction, 0 AS Enrollments,
-                   COUNT(*) AS Sent,
-                   SUM(CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END) AS Answered,
-                   SUM(CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END) AS Paired,
-                   SUM(CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END) AS Reduced,
-                   SUM(CASE WHEN s.consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
-                   SUM(CASE WHEN s.consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
-                   SUM(CASE WHEN s.consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
-                   SUM(CASE WHEN s.consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate,
-                   COUNT(s.msts_total) AS MstsN, COALESCE(SUM(s.msts_total), 0) AS MstsSum
-            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-            WHERE {where}
-            GROUP BY {month}, e.procedure_type{By(group)}, s.timepoint
+            SELECT month AS Month, procedure_type AS ProcedureType, '{dimension}' AS Dimension, {group} AS "Group", timepoint AS Timepoint,
+                   @reduction AS Reduction, 0 AS Enrollments, COUNT(*) AS Sent, SUM(answered) AS Answered, SUM(paired) AS Paired,
+                   SUM(reduced) AS Reduced, SUM(CASE WHEN consensus_class = 'complete' THEN 1 ELSE 0 END) AS Complete,
+                   SUM(CASE WHEN consensus_class = 'partial' THEN 1 ELSE 0 END) AS Partial,
+                   SUM(CASE WHEN consensus_class = 'progression' THEN 1 ELSE 0 END) AS Progression,
+                   SUM(CASE WHEN consensus_class = 'indeterminate' THEN 1 ELSE 0 END) AS Indeterminate,
+                   COUNT(msts_total) AS MstsN, COALESCE(SUM(msts_total), 0) AS MstsSum
+            FROM answered_surveys
+            GROUP BY month, procedure_type{By(group)}, timepoint
             """;
         string Enrollments(string dimension, string group) => $"""
-            SELECT {month}, e.procedure_type, '{dimension}', {group}, '', @reduction, COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-            FROM enrollments e
-            WHERE {where}
-            GROUP BY {month}, e.procedure_type{By(group)}
+            SELECT month, procedure_type, '{dimension}', {group}, '', @reduction, COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM enrolled
+            GROUP BY month, procedure_type{By(group)}
             """;
         // PostgreSQL refuses a constant in GROUP BY: the overall cut's NULL group is not grouped by.
         static string By(string group) => group == "NULL" ? "" : ", " + group;
-        return string.Join("\nUNION ALL\n",
-            Surveys(AllCut, "NULL"), Surveys(FacilityCut, "e.facility"), Surveys(SurgeonCut, "e.surgeon"),
-            Enrollments(AllCut, "NULL"), Enrollments(FacilityCut, "e.facility"), Enrollments(SurgeonCut, "e.surgeon"));
+        return $"""
+            WITH answered_surveys AS MATERIALIZED (
+                SELECT {month} AS month, e.procedure_type, e.facility, e.surgeon, s.timepoint, s.consensus_class, s.msts_total,
+                       CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END AS answered,
+                       CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END AS paired,
+                       CASE WHEN e.baseline_vas - s.vas >= @reduction THEN 1 ELSE 0 END AS reduced
+                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+                WHERE {where}
+            ),
+            enrolled AS MATERIALIZED (
+                SELECT {month} AS month, e.procedure_type, e.facility, e.surgeon FROM enrollments e WHERE {where}
+            )
+            """ + "\n" + string.Join("\nUNION ALL\n",
+            Surveys(AllCut, "NULL"), Surveys(FacilityCut, "facility"), Surveys(SurgeonCut, "surgeon"),
+            Enrollments(AllCut, "NULL"), Enrollments(FacilityCut, "facility"), Enrollments(SurgeonCut, "surgeon"));
     }
 
     /// <summary>Every <see cref="PainCount"/> of the enrollments the filter selects, in the roll-up's column order.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using Dapper;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Ingestion.Http;
@@ -24,10 +22,9 @@ public sealed record TimepointSummary(
     ConsensusCounts Consensus);
 
 /// <summary>
-/// The outcomes summary of DESIGN §9, per timepoint (baseline first). Filtering, counting, sums and sums of
-/// squares are done by the database, in SQL both dialects run; the mean and sample SD follow from those sums.
-/// Median and quartiles (R type 7) need order statistics, which SQLite lacks: pain answers are integers 0–10, so the
-/// database counts each value and the quantiles are interpolated here from the counts, exactly.
+/// The outcomes summary of DESIGN §9, per timepoint (baseline first), from the monthly roll-up's counts
+/// (<see cref="OutcomeRollup"/>). Pain answers are integers 0–10 and the roll-up counts each value, so the mean, the sample
+/// SD and the median and quartiles (R type 7) follow exactly from the counts.
 /// </summary>
 /// <remarks>
 /// Baseline VAS is the enrollment's baseline, clinic-entered or surveyed (one per enrollment). "Sent" counts surveys
