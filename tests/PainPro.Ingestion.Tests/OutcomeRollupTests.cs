@@ -30,7 +30,7 @@ public sealed class OutcomeRollupTests
         new(null, Start.AddDays(75)),
     ];
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_roll_up_gives_exactly_the_figures_computed_from_the_tables_through_every_kind_of_write(string provider)
     {
         await using var h = await IngestionHarness.CreateAsync(provider);

@@ -137,10 +137,18 @@ public sealed class OutcomeRollup(IngestionDb db)
         if (session.Dialect == SqlDialect.Postgres)
             await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@MonthLockClass, @key)",
                 new { MonthLockClass, key = int.Parse(month.Replace("-", ""), CultureInfo.InvariantCulture) });
+        else if (session.Dialect.IsSqlServer)
+            // The application lock the triggers' outcome_mark_stale takes shared (SQL Server migration 0008).
+            await session.ExecuteAsync("""
+                DECLARE @resource nvarchar(255) = SCHEMA_NAME() + N'.outcome_month.' + @month, @result int;
+                EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1;
+                IF @result < 0 THROW 50000, 'sp_getapplock failed for the outcome roll-up month', 1;
+                """, new { month });
         var marked = await session.ExecuteAsync("DELETE FROM outcome_months_stale WHERE month = @month", new { month });
         // Another reader may have recomputed it while this one waited for the lock.
-        if (marked == 0 && !await session.Connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction)",
+        if (marked == 0 && !await session.Connection.ExecuteScalarAsync<bool>(session.Dialect.IsSqlServer
+                ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction) THEN 1 ELSE 0 END"
+                : "SELECT EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction)",
                 new { month, reduction }, session.Transaction))
             return;
 
@@ -156,9 +164,11 @@ public sealed class OutcomeRollup(IngestionDb db)
                                         reduced, complete, partial, progression, indeterminate, msts_n, msts_sum)
             {figures[select..]}
             """, parameters);
+        var painTable = $"pain AS ({PainSql(session.Dialect, byProcedure: false)})";
         await session.ExecuteAsync($"""
+            WITH {painTable}
             INSERT INTO outcome_rollup_pain (month, procedure_type, timepoint, baseline_vas, vas, n)
-            {PainSql(session.Dialect, byProcedure: false)}
+            SELECT Month, ProcedureType, Timepoint, BaselineVas, Vas, N FROM pain
             """, parameters);
     }
 
@@ -190,7 +200,7 @@ public sealed class OutcomeRollup(IngestionDb db)
     /// </summary>
     private static string FiguresSql(SqlDialect dialect, bool byProcedure, bool bounded = true, bool boundedAbove = true)
     {
-        var month = SqlTime.Month(dialect, "e.performed_at");
+        var month = dialect.UtcMonth("e.performed_at");
         var where = Where(byProcedure, bounded, boundedAbove);
         // Each survey and enrollment is read once (the CTEs), then grouped the three ways.
         string Surveys(string dimension, string group) => $"""
@@ -211,8 +221,11 @@ public sealed class OutcomeRollup(IngestionDb db)
             """;
         // PostgreSQL refuses a constant in GROUP BY: the overall cut's NULL group is not grouped by.
         static string By(string group) => group == "NULL" ? "" : ", " + group;
-        return $"""
-            WITH answered_surveys AS MATERIALIZED (
+        // SQL Server has no MATERIALIZED: it reads the CTEs once per cut.
+        var materialized = dialect.IsSqlServer ? "" : " MATERIALIZED";
+        // The CTEs alone are not a statement: "WITH" is added to them here, not written in them.
+        return "WITH " + $"""
+            answered_surveys AS{materialized} (
                 SELECT {month} AS month, e.procedure_type, e.facility, e.surgeon, s.timepoint, s.consensus_class, s.msts_total,
                        CASE WHEN EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = s.id) THEN 1 ELSE 0 END AS answered,
                        CASE WHEN s.vas IS NOT NULL AND e.baseline_vas IS NOT NULL THEN 1 ELSE 0 END AS paired,
@@ -220,7 +233,7 @@ public sealed class OutcomeRollup(IngestionDb db)
                 FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
                 WHERE {where}
             ),
-            enrolled AS MATERIALIZED (
+            enrolled AS{materialized} (
                 SELECT {month} AS month, e.procedure_type, e.facility, e.surgeon FROM enrollments e WHERE {where}
             )
             """ + "\n" + string.Join("\nUNION ALL\n",
@@ -231,19 +244,18 @@ public sealed class OutcomeRollup(IngestionDb db)
     /// <summary>Every <see cref="PainCount"/> of the enrollments the filter selects, in the roll-up's column order.</summary>
     private static string PainSql(SqlDialect dialect, bool byProcedure, bool bounded = true, bool boundedAbove = true)
     {
-        var month = SqlTime.Month(dialect, "e.performed_at");
         var where = Where(byProcedure, bounded, boundedAbove);
         return $"""
-            SELECT {month} AS Month, e.procedure_type AS ProcedureType, s.timepoint AS Timepoint, e.baseline_vas AS BaselineVas,
+            SELECT {dialect.UtcMonth("e.performed_at")} AS Month, e.procedure_type AS ProcedureType, s.timepoint AS Timepoint, e.baseline_vas AS BaselineVas,
                    s.vas AS Vas, COUNT(*) AS N
             FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
             WHERE s.vas IS NOT NULL AND s.timepoint <> 'baseline' AND {where}
-            GROUP BY {month}, e.procedure_type, s.timepoint, e.baseline_vas, s.vas
+            GROUP BY {dialect.UtcMonth("e.performed_at")}, e.procedure_type, s.timepoint, e.baseline_vas, s.vas
             UNION ALL
-            SELECT {month}, e.procedure_type, 'baseline', e.baseline_vas, e.baseline_vas, COUNT(*)
+            SELECT {dialect.UtcMonth("e.performed_at")}, e.procedure_type, 'baseline', e.baseline_vas, e.baseline_vas, COUNT(*)
             FROM enrollments e
             WHERE e.baseline_vas IS NOT NULL AND {where}
-            GROUP BY {month}, e.procedure_type, e.baseline_vas
+            GROUP BY {dialect.UtcMonth("e.performed_at")}, e.procedure_type, e.baseline_vas
             """;
     }
 

@@ -112,7 +112,7 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
         if (range.From is not null) filter.Append(" AND e.performed_at >= @from");
         if (range.Until is not null) filter.Append(" AND e.performed_at < @until");
         var parameters = new { procedureType, from = range.From, until = range.Until };
-        var month = SqlTime.Month(db.Dialect, "e.performed_at");
+        var month = db.Dialect.UtcMonth("e.performed_at");
 
         var counts = await rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, ct: ct);
         var alerts = (await db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""

@@ -33,10 +33,10 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         $"""
         WITH claimed AS (
             SELECT id, enrollment_id, timepoint, instruments, channel, attempts, first_sent_at, closes_at, reminder_minutes, link_token_protected
-            FROM surveys
+            FROM surveys{db.Dialect.ClaimHint}
             WHERE next_send_at <= @now AND closes_at > @now AND status NOT IN {SqlDialect.Literals(SurveyStatuses.AwaitingProvider)}
             ORDER BY next_send_at
-            LIMIT @batch{db.Dialect.ForUpdateSkipLocked}
+            {db.Dialect.Limit("@batch")}{db.Dialect.ForUpdateSkipLocked}
         )
         SELECT s.id AS SurveyId, s.enrollment_id AS EnrollmentId, e.patient_id AS PatientId, s.timepoint AS Timepoint,
                s.instruments AS Instruments, s.channel AS Channel, s.attempts AS Attempts, s.first_sent_at AS FirstSentAt,
@@ -114,14 +114,14 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         foreach (var chunk in sent.Chunk(session.Dialect.RowsPerStatement))
         {
             var (table, parameters) = NextSendTable(session.Dialect, "sends", chunk);
-            await session.ExecuteAsync(
-                $"""
-                WITH {table}
-                UPDATE surveys AS s
-                SET status = '{SurveyStatuses.Queued}', attempts = s.attempts + 1, next_send_at = sends.next_send_at,
-                    delivery_reason = NULL, delivery_error_code = NULL, next_attempt_at = NULL, delivery_reported_at = NULL
-                FROM sends WHERE s.id = sends.id
-                """, parameters);
+            const string MarkQueued = $"""
+                status = '{SurveyStatuses.Queued}', attempts = s.attempts + 1, next_send_at = sends.next_send_at,
+                delivery_reason = NULL, delivery_error_code = NULL, next_attempt_at = NULL, delivery_reported_at = NULL
+                """;
+            // T-SQL updates a join through the alias: UPDATE s SET … FROM surveys AS s JOIN …
+            await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? $"WITH {table} UPDATE s SET {MarkQueued} FROM surveys AS s JOIN sends ON s.id = sends.id"
+                : $"WITH {table} UPDATE surveys AS s SET {MarkQueued} FROM sends WHERE s.id = sends.id", parameters);
         }
     }
 
@@ -131,8 +131,9 @@ public sealed class DueSurveyClaim(SchedulingDb db, IOptions<SchedulingOptions> 
         foreach (var chunk in deferred.Chunk(session.Dialect.RowsPerStatement))
         {
             var (table, parameters) = NextSendTable(session.Dialect, "deferrals", chunk);
-            await session.ExecuteAsync(
-                $"WITH {table} UPDATE surveys AS s SET next_send_at = deferrals.next_send_at FROM deferrals WHERE s.id = deferrals.id", parameters);
+            await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? $"WITH {table} UPDATE s SET next_send_at = deferrals.next_send_at FROM surveys AS s JOIN deferrals ON s.id = deferrals.id"
+                : $"WITH {table} UPDATE surveys AS s SET next_send_at = deferrals.next_send_at FROM deferrals WHERE s.id = deferrals.id", parameters);
         }
     }
 

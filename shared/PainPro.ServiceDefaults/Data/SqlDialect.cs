@@ -73,6 +73,9 @@ public abstract class SqlDialect
     /// <summary>Seconds since 1970 of an instant column or expression, as a floating-point number.</summary>
     public abstract string EpochSeconds(string instant);
 
+    /// <summary>The UTC month of an instant column or expression, as <c>yyyy-MM</c> text.</summary>
+    public abstract string UtcMonth(string instant);
+
     /// <summary>Whether several processes may write at once (PostgreSQL) or only one (SQLite).</summary>
     public abstract bool SupportsConcurrentWriters { get; }
 
@@ -160,6 +163,7 @@ public abstract class SqlDialect
         public override bool SupportsConcurrentWriters => true;
         public override string InStrings(string column, string parameter) => $"{column} = ANY(@{parameter})";
         public override string EpochSeconds(string instant) => $"extract(epoch from {instant})";
+        public override string UtcMonth(string instant) => $"to_char({instant} AT TIME ZONE 'UTC', 'YYYY-MM')";
         // Arrays have no parameter limit; the bound only keeps one statement's payload modest.
         public override int RowsPerStatement => 1000;
         public override int RowsPerInsert => 400;
@@ -199,6 +203,8 @@ public abstract class SqlDialect
             " OUTPUT " + string.Join(", ", columns.Split(',').Select(c => $"{source}.{c.Trim()}"));
         // Milliseconds, so the fraction survives; DATEDIFF_BIG compares datetimeoffset values in UTC.
         public override string EpochSeconds(string instant) => $"(DATEDIFF_BIG(millisecond, CAST('1970-01-01T00:00:00Z' AS datetimeoffset(7)), {instant}) / 1000.0)";
+        // Style 126 is ISO 8601, so its first seven characters are yyyy-MM (of the UTC instant, after SWITCHOFFSET).
+        public override string UtcMonth(string instant) => $"CONVERT(nvarchar(7), SWITCHOFFSET({instant}, '+00:00'), 126)";
         public override bool SupportsConcurrentWriters => true;
         public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
         // One nvarchar(max) parameter whatever the count; the bound keeps one statement's JSON modest.
@@ -255,6 +261,7 @@ public abstract class SqlDialect
         public override string InStrings(string column, string parameter) => $"{column} IN @{parameter}";
         // Instants are fixed-width UTC text.
         public override string EpochSeconds(string instant) => $"((julianday({instant}) - 2440587.5) * 86400.0)";
+        public override string UtcMonth(string instant) => $"substr({instant}, 1, 7)";
         public override int RowsPerInsert => 20;
         // In-process, so there is no round trip to save beyond the statement's own overhead, and each parameter is
         // bound by a name lookup that grows with the statement: a hundred rows is past the point of diminishing returns.
