@@ -74,7 +74,7 @@ public static class AlertEndpoints
         var sql = $"""
             SELECT {AlertRecord.Columns} FROM {AlertRecord.From} {where}
             ORDER BY CASE a.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, a.updated_at DESC, a.id DESC
-            LIMIT @limit OFFSET @offset
+            {db.Dialect.Page("@limit", "@offset")}
             """;
         var rows = await db.ReadAsync(c => c.QueryAsync<AlertRecord>(sql,
             new { status, severity, enrollmentId, patientId, procedureType, facility, limit = limit ?? DefaultLimit, offset = offset ?? 0 }), ct);

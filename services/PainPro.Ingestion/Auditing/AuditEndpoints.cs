@@ -43,6 +43,8 @@ public static class AuditEndpoints
         var logged = query.Conditions(parameters, "a.actor", "e.patient_id", "a.at");
         // The same filters by the same parameter names, on the other table's columns.
         var onAlerts = query.Conditions(parameters, "ev.actor", "al.patient_id", "ev.at");
+        // T-SQL joins text with +, the others with ||.
+        var alertAction = query.Dialect.IsSqlServer ? $"'{AlertActionPrefix}' + ev.action" : $"'{AlertActionPrefix}' || ev.action";
         // Alert history also holds the system's own entries (raised, updated, escalated): only people's actions are audit.
         return (await connection.QueryAsync<StaffActionEntry>(
             $"""
@@ -53,13 +55,13 @@ public static class AuditEndpoints
                 FROM audit_log a LEFT JOIN enrollments e ON e.id = a.enrollment_id
                 WHERE 1 = 1{logged}
                 UNION ALL
-                SELECT ev.at, ev.actor, ev.via, '{AlertActionPrefix}' || ev.action, al.patient_id,
+                SELECT ev.at, ev.actor, ev.via, {alertAction}, al.patient_id,
                        al.enrollment_id, ev.alert_id, ev.survey_id, e.mrn_last4, ev.outcome
                 FROM alert_events ev JOIN alerts al ON al.id = ev.alert_id LEFT JOIN enrollments e ON e.id = al.enrollment_id
                 WHERE ev.actor <> '{AlertEvent.SystemActor}'{onAlerts}
             ) audit
             ORDER BY At DESC
-            LIMIT @limit
+            {query.Dialect.Limit("@limit")}
             """, parameters)).AsList();
     }
 }

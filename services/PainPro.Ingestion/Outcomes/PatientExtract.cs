@@ -33,9 +33,15 @@ public sealed class PseudonymKey(IngestionDb db, IOptionsMonitor<IngestionOption
         if (stored is not null) return stored;
         var key = await db.InTransactionAsync(async session =>
         {
-            await session.ExecuteAsync("""
-                INSERT INTO pseudonym_keys (id, key_base64, created_at) VALUES (1, @key, @now) ON CONFLICT (id) DO NOTHING
-                """, new { key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now = session.Clock.GetUtcNow() });
+            // Two first extracts at once: the first key stays, the other insert does nothing.
+            await session.ExecuteAsync(session.Dialect.IsSqlServer
+                ? """
+                  INSERT INTO pseudonym_keys (id, key_base64, created_at)
+                  SELECT 1, @key, @now WHERE NOT EXISTS (SELECT 1 FROM pseudonym_keys WITH (UPDLOCK, HOLDLOCK) WHERE id = 1)
+                  """
+                : """
+                  INSERT INTO pseudonym_keys (id, key_base64, created_at) VALUES (1, @key, @now) ON CONFLICT (id) DO NOTHING
+                  """, new { key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now = session.Clock.GetUtcNow() });
             return await session.ExecuteScalarAsync<string>("SELECT key_base64 FROM pseudonym_keys WHERE id = 1");
         }, ct);
         return stored = Convert.FromBase64String(key);

@@ -46,12 +46,12 @@ public sealed class DeferredSurveySends(
         var now = session.Clock.GetUtcNow();
         var ids = (await session.QueryAsync<Guid>(
             $"""
-            SELECT id FROM deliveries d
+            SELECT id FROM deliveries d{session.Dialect.ClaimHint}
             WHERE status = 'deferred' AND next_attempt_at <= @now
               AND (defer_reason IS NULL OR defer_reason <> @senderFault
                    OR NOT EXISTS (SELECT 1 FROM provider_senders p WHERE p.channel = d.channel AND p.state = 'refused'))
             ORDER BY next_attempt_at
-            LIMIT @limit{session.Dialect.ForUpdateSkipLocked}
+            {session.Dialect.Limit("@limit")}{session.Dialect.ForUpdateSkipLocked}
             """, new { now, limit, senderFault = DeliveryDeferralReasons.SenderFault })).AsList();
 
         // While our sender is refused, one held send goes as the probe when one is due.
@@ -61,10 +61,10 @@ public sealed class DeferredSurveySends(
                 continue;
             var probe = await session.QuerySingleOrDefaultAsync<Guid?>(
                 $"""
-                SELECT id FROM deliveries
+                SELECT id FROM deliveries{session.Dialect.ClaimHint}
                 WHERE status = 'deferred' AND channel = @channel AND defer_reason = @senderFault
                 ORDER BY next_attempt_at
-                LIMIT 1{session.Dialect.ForUpdateSkipLocked}
+                {session.Dialect.Limit("1")}{session.Dialect.ForUpdateSkipLocked}
                 """, new { channel, senderFault = DeliveryDeferralReasons.SenderFault });
             if (probe is { } id && !ids.Contains(id)) ids.Add(id);
         }
@@ -81,11 +81,11 @@ public sealed class DeferredSurveySends(
         var now = session.Clock.GetUtcNow();
         var closed = (await session.QueryAsync<ClosedRow>(
             $"""
-            SELECT id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel, defer_reason AS DeferReason,
-                   provider_error_code AS ProviderErrorCode
-            FROM deliveries
+            SELECT {session.Dialect.Top("@batch")}id AS Id, survey_id AS SurveyId, attempt AS Attempt, channel AS Channel,
+                   defer_reason AS DeferReason, provider_error_code AS ProviderErrorCode
+            FROM deliveries{session.Dialect.ClaimHint}
             WHERE status = 'deferred' AND expires_at <= @now
-            LIMIT @batch{session.Dialect.ForUpdateSkipLocked}
+            {session.Dialect.LimitUnordered("@batch")}{session.Dialect.ForUpdateSkipLocked}
             """, new { now, batch = ExpiryBatch })).AsList();
         if (closed.Count == 0) return 0;
 

@@ -61,7 +61,7 @@ public static class Deliveries
     /// </summary>
     public static async Task<IReadOnlyList<Delivery>> FindLapsedClaimsAsync(DbSession session, DateTimeOffset leaseStartedBefore, int limit) =>
         (await session.QueryAsync<Delivery>(
-            $"SELECT {AllColumns} FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at LIMIT @limit",
+            $"SELECT {AllColumns} FROM deliveries WHERE status = 'claimed' AND lease_started_at <= @leaseStartedBefore ORDER BY lease_started_at {session.Dialect.Limit("@limit")}",
             new { leaseStartedBefore, limit })).AsList();
 
     /// <summary>
@@ -75,16 +75,26 @@ public static class Deliveries
         var now = session.Clock.GetUtcNow();
         var id = Guid.CreateVersion7();
         var unsettled = claimId is not null || deferral is not null;
-        return await session.ExecuteAsync(
-            """
-            INSERT INTO deliveries (id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
-                                    lease_started_at, failure_reason, request, expires_at, next_attempt_at, defer_reason,
-                                    provider_error_code, deferrals, created_at, updated_at)
-            VALUES (@id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
-                    @leaseStartedAt, @failureReason, @request, @ExpiresAt, @nextAttemptAt, @deferReason,
-                    @errorCode, @deferrals, @now, @now)
-            ON CONFLICT (survey_id, attempt) DO NOTHING
-            """,
+        const string InsertedColumns = """
+            id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
+            lease_started_at, failure_reason, request, expires_at, next_attempt_at, defer_reason,
+            provider_error_code, deferrals, created_at, updated_at
+            """;
+        const string InsertedValues = """
+            @id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
+            @leaseStartedAt, @failureReason, @request, @ExpiresAt, @nextAttemptAt, @deferReason,
+            @errorCode, @deferrals, @now, @now
+            """;
+        return await session.ExecuteAsync(session.Dialect.IsSqlServer
+            ? $"""
+              INSERT INTO deliveries ({InsertedColumns})
+              SELECT {InsertedValues}
+              WHERE NOT EXISTS (SELECT 1 FROM deliveries WITH (UPDLOCK, HOLDLOCK) WHERE survey_id = @SurveyId AND attempt = @Attempt)
+              """
+            : $"""
+              INSERT INTO deliveries ({InsertedColumns}) VALUES ({InsertedValues})
+              ON CONFLICT (survey_id, attempt) DO NOTHING
+              """,
             new
             {
                 id, due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,

@@ -33,12 +33,18 @@ public static class DeliveryStatusUpdates
     public static async Task<StatusCallbackResult> RecordAsync(DbSession session, SenderStates senders, string providerMessageId, string providerStatus, string? errorCode)
     {
         var reported = providerStatus.Trim().ToLowerInvariant();
-        var stored = await session.ExecuteAsync(
-            """
-            INSERT INTO delivery_status_events (provider_message_id, status, error_code, received_at)
-            VALUES (@providerMessageId, @reported, @errorCode, @now)
-            ON CONFLICT (provider_message_id, status) DO NOTHING
-            """,
+        var stored = await session.ExecuteAsync(session.Dialect.IsSqlServer
+            ? """
+              INSERT INTO delivery_status_events (provider_message_id, status, error_code, received_at)
+              SELECT @providerMessageId, @reported, @errorCode, @now
+              WHERE NOT EXISTS (SELECT 1 FROM delivery_status_events WITH (UPDLOCK, HOLDLOCK)
+                                WHERE provider_message_id = @providerMessageId AND status = @reported)
+              """
+            : """
+              INSERT INTO delivery_status_events (provider_message_id, status, error_code, received_at)
+              VALUES (@providerMessageId, @reported, @errorCode, @now)
+              ON CONFLICT (provider_message_id, status) DO NOTHING
+              """,
             new { providerMessageId, reported, errorCode, now = session.Clock.GetUtcNow() });
         if (stored == 0) return StatusCallbackResult.Repeated;
 

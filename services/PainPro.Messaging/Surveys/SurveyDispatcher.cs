@@ -201,8 +201,9 @@ public sealed class SurveyDispatcher(
     /// duplicate its wait.
     /// </summary>
     private Task<bool> IsRecordedAsync(SurveyDue due, CancellationToken ct) =>
-        db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt)", new { due.SurveyId, due.Attempt }), ct);
+        db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(db.Dialect.IsSqlServer
+            ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt) THEN 1 ELSE 0 END"
+            : "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt)", new { due.SurveyId, due.Attempt }), ct);
 
     /// <summary>Why the send must wait before it even takes a turn (quiet hours, our sender refused), or null. Writes nothing.</summary>
     private async Task<Deferral?> HoldBeforeTurnAsync(SurveyDue due, SendPlan plan, CancellationToken ct)
