@@ -102,14 +102,14 @@ public sealed class EnrollmentChanges(ProtocolCatalog protocols, SurveyLinkToken
         return ChangeResult.Changed;
     }
 
-    /// <summary>Loads the enrollment and, on PostgreSQL, locks it: changes to one enrollment run one at a time.</summary>
+    /// <summary>Loads the enrollment and, on PostgreSQL and SQL Server, locks it: changes to one enrollment run one at a time.</summary>
     private static Task<EnrollmentRow?> LoadAsync(DbSession session, Guid enrollmentId) =>
         session.QuerySingleOrDefaultAsync<EnrollmentRow>(
             $"""
             SELECT e.patient_id AS PatientId, e.procedure_type AS ProcedureType, e.body_site AS BodySite,
                    e.baseline_vas AS BaselineVas, e.time_zone AS TimeZone, e.send_window_start AS WindowStart,
                    e.send_window_end AS WindowEnd, e.cancelled_at AS CancelledAt, p.preferred_channel AS PreferredChannel
-            FROM enrollments e JOIN patients p ON p.id = e.patient_id
+            FROM enrollments e{session.Dialect.LockHint} JOIN patients p ON p.id = e.patient_id
             WHERE e.id = @enrollmentId{(session.Dialect == SqlDialect.Postgres ? " FOR UPDATE OF e" : "")}
             """, new { enrollmentId });
 

@@ -22,7 +22,7 @@ public sealed class SurveySentConsumer(SchedulingDb db, ILogger<SurveySentConsum
             SELECT s.status AS Status, s.attempts AS Attempts, s.first_sent_at AS FirstSentAt, s.closes_at AS ClosesAt,
                    s.reminder_minutes AS ReminderMinutes, s.next_send_at AS NextSendAt, e.time_zone AS TimeZone,
                    e.send_window_start AS WindowStart, e.send_window_end AS WindowEnd
-            FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
+            FROM surveys s{session.Dialect.LockHint} JOIN enrollments e ON e.id = s.enrollment_id
             WHERE s.id = @SurveyId{(session.Dialect == SqlDialect.Postgres ? " FOR UPDATE OF s" : "")}
             """, new { message.SurveyId });
         if (survey is null)
