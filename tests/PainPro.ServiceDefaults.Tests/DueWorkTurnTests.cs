@@ -16,7 +16,7 @@ public class DueWorkTurnTests
 {
     private const string Job = "sample:work";
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_wait_for_a_held_turn_returns_once_it_is_given_back_and_leaves_it_free_to_take(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
@@ -34,7 +34,7 @@ public class DueWorkTurnTests
         Assert.NotNull(next);
     }
 
-    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_cancelled_wait_ends_at_once_and_takes_nothing(string provider)
     {
         await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);

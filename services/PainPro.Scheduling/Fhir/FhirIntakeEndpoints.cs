@@ -10,6 +10,7 @@ using PainPro.Fhir;
 using PainPro.Scheduling.Enrollments;
 using PainPro.Scheduling.Intake;
 using PainPro.ServiceDefaults.Auth;
+using PainPro.ServiceDefaults.OpenApi;
 
 namespace PainPro.Scheduling.Fhir;
 
@@ -27,7 +28,7 @@ public static class FhirIntakeEndpoints
         app.MapPost(Path, TransactionAsync)
             .RequireAuthorization(PainProAuth.IntegrationPolicy)
             .WithSummary("A FHIR R4 transaction Bundle (Patient, Procedure, optional baseline Observation): registers or cancels the procedure.")
-            .Accepts<string>(FhirJson.MediaType)
+            .DescribesBody(FhirJson.MediaType)
             .Produces<string>(StatusCodes.Status200OK, FhirJson.MediaType)
             .Produces(StatusCodes.Status400BadRequest, contentType: FhirJson.MediaType)
             .Produces(StatusCodes.Status409Conflict, contentType: FhirJson.MediaType)

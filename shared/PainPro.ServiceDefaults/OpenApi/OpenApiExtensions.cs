@@ -51,6 +51,22 @@ public static class OpenApiExtensions
         return app;
     }
 
+    /// <summary>
+    /// Documents a request body of <paramref name="mediaType"/> without <c>Accepts</c> metadata, which would make routing
+    /// pass over the endpoint for any other content type (a 404 from a catch-all) instead of letting the handler explain
+    /// what it accepts (FHIR's 415 OperationOutcome).
+    /// </summary>
+    public static RouteHandlerBuilder DescribesBody(this RouteHandlerBuilder endpoint, string mediaType) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { [mediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+            };
+            return Task.CompletedTask;
+        });
+
     private sealed class OpenApiMarker;
 }
 
