@@ -28,10 +28,15 @@ public class ClaimJobReplicaTests(ITestOutputHelper output)
         await using var second = await StartReplicaAsync(postgres, "scheduling-2");
         var db = first.Services.GetRequiredService<SchedulingDb>();
 
-        // Due in twelve bursts of 500, half a second apart: a run drains what is due when it runs, so each burst is
-        // claimed by whichever replica's worker takes the next run, and some are always left for later runs.
-        var start = DateTimeOffset.UtcNow.AddSeconds(1);
-        await DueSurveySeed.SeedAsync(db, start, Surveys, i => start.AddMilliseconds(i / 500 * 500));
+        // Due in twelve bursts of 500, a second apart: a run drains what is due when it runs, so each burst is
+        // claimed by whichever replica's worker takes the next run, and some are always left for later runs. Seeded an
+        // hour ahead and then moved to start a second from now, so a slow seed cannot make every burst due at once.
+        var seeded = DateTimeOffset.UtcNow.AddHours(1);
+        await DueSurveySeed.SeedAsync(db, seeded, Surveys, i => seeded.AddSeconds(i / 500));
+        var shift = DateTimeOffset.UtcNow.AddSeconds(1) - seeded;
+        await db.InTransactionAsync(s => s.ExecuteAsync(
+            "UPDATE surveys SET due_at = due_at + @shift, send_at = send_at + @shift, next_send_at = next_send_at + @shift",
+            new { shift }));
 
         // Besides the schedule, each replica keeps asking for a run now, as the dev clock does: the two collide.
         var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
