@@ -38,14 +38,14 @@ public static class IngestionExtensions
         builder.AddPatientMessages();
         builder.Services.AddSingleton<PhoneConversations>();
         builder.Services.AddSingleton<SmsInbox>();
-        builder.AddDueWork<EarlyReplies>(ServiceName, "answer-early-replies");
+        builder.AddDueWork<EarlyReplies>(ServiceName, "answer-early-replies", DueWorkPace.Sweep);
         builder.Services.AddSingleton<SurveyLinkGuard>();
         builder.Services.AddSingleton<OutcomeRollup>();
         builder.Services.AddSingleton<OutcomesSummary>();
         builder.Services.AddSingleton<OutcomeTrends>();
         builder.Services.AddSingleton<PseudonymKey>();
         builder.Services.AddSingleton<PatientExtract>();
-        builder.AddDueWork<AlertEscalation>(ServiceName, "escalate-unacknowledged-alerts");
+        builder.AddDueWork<AlertEscalation>(ServiceName, "escalate-unacknowledged-alerts", DueWorkPace.Sweep);
 
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
         builder.AddConsumer<EnrollmentCancelledConsumer>(ServiceName);

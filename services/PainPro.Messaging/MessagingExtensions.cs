@@ -88,10 +88,10 @@ public static class MessagingExtensions
         builder.AddConsumer<PatientOptedInConsumer>(Service);
         builder.AddConsumer<PainAlertRaisedConsumer>(Service);
 
-        builder.AddDueWork<StalledDeliverySweeper>(Service, "resume-stalled-sends");
+        builder.AddDueWork<StalledDeliverySweeper>(Service, "resume-stalled-sends", DueWorkPace.Sweep);
         builder.AddDueWork<DeferredSurveySends>(Service, "send-deferred-surveys");
         builder.AddDueWork<DeferredReplySends>(Service, "send-deferred-replies");
-        builder.AddDueWork<CareTeamNotificationWork>(Service, "notify-care-team");
+        builder.AddDueWork<CareTeamNotificationWork>(Service, "notify-care-team", DueWorkPace.Sweep);
         return builder;
     }
 

@@ -38,14 +38,14 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<ServiceDefaults.Telemetry.IGaugeSource, Telemetry.DueSurveyGauges>();
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<CsvImportJobs>();
-        builder.AddDueWork<FinishedImportsPurge>(ServiceName, "delete-old-import-reports", JobSchedules.EveryMinute);
+        builder.AddDueWork<FinishedImportsPurge>(ServiceName, "delete-old-import-reports", cron: JobSchedules.EveryMinute);
         builder.Services.AddSingleton<EnrollmentChanges>();
         builder.AddFhirIntake();
         builder.Services.AddSingleton<SurveyLinkTokens>();
 
-        builder.AddDueWork<PlainLinkTokenConversion>(ServiceName, "protect-plain-link-tokens", JobSchedules.EveryMinute);
+        builder.AddDueWork<PlainLinkTokenConversion>(ServiceName, "protect-plain-link-tokens", cron: JobSchedules.EveryMinute);
         // Expiry first: after a long pause a survey whose window has closed expires rather than being sent late.
-        builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys");
+        builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys", DueWorkPace.Sweep);
         builder.AddDueWork<DueSurveyClaim>(ServiceName, "claim-due-surveys");
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);

@@ -37,6 +37,14 @@ public sealed class PainProOptions
     /// </summary>
     public TimeSpan DueWorkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The period of the sweeps (<see cref="Jobs.DueWorkPace.Sweep"/>: expiry, escalation, stalled sends, care-team
+    /// notices, early replies), in the same form as <see cref="DueWorkInterval"/>, which also switches them off.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan PeriodOf(global::PainPro.ServiceDefaults.Jobs.DueWorkPace pace) => pace == global::PainPro.ServiceDefaults.Jobs.DueWorkPace.Sweep ? SweepInterval : DueWorkInterval;
+
     public bool IsSimulatedClock => string.Equals(Clock, "simulated", StringComparison.OrdinalIgnoreCase);
 }
 
@@ -123,6 +131,8 @@ internal sealed class PainProOptionsValidator : Microsoft.Extensions.Options.IVa
             errors.Add($"{section}:Clock '{options.Clock}' is not supported; use 'system' or 'simulated'.");
         if (options.DueWorkInterval != TimeSpan.Zero && !Jobs.JobSchedules.TryEveryInterval(options.DueWorkInterval, out _, out var schedule))
             errors.Add(schedule);
+        if (options.DueWorkInterval != TimeSpan.Zero && !Jobs.JobSchedules.TryEveryInterval(options.SweepInterval, out _, out var sweep))
+            errors.Add(sweep.Replace("DueWorkInterval", "SweepInterval"));
         var bus = options.Bus;
         if (bus.PrefetchCount < 1) errors.Add($"{section}:Bus:PrefetchCount must be at least 1.");
         if (bus.RetryLimit < 0) errors.Add($"{section}:Bus:RetryLimit must not be negative.");

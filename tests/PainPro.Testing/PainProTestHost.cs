@@ -123,6 +123,7 @@ public sealed class PainProTestHost : IAsyncDisposable
             ["PainPro:Dev:ApiKey"] = ApiKey,
             ["PainPro:Clock"] = simulatedClock ? "simulated" : "system",
             ["PainPro:DueWorkInterval"] = "00:00:01",
+            ["PainPro:SweepInterval"] = "00:00:01",
         };
 
         /// <summary>AllInOne's embedded set: SQLite files in a fresh directory and the in-memory bus.</summary>
@@ -136,6 +137,7 @@ public sealed class PainProTestHost : IAsyncDisposable
             ["PainPro:Dev:ApiKey"] = ApiKey,
             ["PainPro:Clock"] = simulatedClock ? "simulated" : "system",
             ["PainPro:DueWorkInterval"] = "00:00:01",
+            ["PainPro:SweepInterval"] = "00:00:01",
         };
     }
 }

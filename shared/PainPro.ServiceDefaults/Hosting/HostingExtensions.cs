@@ -130,7 +130,7 @@ public static class HostingExtensions
         var schema = typeof(TDb).GetField("Name")?.GetRawConstantValue() as string ?? typeof(TDb).Name.ToLowerInvariant();
         builder.AddConsumer<ApiKeyIssuedConsumer<TDb>>(schema);
         builder.AddConsumer<ApiKeyRevokedConsumer<TDb>>(schema);
-        builder.AddDueWork<OutboxRetention<TDb>>(schema, "purge-outbox-and-inbox", JobSchedules.EveryMinute);
+        builder.AddDueWork<OutboxRetention<TDb>>(schema, "purge-outbox-and-inbox", cron: JobSchedules.EveryMinute);
         return builder;
     }
 

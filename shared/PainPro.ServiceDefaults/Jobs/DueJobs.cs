@@ -30,10 +30,9 @@ public sealed class DueJobs(
     private void Declare()
     {
         var interval = options.Value.DueWorkInterval;
-        var every = interval == TimeSpan.Zero ? Cron.Never() : JobSchedules.EveryInterval(interval);
         foreach (var work in catalog.All)
         {
-            var cron = interval == TimeSpan.Zero ? Cron.Never() : work.Cron ?? every;
+            var cron = interval == TimeSpan.Zero ? Cron.Never() : work.Cron ?? JobSchedules.EveryInterval(options.Value.PeriodOf(work.Pace));
             recurringJobs.AddOrUpdate<DueWorkJob>(work.JobId, work.Queue, job => job.RunAsync(work.JobId, CancellationToken.None),
                 cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         }

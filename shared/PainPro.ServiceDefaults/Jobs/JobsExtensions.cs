@@ -22,14 +22,15 @@ public static class JobsExtensions
 {
     /// <summary>
     /// Declares due work of <paramref name="service"/>: the recurring job <c>{service}:{name}</c> that runs
-    /// <typeparamref name="TWork"/> every <c>PainPro:DueWorkInterval</c>, or on <paramref name="cron"/> (six fields,
+    /// <typeparamref name="TWork"/> at its <paramref name="pace"/>, or on <paramref name="cron"/> (six fields,
     /// seconds first). A dev clock advance runs the host's due work in the order it was declared.
     /// </summary>
-    public static IHostApplicationBuilder AddDueWork<TWork>(this IHostApplicationBuilder builder, string service, string name, string? cron = null)
+    public static IHostApplicationBuilder AddDueWork<TWork>(this IHostApplicationBuilder builder, string service, string name,
+        DueWorkPace pace = DueWorkPace.Prompt, string? cron = null)
         where TWork : class, IDueWork
     {
         builder.Services.TryAddSingleton<TWork>();
-        builder.Services.AddSingleton(new DueWorkRegistration(service, name, typeof(TWork), cron));
+        builder.Services.AddSingleton(new DueWorkRegistration(service, name, typeof(TWork), cron, pace));
         return builder;
     }
 

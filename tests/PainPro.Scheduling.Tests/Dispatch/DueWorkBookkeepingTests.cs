@@ -1,4 +1,5 @@
 using Dapper;
+using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using PainPro.Scheduling.Tests.Support;
 using PainPro.ServiceDefaults.Jobs;
@@ -34,6 +35,25 @@ public class DueWorkBookkeepingTests
             SELECT COALESCE(SUM(value), 0) FROM (SELECT key, value FROM hangfire.counter UNION ALL SELECT key, value FROM hangfire.aggregatedcounter) c
             WHERE key = 'stats:succeeded'
             """)) >= 2 * recurring, "the Dashboard's succeeded total counts every run");
+    }
+
+    [Fact]
+    public async Task By_default_the_claim_runs_every_second_expiry_every_15_seconds_and_the_purges_every_minute()
+    {
+        // The defaults, not the test suite's one-second sweeps: what a deployment gets.
+        var defaults = new PainPro.ServiceDefaults.PainProOptions();
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15)), (defaults.DueWorkInterval, defaults.SweepInterval));
+        await using var host = await SchedulingHost.StartAsync(TestDatabase.Postgres, new Dictionary<string, string?>
+        {
+            ["PainPro:DueWorkInterval"] = defaults.DueWorkInterval.ToString(),
+            ["PainPro:SweepInterval"] = defaults.SweepInterval.ToString(),
+        });
+        using var connection = host.Host.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var cron = connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
+
+        Assert.Equal("*/1 * * * * *", cron["scheduling:claim-due-surveys"]);
+        Assert.Equal("*/15 * * * * *", cron["scheduling:expire-closed-surveys"]);
+        Assert.Equal(JobSchedules.EveryMinute, cron["scheduling:purge-outbox-and-inbox"]);
     }
 
     private static Task<long> CountAsync(SchedulingHost host, string fromWhere) =>
