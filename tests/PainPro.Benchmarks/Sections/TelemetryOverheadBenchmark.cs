@@ -51,8 +51,8 @@ public sealed record TelemetryOverheadResult(IReadOnlyList<TelemetryRun> Rounds,
 /// What telemetry costs: the same dispatch and reply load on fresh clusters in one run, one with no exporter (the
 /// services' default: nothing recorded) and one whose every service exports traces and metrics over OTLP to a loopback
 /// receiver that reads and discards them (as a collector would) with the shipped settings (sampling 1, no database
-/// spans, the default batch and metric intervals). Rounds alternate there and back in blocks (off, on, on, off), so a
-/// drift in the machine's load falls on both; reported as on ÷ off of the medians, with every round and each block's
+/// spans, the default batch and metric intervals). Rounds alternate there and back in blocks (off, on, on, off), each
+/// block on a fresh pair of clusters, so a drift in the machine's load falls on both; reported as on ÷ off of the medians, with every round and each block's
 /// ratio beside it. Run it alone on the machine (an exclusive lock): a neighbour's build moves a round by more than
 /// the exporters do. The export counts the receiver saw prove the exporters ran.
 /// </summary>
@@ -73,34 +73,14 @@ public static class TelemetryOverheadBenchmark
     public static async Task<TelemetryOverheadResult> RunAsync(BenchmarkPlan plan, string? npgsqlOptions, TextWriter log, CancellationToken ct)
     {
         var size = SizeOf(plan);
-        // Every cluster runs throughout, idle while another is measured: the same background load for each.
         var sinks = new List<OtlpSink>();
-        var clusters = new List<(PainProCluster Cluster, OtlpSink? Sink, double? Ratio)>();
         try
         {
             foreach (var _ in Ratios) sinks.Add(await OtlpSink.StartAsync());
-            var starting = new List<Task<PainProCluster>> { PainProCluster.StartAsync(npgsqlOptions, TextWriter.Null) };
-            starting.AddRange(Ratios.Select((ratio, i) => PainProCluster.StartAsync(npgsqlOptions, TextWriter.Null, sinks[i].ServiceSettings(ratio))));
-            try { await Task.WhenAll(starting); }
-            finally
-            {
-                for (var i = 0; i < starting.Count; i++)
-                    if (starting[i].IsCompletedSuccessfully) clusters.Add((starting[i].Result, i == 0 ? null : sinks[i - 1], i == 0 ? null : Ratios[i - 1]));
-            }
-            foreach (var (cluster, _, _) in clusters) await WarmUpAsync(size, cluster, ct);
-
-            // There and back (off, on, on, off), block after block: on a machine whose load drifts, each mode sees the
-            // same drift on average, and the blocks show how far the same comparison moves from one block to the next.
+            // Block after block: on a machine whose load drifts, each mode sees the same drift on average, and the blocks
+            // show how far the same comparison moves from one block to the next.
             var rounds = new List<TelemetryRun>();
-            var block = clusters.Concat(Enumerable.Reverse(clusters)).ToList();
-            var visits = new Dictionary<PainProCluster, int>();
-            for (var b = 0; b < size.Blocks; b++)
-            foreach (var (cluster, sink, ratio) in block)
-            {
-                // Each visit to a cluster dispatches a fresh cohort (tag 1 was its warm-up's).
-                var runTag = 2 + (visits[cluster] = visits.GetValueOrDefault(cluster) + 1);
-                rounds.Add(await RunOnceAsync(size, cluster, sink, ratio, runTag, log, ct));
-            }
+            for (var block = 0; block < size.Blocks; block++) rounds.AddRange(await RunBlockAsync(size, sinks, npgsqlOptions, log, ct));
             // Spans leave in batches every 5 s: a sampled share of a small round may still be on its way.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
             while (sinks.Any(s => s.TraceRequests == 0) && DateTime.UtcNow < deadline) await Task.Delay(200, ct);
@@ -116,8 +96,40 @@ public static class TelemetryOverheadBenchmark
         }
         finally
         {
-            foreach (var (cluster, _, _) in clusters) await cluster.DisposeAsync();
             foreach (var sink in sinks) await sink.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Fresh clusters, side by side throughout (idle while another is measured: the same background load for each),
+    /// each warmed up and then measured twice, there and back (off, on, on, off). Fresh for each block because each
+    /// round moves Scheduling's simulated clock an hour ahead of Messaging's real one: a fourth move would put the
+    /// cohort's send-window zone, chosen on the simulated clock, before 09:00 on the real one.
+    /// </summary>
+    private static async Task<List<TelemetryRun>> RunBlockAsync(Size size, List<OtlpSink> sinks, string? npgsqlOptions, TextWriter log, CancellationToken ct)
+    {
+        var clusters = new List<(PainProCluster Cluster, OtlpSink? Sink, double? Ratio)>();
+        try
+        {
+            var starting = new List<Task<PainProCluster>> { PainProCluster.StartAsync(npgsqlOptions, TextWriter.Null) };
+            starting.AddRange(Ratios.Select((ratio, i) => PainProCluster.StartAsync(npgsqlOptions, TextWriter.Null, sinks[i].ServiceSettings(ratio))));
+            try { await Task.WhenAll(starting); }
+            finally
+            {
+                for (var i = 0; i < starting.Count; i++)
+                    if (starting[i].IsCompletedSuccessfully) clusters.Add((starting[i].Result, i == 0 ? null : sinks[i - 1], i == 0 ? null : Ratios[i - 1]));
+            }
+            foreach (var (cluster, _, _) in clusters) await WarmUpAsync(size, cluster, ct);
+
+            var rounds = new List<TelemetryRun>();
+            var order = clusters.Concat(Enumerable.Reverse(clusters)).ToList();
+            for (var i = 0; i < order.Count; i++)
+                rounds.Add(await RunOnceAsync(size, order[i].Cluster, order[i].Sink, order[i].Ratio, runTag: i < clusters.Count ? 2 : 3, log, ct));
+            return rounds;
+        }
+        finally
+        {
+            foreach (var (cluster, _, _) in clusters) await cluster.DisposeAsync();
         }
     }
 
