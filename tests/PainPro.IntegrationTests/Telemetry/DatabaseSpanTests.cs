@@ -36,8 +36,10 @@ public sealed class DatabaseSpanTests
 
         await TracingTests.RegisterDueNowAsync(scheduling, patient);
 
-        // The request's commands finished before its answer, and each span is exported as it ends.
-        var intake = spans.Spans.First(s => s.Kind == ActivityKind.Server && s.Name.StartsWith("POST /api/procedures", StringComparison.Ordinal));
+        // The server span ends just after the answer leaves; the request's commands ended before it, each exported as it ended.
+        static bool IsIntake(RecordedSpan s) => s.Kind == ActivityKind.Server && s.Name.StartsWith("POST /api/procedures", StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => Task.FromResult(spans.Spans.Any(IsIntake)), "the intake's server span");
+        var intake = spans.Spans.First(IsIntake);
         var commands = spans.Spans.Where(s => s.Source == PainProActivity.NpgsqlSource).ToList();
         if (!databaseSpans)
         {
