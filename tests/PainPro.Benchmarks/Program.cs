@@ -109,7 +109,7 @@ if (arguments.Runs("cluster"))
     }
 }
 
-// Three more clusters: in the full run, or when named (--smoke --only telemetry, about a minute); not in the smoke run's budget.
+// Two more clusters: in the full run, or when named (--smoke --only telemetry, about a minute); not in the smoke run's budget.
 if (!arguments.Smoke || arguments.Only is not null)
     await Section("telemetry", async () => report.Telemetry = await TelemetryOverheadBenchmark.RunAsync(plan, arguments.NpgsqlOptions, log, ct));
 

@@ -16,9 +16,10 @@ public static class TelemetryExtensions
 {
     /// <summary>
     /// Traces and metrics as dotnet/eShop's ServiceDefaults wire them: ASP.NET Core, HttpClient, runtime, MassTransit's
-    /// and Npgsql's sources, and PainPro's own spans and meter; exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// is set (with the other standard <c>OTEL_*</c> variables), and not recorded at all otherwise unless
-    /// <c>PainPro:Telemetry:Enabled</c> asks for it. Part of <see cref="HostingExtensions.AddServiceDefaults"/>.
+    /// source (and Npgsql's when <see cref="TelemetryOptions.DatabaseSpans"/> asks), and PainPro's own spans and meter;
+    /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (with the other standard <c>OTEL_*</c>
+    /// variables), and not recorded at all otherwise unless <c>PainPro:Telemetry:Enabled</c> asks for it. Part of
+    /// <see cref="HostingExtensions.AddServiceDefaults"/>.
     /// </summary>
     public static IHostApplicationBuilder AddPainProTelemetry(this IHostApplicationBuilder builder, TelemetryOptions telemetry)
     {
@@ -39,17 +40,22 @@ public static class TelemetryExtensions
                 if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
                     resource.AddService(ServiceName(builder.Environment.ApplicationName), serviceVersion: ServiceVersion());
             })
-            .WithTracing(tracing => tracing
-                .SetSampler(new PainProSampler(telemetry.SamplingRatio))
-                .AddSource(PainProActivity.SourceNames)
-                .AddSource(PainProActivity.MassTransitSource, PainProActivity.NpgsqlSource)
-                .AddAspNetCoreInstrumentation(o =>
-                {
-                    // Probes every few seconds from the kubelet are not a causal chain anyone follows.
-                    o.Filter = context => !context.Request.Path.StartsWithSegments("/health");
-                    o.EnrichWithHttpRequest = RedactSurveyLink;
-                })
-                .AddHttpClientInstrumentation())
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .SetSampler(new PainProSampler(telemetry.SamplingRatio))
+                    .AddSource(PainProActivity.SourceNames)
+                    .AddSource(PainProActivity.MassTransitSource)
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        // Probes every few seconds from the kubelet are not a causal chain anyone follows.
+                        o.Filter = context => !context.Request.Path.StartsWithSegments("/health");
+                        o.EnrichWithHttpRequest = RedactSurveyLink;
+                    })
+                    .AddHttpClientInstrumentation();
+                // Not listened to, Npgsql creates no span at all: the opt-out costs nothing per command.
+                if (telemetry.DatabaseSpans) tracing.AddSource(PainProActivity.NpgsqlSource);
+            })
             .WithMetrics(metrics => metrics
                 .AddMeter(PainProMetrics.MeterName, PainProActivity.MassTransitSource, PainProActivity.NpgsqlSource)
                 .AddAspNetCoreInstrumentation()

@@ -22,7 +22,7 @@ internal static class TraceTable
             .Where(t => t.Any(s => s.Source.StartsWith("PainPro", StringComparison.Ordinal)))
             .OrderBy(t => t.Min(s => s.Start))
             .ToList();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by TracingTests: {traces.Count} traces; Npgsql command spans counted, not listed.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by TracingTests: {traces.Count} traces; Npgsql command spans (when recorded) counted, not listed.");
         text.AppendLine();
         text.AppendLine("| trace | service | span | kind | duration |");
         text.AppendLine("|---|---|---|---|---|");
@@ -34,7 +34,7 @@ internal static class TraceTable
             var serviceOf = Services(spans, services);
             var database = spans.Count(s => s.Source == "Npgsql");
             var linked = spans.SelectMany(s => s.LinkedTraceIds).Distinct().Select(id => traces.FindIndex(t => t.Key == id) + 1).Where(i => i > 0).ToList();
-            var label = $"{number}" + (linked.Count > 0 ? $" (linked to {string.Join(", ", linked)})" : "") + $", {database} SQL spans";
+            var label = $"{number}" + (linked.Count > 0 ? $" (linked to {string.Join(", ", linked)})" : "") + (database > 0 ? $", {database} SQL spans" : "");
             foreach (var span in spans.Where(s => s.Source != "Npgsql"))
             {
                 text.AppendLine(CultureInfo.InvariantCulture,

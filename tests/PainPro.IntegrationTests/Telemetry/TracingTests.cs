@@ -125,6 +125,9 @@ public sealed class TracingTests(ITestOutputHelper output)
             Assert.Contains(completing, s => s.Kind == System.Diagnostics.ActivityKind.Server && s.Name == "POST /webhooks/twilio/sms");
             Assert.Contains(completing, s => Consumed(s, "scheduling-survey-completed"));
 
+            // Database command spans are opt-in (PainPro:Telemetry:DatabaseSpans, DatabaseSpanTests): none by default.
+            Assert.DoesNotContain(all, s => s.Source == PainProActivity.NpgsqlSource);
+
             // Nothing that names the patient, anywhere in any span.
             foreach (var span in all)
             foreach (var text in span.Texts)
@@ -189,7 +192,7 @@ public sealed class TracingTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<Guid> RegisterDueNowAsync(HttpClient scheduling, Patient patient)
+    internal static async Task<Guid> RegisterDueNowAsync(HttpClient scheduling, Patient patient)
     {
         var zone = ThinSlice.ZoneInsideSendWindowNow();
         var performedAt = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddDays(-3).AddHours(-1), zone);
@@ -219,7 +222,7 @@ public sealed class TracingTests(ITestOutputHelper output)
         }, $"Ingestion to take the reply '{body}'");
 
     /// <summary>A patient whose every identifier is unique enough to be found if it leaked into a span.</summary>
-    private sealed record Patient(string Mrn, string GivenName, string FamilyName, string Phone, string Email)
+    internal sealed record Patient(string Mrn, string GivenName, string FamilyName, string Phone, string Email)
     {
         public static Patient New()
         {
