@@ -94,24 +94,22 @@ public sealed class OutcomeRollup(IngestionDb db)
             if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
             var parameters = new { first, end, procedureType, overall = AllCut };
             var cut = overallOnly ? " AND dimension = @overall" : "";
-            // Only the overall cut is read by procedure type (the trends' procedure-type breakdown).
-            const string procedureOfCut = $"CASE WHEN dimension = '{AllCut}' THEN procedure_type ELSE '' END";
-            // PostgreSQL sums bigints as numeric.
-            static string Sum(string column) => $"CAST(SUM({column}) AS bigint)";
             await db.ReadAsync(async connection =>
             {
-                // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but the facility and
-                // surgeon cuts are read across procedure types and the pain counts across months and procedure types
-                // (their readers use neither), which leaves a tenth of the rows to send and map.
+                // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but only the overall
+                // cut ('all', AllCut) is read by procedure type and the pain counts by neither month nor procedure type
+                // (their readers use neither), which leaves a tenth of the rows to send and map. PostgreSQL sums bigints
+                // as numeric: the sums are cast back.
                 await using var results = await connection.QueryMultipleAsync($"""
-                    SELECT month AS Month, {procedureOfCut} AS ProcedureType, dimension AS Dimension, grp AS "Group", timepoint AS Timepoint,
-                           {Sum("enrollments")} AS Enrollments, {Sum("sent")} AS Sent, {Sum("answered")} AS Answered, {Sum("paired")} AS Paired,
-                           {Sum("reduced")} AS Reduced, {Sum("complete")} AS Complete, {Sum("partial")} AS Partial,
-                           {Sum("progression")} AS Progression, {Sum("indeterminate")} AS Indeterminate, {Sum("msts_n")} AS MstsN,
-                           {Sum("msts_sum")} AS MstsSum
+                    SELECT month AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
+                           grp AS "Group", timepoint AS Timepoint, CAST(SUM(enrollments) AS bigint) AS Enrollments, CAST(SUM(sent) AS bigint) AS Sent,
+                           CAST(SUM(answered) AS bigint) AS Answered, CAST(SUM(paired) AS bigint) AS Paired, CAST(SUM(reduced) AS bigint) AS Reduced,
+                           CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
+                           CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
+                           CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
                     FROM outcome_rollup {where}{cut}
-                    GROUP BY month, {procedureOfCut}, dimension, grp, timepoint;
-                    SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, {Sum("n")} AS N
+                    GROUP BY month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
+                    SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
                     FROM outcome_rollup_pain {where}
                     GROUP BY timepoint, baseline_vas, vas;
                     """, parameters);
