@@ -102,15 +102,15 @@ public sealed class ReportRollup(SchedulingDb db)
         var parameters = new { from, until = from.AddMonths(1) };
         var where = Where(procedureType: null, bounded: true, boundedAbove: true);
         // The counts as a CTE of the very query that answers a part month, inserted as they come.
-        var funnel = $"funnel AS ({FunnelSql(session.Dialect, where)})";
+        var funnelTable = $"funnel AS ({FunnelSql(session.Dialect, where)})";
         await session.ExecuteAsync($"""
-            WITH {funnel}
+            WITH {funnelTable}
             INSERT INTO funnel_rollup (month, procedure_type, timepoint, due, sent, reminded, answered, answered_after_reminder)
             SELECT Month, ProcedureType, Timepoint, Due, Sent, Reminded, Answered, AnsweredAfterReminder FROM funnel
             """, parameters);
-        var statuses = $"statuses AS ({StatusSql(session.Dialect, where)})";
+        var statusTable = $"statuses AS ({StatusSql(session.Dialect, where)})";
         await session.ExecuteAsync($"""
-            WITH {statuses}
+            WITH {statusTable}
             INSERT INTO enrollment_status_rollup (month, procedure_type, status, n)
             SELECT Month, ProcedureType, Status, N FROM statuses
             """, parameters);
