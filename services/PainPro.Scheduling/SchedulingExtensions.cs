@@ -35,6 +35,7 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<FacilitySettings>();
         builder.Services.AddSingleton<RegistrationValidator>();
         builder.Services.AddSingleton<EnrollmentRegistrar>();
+        builder.Services.AddSingleton<Reports.ReportRollup>();
         builder.Services.AddSingleton<ServiceDefaults.Telemetry.IGaugeSource, Telemetry.DueSurveyGauges>();
         builder.Services.AddSingleton<CsvImporter>();
         builder.Services.AddSingleton<CsvImportJobs>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Dapper;
 using PainPro.Ingestion.Http;
@@ -10,7 +9,8 @@ namespace PainPro.Ingestion.Outcomes;
 /// The outcome figures of one procedure type in one UTC month of the procedure, cut one way: <c>Dimension</c> is
 /// <see cref="OutcomeRollup.AllCut"/> (<c>Group</c> null), <see cref="OutcomeRollup.FacilityCut"/> or
 /// <see cref="OutcomeRollup.SurgeonCut"/> (<c>Group</c> the facility or surgeon, null when not recorded). A row with an
-/// empty <c>Timepoint</c> counts enrollments; the others count that timepoint's surveys.
+/// empty <c>Timepoint</c> counts enrollments; the others count that timepoint's surveys. Read from the roll-up, the
+/// facility and surgeon rows are summed over procedure types (<c>ProcedureType</c> empty).
 /// </summary>
 internal sealed record OutcomeCount
 {
@@ -37,7 +37,8 @@ internal sealed record OutcomeCount
 /// <summary>
 /// How many pain answers of one value there are in one month, procedure type and timepoint: timepoint <c>baseline</c>
 /// counts the enrollments' baselines (<c>Vas</c> = <c>BaselineVas</c>), the others the surveys' pain beside their
-/// enrollment's baseline (null: none recorded).
+/// enrollment's baseline (null: none recorded). Read from the roll-up, the counts are summed over months and procedure
+/// types (<c>Month</c> and <c>ProcedureType</c> empty): no reader needs them.
 /// </summary>
 internal sealed record PainCount
 {
@@ -85,7 +86,7 @@ public sealed class OutcomeRollup(IngestionDb db)
         var (first, end, parts) = Split(range);
         var counts = new List<OutcomeCount>();
         var pain = new List<PainCount>();
-        if (first is null || end is null || string.CompareOrdinal(first, end) < 0)
+        if (UtcMonths.HasWholeMonths(first, end))
         {
             var where = new StringBuilder("WHERE 1 = 1");
             if (first is not null) where.Append(" AND month >= @first");
@@ -95,14 +96,22 @@ public sealed class OutcomeRollup(IngestionDb db)
             var cut = overallOnly ? " AND dimension = @overall" : "";
             await db.ReadAsync(async connection =>
             {
+                // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but only the overall
+                // cut ('all', AllCut) is read by procedure type and the pain counts by neither month nor procedure type
+                // (their readers use neither), which leaves a tenth of the rows to send and map. PostgreSQL sums bigints
+                // as numeric: the sums are cast back.
                 await using var results = await connection.QueryMultipleAsync($"""
-                    SELECT month AS Month, procedure_type AS ProcedureType, dimension AS Dimension, grp AS "Group", timepoint AS Timepoint,
-                           enrollments AS Enrollments, sent AS Sent, answered AS Answered, paired AS Paired, reduced AS Reduced,
-                           complete AS Complete, partial AS Partial, progression AS Progression, indeterminate AS Indeterminate,
-                           msts_n AS MstsN, msts_sum AS MstsSum
-                    FROM outcome_rollup {where}{cut};
-                    SELECT month AS Month, procedure_type AS ProcedureType, timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, n AS N
-                    FROM outcome_rollup_pain {where};
+                    SELECT month AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
+                           grp AS "Group", timepoint AS Timepoint, CAST(SUM(enrollments) AS bigint) AS Enrollments, CAST(SUM(sent) AS bigint) AS Sent,
+                           CAST(SUM(answered) AS bigint) AS Answered, CAST(SUM(paired) AS bigint) AS Paired, CAST(SUM(reduced) AS bigint) AS Reduced,
+                           CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
+                           CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
+                           CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
+                    FROM outcome_rollup {where}{cut}
+                    GROUP BY month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
+                    SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
+                    FROM outcome_rollup_pain {where}
+                    GROUP BY timepoint, baseline_vas, vas;
                     """, parameters);
                 counts.AddRange(await results.ReadAsync<OutcomeCount>());
                 pain.AddRange(await results.ReadAsync<PainCount>());
@@ -134,16 +143,8 @@ public sealed class OutcomeRollup(IngestionDb db)
 
     private static async Task RecomputeAsync(DbSession session, string month, int reduction)
     {
-        if (session.Dialect == SqlDialect.Postgres)
-            await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@MonthLockClass, @key)",
-                new { MonthLockClass, key = int.Parse(month.Replace("-", ""), CultureInfo.InvariantCulture) });
-        else if (session.Dialect.IsSqlServer)
-            // The application lock the triggers' outcome_mark_stale takes shared (SQL Server migration 0008).
-            await session.ExecuteAsync("""
-                DECLARE @resource nvarchar(255) = SCHEMA_NAME() + N'.outcome_month.' + @month, @result int;
-                EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1;
-                IF @result < 0 THROW 50000, 'sp_getapplock failed for the outcome roll-up month', 1;
-                """, new { month });
+        // The application lock the triggers' outcome_mark_stale takes shared (migration 0008).
+        await UtcMonths.LockForRecomputeAsync(session, MonthLockClass, "outcome_month", month);
         var marked = await session.ExecuteAsync("DELETE FROM outcome_months_stale WHERE month = @month", new { month });
         // Another reader may have recomputed it while this one waited for the lock.
         if (marked == 0 && !await session.Connection.ExecuteScalarAsync<bool>(session.Dialect.IsSqlServer
@@ -154,7 +155,7 @@ public sealed class OutcomeRollup(IngestionDb db)
 
         await session.ExecuteAsync("DELETE FROM outcome_rollup WHERE month = @month", new { month });
         await session.ExecuteAsync("DELETE FROM outcome_rollup_pain WHERE month = @month", new { month });
-        var from = DateTimeOffset.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var from = UtcMonths.Start(month);
         var parameters = new { from, until = from.AddMonths(1), reduction, procedureType = (string?)null };
         var figures = FiguresSql(session.Dialect, byProcedure: false);
         var select = figures.IndexOf(")\nSELECT", StringComparison.Ordinal) + 2;
@@ -259,34 +260,7 @@ public sealed class OutcomeRollup(IngestionDb db)
             """;
     }
 
-    /// <summary>
-    /// The whole months of a range — from <c>First</c> (inclusive) to <c>End</c> (exclusive), either open — and the part
-    /// months at its ends, to be read directly. A range within one month is all part.
-    /// </summary>
-    internal static (string? First, string? End, IReadOnlyList<(DateTimeOffset From, DateTimeOffset Until)> Parts) Split(DateRange range)
-    {
-        var parts = new List<(DateTimeOffset, DateTimeOffset)>();
-        var (start, until) = (range.From?.ToUniversalTime(), range.Until?.ToUniversalTime());
-        if (start is { } s && !IsMonthStart(s))
-        {
-            var next = MonthStart(s).AddMonths(1);
-            if (until is { } u && u <= next)
-                return (First: "", End: "", Parts: u > s ? [(s, u)] : []);
-            parts.Add((s, next));
-            start = next;
-        }
-        if (until is { } end && !IsMonthStart(end))
-        {
-            var monthStart = MonthStart(end);
-            if (start is null || monthStart >= start) parts.Add((monthStart, end));
-            until = monthStart;
-        }
-        return (start is null ? null : MonthOf(start.Value), until is null ? null : MonthOf(until.Value), parts);
-    }
-
-    private static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static bool IsMonthStart(DateTimeOffset at) => at == MonthStart(at);
-
-    private static string MonthOf(DateTimeOffset at) => at.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    /// <summary>The whole months of a range and the part months at its ends, to be read directly (<see cref="UtcMonths.Split"/>).</summary>
+    internal static (string? First, string? End, IReadOnlyList<(DateTimeOffset From, DateTimeOffset Until)> Parts) Split(DateRange range) =>
+        UtcMonths.Split(range.From, range.Until);
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,53 +27,47 @@ public static class DeliveryFunnel
 {
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/reports/enrollments", async Task<Results<Ok<List<EnrollmentCount>>, ValidationProblem>> (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
+        app.MapGet("/api/reports/enrollments", async Task<Results<Ok<List<EnrollmentCount>>, ValidationProblem>> (string? procedureType, string? from, string? to, ReportRollup rollup, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var fromAt = Bound(from, "from", errors);
             var untilAt = Bound(to, "to", errors)?.AddDays(1);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var where = Where(procedureType, fromAt, untilAt, "WHERE 1 = 1");
-            var rows = await db.ReadAsync(c => c.QueryAsync<EnrollmentCount>($"""
-                SELECT procedure_type AS ProcedureType, status AS Status, COUNT(*) AS Count
-                FROM (SELECT e.procedure_type, {Enrollments.EnrollmentStatuses.Sql} AS status FROM enrollments e {where}) counted
-                GROUP BY procedure_type, status
-                ORDER BY procedure_type, status
-                """, new { procedureType = procedureType?.Trim(), fromAt, untilAt }), ct);
-            return TypedResults.Ok(rows.ToList());
+            return TypedResults.Ok(EnrollmentCounts(await rollup.StatusesAsync(Procedure(procedureType), fromAt, untilAt, ct: ct)));
         }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
 
-        app.MapGet("/api/reports/delivery-funnel", async Task<Results<Ok<List<FunnelStage>>, ValidationProblem>> (string? procedureType, string? from, string? to, SchedulingDb db, CancellationToken ct) =>
+        app.MapGet("/api/reports/delivery-funnel", async Task<Results<Ok<List<FunnelStage>>, ValidationProblem>> (string? procedureType, string? from, string? to, ReportRollup rollup, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var fromAt = Bound(from, "from", errors);
             var untilAt = Bound(to, "to", errors)?.AddDays(1);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var where = Where(procedureType, fromAt, untilAt, "WHERE s.status <> 'cancelled'");
-            var rows = await db.ReadAsync(c => c.QueryAsync<FunnelStage>($"""
-                SELECT s.timepoint AS Timepoint,
-                       SUM(CASE WHEN s.status <> 'scheduled' THEN 1 ELSE 0 END) AS Due,
-                       SUM(CASE WHEN s.first_sent_at IS NOT NULL THEN 1 ELSE 0 END) AS Sent,
-                       SUM(CASE WHEN s.last_sent_at > s.first_sent_at THEN 1 ELSE 0 END) AS Reminded,
-                       SUM(CASE WHEN s.status = 'completed' THEN 1 ELSE 0 END) AS Answered,
-                       SUM(CASE WHEN s.status = 'completed' AND s.last_sent_at > s.first_sent_at THEN 1 ELSE 0 END) AS AnsweredAfterReminder
-                FROM surveys s JOIN enrollments e ON e.id = s.enrollment_id
-                {where}
-                GROUP BY s.timepoint
-                """, new { procedureType = procedureType?.Trim(), fromAt, untilAt }), ct);
-            var order = new[] { "baseline", "day3", "month1", "month3" };
-            return TypedResults.Ok(rows.OrderBy(r => Array.IndexOf(order, r.Timepoint) is var i && i < 0 ? int.MaxValue : i).ThenBy(r => r.Timepoint).ToList());
+            return TypedResults.Ok(Stages(await rollup.FunnelAsync(Procedure(procedureType), fromAt, untilAt, ct: ct)));
         }).RequireAuthorization(PainProAuth.StaffOrIntegrationPolicy).WithTags("reports");
         return app;
     }
 
-    private static string Where(string? procedureType, DateTimeOffset? fromAt, DateTimeOffset? untilAt, string start)
+    private static string? Procedure(string? procedureType) => string.IsNullOrWhiteSpace(procedureType) ? null : procedureType.Trim();
+
+    /// <summary>Per procedure type and status, summed over the months (the roll-up's and the part months' rows).</summary>
+    internal static List<EnrollmentCount> EnrollmentCounts(IEnumerable<StatusCount> rows) =>
+    [
+        .. rows.GroupBy(r => (r.ProcedureType, r.Status))
+            .Select(g => new EnrollmentCount(g.Key.ProcedureType, g.Key.Status, g.Sum(r => r.N)))
+            .OrderBy(c => c.ProcedureType, StringComparer.Ordinal).ThenBy(c => c.Status, StringComparer.Ordinal),
+    ];
+
+    /// <summary>Per timepoint, in protocol order, summed over the months and procedure types.</summary>
+    internal static List<FunnelStage> Stages(IEnumerable<FunnelCount> rows)
     {
-        var where = new StringBuilder(start);
-        if (!string.IsNullOrWhiteSpace(procedureType)) where.Append(" AND e.procedure_type = @procedureType");
-        if (fromAt is not null) where.Append(" AND e.performed_at >= @fromAt");
-        if (untilAt is not null) where.Append(" AND e.performed_at < @untilAt");
-        return where.ToString();
+        var order = new[] { "baseline", "day3", "month1", "month3" };
+        return
+        [
+            .. rows.GroupBy(r => r.Timepoint)
+                .Select(g => new FunnelStage(g.Key, g.Sum(r => r.Due), g.Sum(r => r.Sent), g.Sum(r => r.Reminded), g.Sum(r => r.Answered),
+                    g.Sum(r => r.AnsweredAfterReminder)))
+                .OrderBy(r => Array.IndexOf(order, r.Timepoint) is var i && i < 0 ? int.MaxValue : i).ThenBy(r => r.Timepoint, StringComparer.Ordinal),
+        ];
     }
 
     /// <summary>A date (yyyy-MM-dd, UTC day); <c>to</c> is inclusive.</summary>
