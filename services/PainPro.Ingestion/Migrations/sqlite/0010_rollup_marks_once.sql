@@ -1,0 +1,1 @@
+-- Nothing to do on SQLite: its roll-up triggers (0008) already mark each distinct month once (see the PostgreSQL 0010).
