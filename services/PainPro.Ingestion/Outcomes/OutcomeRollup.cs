@@ -77,8 +77,12 @@ public sealed class OutcomeRollup(IngestionDb db)
     /// end directly. With <paramref name="direct"/>, everything directly, as the roll-up would be computed.
     /// </summary>
     /// <param name="overallOnly">Only the overall cut (no facility or surgeon rows): all the summary needs.</param>
+    /// <param name="groupsByMonth">
+    /// False: the roll-up's facility and surgeon rows come summed over months too (<c>Month</c> empty), for a reader that
+    /// wants those groups over the whole range only. Part months are read directly either way, with their month.
+    /// </param>
     internal async Task<OutcomeCounts> ReadAsync(string? procedureType, DateRange range, int reduction, bool direct = false,
-        bool overallOnly = false, CancellationToken ct = default)
+        bool overallOnly = false, bool groupsByMonth = true, CancellationToken ct = default)
     {
         if (direct) return await ComputeAsync(procedureType, range.From, range.Until, reduction, ct);
         await RefreshAsync(reduction, ct);
@@ -94,6 +98,7 @@ public sealed class OutcomeRollup(IngestionDb db)
             if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
             var parameters = new { first, end, procedureType, overall = AllCut };
             var cut = overallOnly ? " AND dimension = @overall" : "";
+            var month = groupsByMonth ? "month" : "CASE WHEN dimension = 'all' THEN month ELSE '' END";
             await db.ReadAsync(async connection =>
             {
                 // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but only the overall
@@ -101,14 +106,14 @@ public sealed class OutcomeRollup(IngestionDb db)
                 // (their readers use neither), which leaves a tenth of the rows to send and map. PostgreSQL sums bigints
                 // as numeric: the sums are cast back.
                 await using var results = await connection.QueryMultipleAsync($"""
-                    SELECT month AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
+                    SELECT {month} AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
                            grp AS "Group", timepoint AS Timepoint, CAST(SUM(enrollments) AS bigint) AS Enrollments, CAST(SUM(sent) AS bigint) AS Sent,
                            CAST(SUM(answered) AS bigint) AS Answered, CAST(SUM(paired) AS bigint) AS Paired, CAST(SUM(reduced) AS bigint) AS Reduced,
                            CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
                            CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
                            CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
                     FROM outcome_rollup {where}{cut}
-                    GROUP BY month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
+                    GROUP BY {month}, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
                     SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
                     FROM outcome_rollup_pain {where}
                     GROUP BY timepoint, baseline_vas, vas;
