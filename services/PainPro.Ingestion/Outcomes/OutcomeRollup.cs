@@ -97,7 +97,8 @@ public sealed class OutcomeRollup(IngestionDb db)
             if (end is not null) where.Append(" AND month < @end");
             if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
             var parameters = new { first, end, procedureType, overall = AllCut };
-            var cut = overallOnly ? " AND dimension = @overall" : "";
+            // Four holes at most: the T-SQL scan tries each unknown one as a value, nothing, a name and a condition.
+            var countsWhere = where + (overallOnly ? " AND dimension = @overall" : "");
             var month = groupsByMonth ? "month" : "CASE WHEN dimension = 'all' THEN month ELSE '' END";
             await db.ReadAsync(async connection =>
             {
@@ -112,7 +113,7 @@ public sealed class OutcomeRollup(IngestionDb db)
                            CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
                            CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
                            CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
-                    FROM outcome_rollup {where}{cut}
+                    FROM outcome_rollup {countsWhere}
                     GROUP BY {month}, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
                     SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
                     FROM outcome_rollup_pain {where}
