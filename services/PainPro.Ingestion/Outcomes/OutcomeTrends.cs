@@ -122,17 +122,22 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
         var parameters = new { procedureType, from = range.From, until = range.Until };
         var month = db.Dialect.UtcMonth("e.performed_at");
 
-        var counts = await rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, groupsByMonth: groupsByPeriod, ct: ct);
         var now = db.Clock.GetUtcNow();
-        // Each alert's part in the figures, worked out once: every alert counts in up to eight cells.
-        var alerts = (await db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""
+        // The counts and the alerts are independent reads: they overlap (on the thread pool, as Microsoft.Data.Sqlite runs
+        // a query synchronously inside its async methods).
+        var countsRead = Task.Run(() => rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, groupsByMonth: groupsByPeriod, ct: ct), ct);
+        var alertsRead = Task.Run(() => db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""
             SELECT {month} AS Month, e.facility AS Facility, e.surgeon AS Surgeon, e.procedure_type AS ProcedureType,
                    a.rules AS Rules, a.severity AS Severity, a.raised_at AS RaisedAt, a.high_since AS HighSince,
                    COALESCE(a.acknowledged_at, CASE WHEN a.resolved_by <> '{AlertEvent.SystemActor}' THEN a.resolved_at END) AS AcknowledgedAt,
                    a.status AS Status
             FROM alerts a JOIN enrollments e ON e.id = a.enrollment_id
             WHERE 1 = 1{filter}
-            """, parameters), ct)).Select(row => AlertFact.Of(row, targets, now)).ToList();
+            """, parameters), ct), ct);
+        await Task.WhenAll(countsRead, alertsRead);
+        var counts = await countsRead;
+        // Each alert's part in the figures, worked out once: every alert counts in up to eight cells.
+        var alerts = (await alertsRead).Select(row => AlertFact.Of(row, targets, now)).ToList();
         // Each roll-up row once per cut it belongs to: the overall rows are also the procedure types' rows.
         var cuts = counts.Counts.SelectMany(CutsOf).ToList();
         var surveys = cuts.Where(c => !c.Count.IsEnrollmentCount).ToList();
