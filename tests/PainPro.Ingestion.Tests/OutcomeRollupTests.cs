@@ -12,6 +12,8 @@ namespace PainPro.Ingestion.Tests;
 /// The monthly roll-up the dashboard reads gives exactly the figures computed straight from the tables — for whole and
 /// part months, a procedure filter, months and quarters — and stays exact through every kind of write that changes them:
 /// a new answer, a revised answer, a new enrollment in an old month, a rescheduled procedure, another response reduction.
+/// The dashboard's cut of the trends (groups over the whole range only, read from the roll-up summed over months) is the
+/// full trends less the groups' periods, and the summary the trends carry is the summary's.
 /// </summary>
 public sealed class OutcomeRollupTests
 {
@@ -106,15 +108,30 @@ public sealed class OutcomeRollupTests
             foreach (var procedure in new[] { null, Procedures[1] })
             {
                 var what = $"after {after}, {range}, {procedure ?? "all procedures"}";
+                var direct = Json(await summary.RunAsync(procedure, range, direct: true));
+                Assert.True(direct == Json(await summary.RunAsync(procedure, range)), $"summary {what}");
                 foreach (var period in new[] { OutcomeTrends.Month, OutcomeTrends.Quarter })
-                    Assert.True(Json(await trends.RunAsync(procedure, range, period, direct: true)) == Json(await trends.RunAsync(procedure, range, period)),
-                        $"trends by {period} {what}");
-                Assert.True(Json(await summary.RunAsync(procedure, range, direct: true)) == Json(await summary.RunAsync(procedure, range)), $"summary {what}");
+                {
+                    var all = await trends.RunAsync(procedure, range, period);
+                    Assert.True(Json(await trends.RunAsync(procedure, range, period, direct: true)) == Json(all), $"trends by {period} {what}");
+                    // The dashboard's cut: the same cells less the groups' periods, from the roll-up summed over months.
+                    var dashboard = await trends.RunAsync(procedure, range, period, groupsByPeriod: false);
+                    Assert.True(Json(await trends.RunAsync(procedure, range, period, direct: true, groupsByPeriod: false)) == Json(dashboard),
+                        $"trends by {period} without the groups' periods {what}");
+                    Assert.True(Json(WithoutGroupsPeriods(all)) == Json(dashboard), $"trends by {period}, the groups' periods left out {what}");
+                    Assert.True(direct == Json(all.Summary) && direct == Json(dashboard.Summary), $"the trends' summary {what}");
+                }
             }
         // The roll-up was read, not bypassed: nothing is left stale once it has answered.
         Assert.Equal(0, await h.CountAsync("outcome_months_stale"));
         Assert.True(await h.CountAsync("outcome_rollup") > 0);
     }
+
+    private static OutcomeTrendsView WithoutGroupsPeriods(OutcomeTrendsView view) => view with
+    {
+        Outcomes = [.. view.Outcomes.Where(c => c.Dimension == TrendDimensions.All || c.Period is null)],
+        Alerts = [.. view.Alerts.Where(c => c.Dimension == TrendDimensions.All || c.Period is null)],
+    };
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 }

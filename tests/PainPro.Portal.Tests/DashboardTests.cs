@@ -51,6 +51,58 @@ public sealed class DashboardTests
         new DashboardTrends(Trends, "month1"),
         [new FunnelStage { Timepoint = "day3", Due = 12, Sent = 11, Reminded = 5, Answered = 9, AnsweredAfterReminder = 3 }]);
 
+    /// <summary>Answers by path (Scheduling's and Ingestion's dashboard requests), and remembers what was asked.</summary>
+    private sealed class ServicesHandler(string trendsJson) : HttpMessageHandler
+    {
+        public List<string> Asked { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            lock (Asked) Asked.Add(request.RequestUri!.PathAndQuery);
+            var body = request.RequestUri!.AbsolutePath switch
+            {
+                "/api/outcomes/trends" => trendsJson,
+                "/api/outcomes/summary" => SummaryJson,
+                _ => "[]",
+            };
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+                { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
+        }
+    }
+
+    private static (DashboardLoader Loader, ServicesHandler Handler) Loader(string trendsJson)
+    {
+        var handler = new ServicesHandler(trendsJson);
+        HttpClient Http() => new(handler, disposeHandler: false) { BaseAddress = new Uri("http://service.test/") };
+        return (new DashboardLoader(new SchedulingClient(Http()), new IngestionClient(Http())), handler);
+    }
+
+    private static readonly ReportFilter YearFilter = new(null, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
+
+    [Fact]
+    public async Task The_page_asks_Ingestion_once_for_the_groups_over_the_whole_range_and_reads_the_summary_from_the_trends()
+    {
+        var (loader, handler) = Loader(TrendsJson.TrimEnd()[..^1] + ",\"summary\":" + SummaryJson + "}");
+
+        var report = await loader.LoadAsync(YearFilter, DashboardView.Default, default);
+
+        Assert.Equal(["/api/outcomes/trends?from=2026-01-01&to=2026-12-31&period=month&groupsByPeriod=false"],
+            handler.Asked.Where(p => p.StartsWith("/api/outcomes/", StringComparison.Ordinal)));
+        Assert.Equal(JsonSerializer.Serialize(Summary), JsonSerializer.Serialize(report.Outcomes));
+    }
+
+    [Fact]
+    public async Task The_csv_asks_for_every_group_period_by_period_and_an_ingestion_without_the_trends_summary_is_asked_for_it()
+    {
+        var (loader, handler) = Loader(TrendsJson);
+
+        var report = await loader.LoadAsync(YearFilter, DashboardView.Default with { GroupsByPeriod = true }, default);
+
+        Assert.Equal(["/api/outcomes/trends?from=2026-01-01&to=2026-12-31&period=month", "/api/outcomes/summary?from=2026-01-01&to=2026-12-31"],
+            handler.Asked.Where(p => p.StartsWith("/api/outcomes/", StringComparison.Ordinal)));
+        Assert.Equal(JsonSerializer.Serialize(Summary), JsonSerializer.Serialize(report.Outcomes));
+    }
+
     [Fact]
     public void The_outcomes_csv_holds_exactly_the_numbers_the_service_gave()
     {

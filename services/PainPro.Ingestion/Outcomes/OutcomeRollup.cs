@@ -77,54 +77,60 @@ public sealed class OutcomeRollup(IngestionDb db)
     /// end directly. With <paramref name="direct"/>, everything directly, as the roll-up would be computed.
     /// </summary>
     /// <param name="overallOnly">Only the overall cut (no facility or surgeon rows): all the summary needs.</param>
+    /// <param name="groupsByMonth">
+    /// False: the roll-up's facility and surgeon rows come summed over months too (<c>Month</c> empty), for a reader that
+    /// wants those groups over the whole range only. Part months are read directly either way, with their month.
+    /// </param>
     internal async Task<OutcomeCounts> ReadAsync(string? procedureType, DateRange range, int reduction, bool direct = false,
-        bool overallOnly = false, CancellationToken ct = default)
+        bool overallOnly = false, bool groupsByMonth = true, CancellationToken ct = default)
     {
         if (direct) return await ComputeAsync(procedureType, range.From, range.Until, reduction, ct);
         await RefreshAsync(reduction, ct);
 
         var (first, end, parts) = Split(range);
-        var counts = new List<OutcomeCount>();
-        var pain = new List<PainCount>();
-        if (UtcMonths.HasWholeMonths(first, end))
+        // The whole months and each part month are independent reads, each on its own connection: they overlap. On the
+        // thread pool, because Microsoft.Data.Sqlite runs a query synchronously inside its async methods.
+        var reads = new List<Task<OutcomeCounts>>();
+        if (UtcMonths.HasWholeMonths(first, end)) reads.Add(Task.Run(() => ReadWholeMonthsAsync(procedureType, first, end, overallOnly, groupsByMonth, ct), ct));
+        reads.AddRange(parts.Select(part => Task.Run(() => ComputeAsync(procedureType, part.From, part.Until, reduction, ct), ct)));
+        var read = await Task.WhenAll(reads);
+        return new OutcomeCounts([.. read.SelectMany(r => r.Counts)], [.. read.SelectMany(r => r.Pain)]);
+    }
+
+    /// <summary>The roll-up's rows of the whole months [<paramref name="first"/>, <paramref name="end"/>), summed as <see cref="ReadAsync"/> says.</summary>
+    private async Task<OutcomeCounts> ReadWholeMonthsAsync(string? procedureType, string? first, string? end, bool overallOnly, bool groupsByMonth,
+        CancellationToken ct)
+    {
+        var where = new StringBuilder("WHERE 1 = 1");
+        if (first is not null) where.Append(" AND month >= @first");
+        if (end is not null) where.Append(" AND month < @end");
+        if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
+        var parameters = new { first, end, procedureType, overall = AllCut };
+        // Four holes at most: the T-SQL scan tries each unknown one as a value, nothing, a name and a condition.
+        var countsWhere = where + (overallOnly ? " AND dimension = @overall" : "");
+        var month = groupsByMonth ? "month" : "CASE WHEN dimension = 'all' THEN month ELSE '' END";
+        return await db.ReadAsync(async connection =>
         {
-            var where = new StringBuilder("WHERE 1 = 1");
-            if (first is not null) where.Append(" AND month >= @first");
-            if (end is not null) where.Append(" AND month < @end");
-            if (procedureType is not null) where.Append(" AND procedure_type = @procedureType");
-            var parameters = new { first, end, procedureType, overall = AllCut };
-            var cut = overallOnly ? " AND dimension = @overall" : "";
-            await db.ReadAsync(async connection =>
-            {
-                // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but only the overall
-                // cut ('all', AllCut) is read by procedure type and the pain counts by neither month nor procedure type
-                // (their readers use neither), which leaves a tenth of the rows to send and map. PostgreSQL sums bigints
-                // as numeric: the sums are cast back.
-                await using var results = await connection.QueryMultipleAsync($"""
-                    SELECT month AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
-                           grp AS "Group", timepoint AS Timepoint, CAST(SUM(enrollments) AS bigint) AS Enrollments, CAST(SUM(sent) AS bigint) AS Sent,
-                           CAST(SUM(answered) AS bigint) AS Answered, CAST(SUM(paired) AS bigint) AS Paired, CAST(SUM(reduced) AS bigint) AS Reduced,
-                           CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
-                           CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
-                           CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
-                    FROM outcome_rollup {where}{cut}
-                    GROUP BY month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
-                    SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
-                    FROM outcome_rollup_pain {where}
-                    GROUP BY timepoint, baseline_vas, vas;
-                    """, parameters);
-                counts.AddRange(await results.ReadAsync<OutcomeCount>());
-                pain.AddRange(await results.ReadAsync<PainCount>());
-                return true;
-            }, ct);
-        }
-        foreach (var (from, until) in parts)
-        {
-            var part = await ComputeAsync(procedureType, from, until, reduction, ct);
-            counts.AddRange(part.Counts);
-            pain.AddRange(part.Pain);
-        }
-        return new OutcomeCounts(counts, pain);
+            // Summed here rather than in .NET: a year is ~12,000 roll-up rows and ~20,000 pain rows, but only the overall
+            // cut ('all', AllCut) is read by procedure type and the pain counts by neither month nor procedure type
+            // (their readers use neither), which leaves a tenth of the rows to send and map. PostgreSQL sums bigints
+            // as numeric: the sums are cast back.
+            await using var results = await connection.QueryMultipleAsync($"""
+                SELECT {month} AS Month, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END AS ProcedureType, dimension AS Dimension,
+                       grp AS "Group", timepoint AS Timepoint, CAST(SUM(enrollments) AS bigint) AS Enrollments, CAST(SUM(sent) AS bigint) AS Sent,
+                       CAST(SUM(answered) AS bigint) AS Answered, CAST(SUM(paired) AS bigint) AS Paired, CAST(SUM(reduced) AS bigint) AS Reduced,
+                       CAST(SUM(complete) AS bigint) AS Complete, CAST(SUM(partial) AS bigint) AS Partial,
+                       CAST(SUM(progression) AS bigint) AS Progression, CAST(SUM(indeterminate) AS bigint) AS Indeterminate,
+                       CAST(SUM(msts_n) AS bigint) AS MstsN, CAST(SUM(msts_sum) AS bigint) AS MstsSum
+                FROM outcome_rollup {countsWhere}
+                GROUP BY {month}, CASE WHEN dimension = 'all' THEN procedure_type ELSE '' END, dimension, grp, timepoint;
+                SELECT timepoint AS Timepoint, baseline_vas AS BaselineVas, vas AS Vas, CAST(SUM(n) AS bigint) AS N
+                FROM outcome_rollup_pain {where}
+                GROUP BY timepoint, baseline_vas, vas;
+                """, parameters);
+            var counts = (await results.ReadAsync<OutcomeCount>()).ToList();
+            return new OutcomeCounts(counts, (await results.ReadAsync<PainCount>()).ToList());
+        }, ct);
     }
 
     /// <summary>Recomputes every stale month — and every month counted with another response reduction — one transaction each.</summary>

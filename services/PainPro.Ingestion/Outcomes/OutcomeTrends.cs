@@ -75,6 +75,9 @@ public sealed record PairedTimepoint(
 
 /// <summary><c>GET /api/outcomes/trends</c>.</summary>
 /// <param name="Periods">Every period from the first to the last with enrollments in the range, in order, empty ones between included.</param>
+/// <param name="Summary">
+/// What <c>GET /api/outcomes/summary</c> answers for the same filter, from the same counts: a dashboard asks once.
+/// </param>
 public sealed record OutcomeTrendsView(
     string Period,
     IReadOnlyList<string> Periods,
@@ -82,7 +85,8 @@ public sealed record OutcomeTrendsView(
     AcknowledgeTargetsView Targets,
     IReadOnlyList<TrendCell> Outcomes,
     IReadOnlyList<AlertTrendCell> Alerts,
-    IReadOnlyList<PairedTimepoint> Paired);
+    IReadOnlyList<PairedTimepoint> Paired,
+    IReadOnlyList<TimepointSummary> Summary);
 
 /// <summary>
 /// The quarterly review's figures, by period of the procedure date (UTC months or quarters: each enrollment counts in
@@ -102,8 +106,12 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
     public const string Unknown = AlertWorklist.Unknown;
 
     /// <param name="direct">Count from the tables rather than the roll-up (the same figures; for checking the roll-up).</param>
+    /// <param name="groupsByPeriod">
+    /// False: the facility, surgeon and procedure-type cells over the whole range only (the overall cells still by
+    /// period) — what the dashboard draws, a fraction of the cells.
+    /// </param>
     public async Task<OutcomeTrendsView> RunAsync(string? procedureType, DateRange range, string period, CancellationToken ct = default,
-        bool direct = false)
+        bool direct = false, bool groupsByPeriod = true)
     {
         var alertOptions = options.CurrentValue.Alerts;
         var targets = AcknowledgeTargets.From(alertOptions);
@@ -114,21 +122,27 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
         var parameters = new { procedureType, from = range.From, until = range.Until };
         var month = db.Dialect.UtcMonth("e.performed_at");
 
-        var counts = await rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, ct: ct);
-        var alerts = (await db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""
+        var now = db.Clock.GetUtcNow();
+        // The counts and the alerts are independent reads: they overlap (on the thread pool, as Microsoft.Data.Sqlite runs
+        // a query synchronously inside its async methods).
+        var countsRead = Task.Run(() => rollup.ReadAsync(procedureType, range, alertOptions.ResponseReduction, direct, groupsByMonth: groupsByPeriod, ct: ct), ct);
+        var alertsRead = Task.Run(() => db.ReadAsync(connection => connection.QueryAsync<AlertRow>($"""
             SELECT {month} AS Month, e.facility AS Facility, e.surgeon AS Surgeon, e.procedure_type AS ProcedureType,
                    a.rules AS Rules, a.severity AS Severity, a.raised_at AS RaisedAt, a.high_since AS HighSince,
                    COALESCE(a.acknowledged_at, CASE WHEN a.resolved_by <> '{AlertEvent.SystemActor}' THEN a.resolved_at END) AS AcknowledgedAt,
                    a.status AS Status
             FROM alerts a JOIN enrollments e ON e.id = a.enrollment_id
             WHERE 1 = 1{filter}
-            """, parameters), ct)).ToList();
+            """, parameters), ct), ct);
+        await Task.WhenAll(countsRead, alertsRead);
+        var counts = await countsRead;
+        // Each alert's part in the figures, worked out once: every alert counts in up to eight cells.
+        var alerts = (await alertsRead).Select(row => AlertFact.Of(row, targets, now)).ToList();
         // Each roll-up row once per cut it belongs to: the overall rows are also the procedure types' rows.
         var cuts = counts.Counts.SelectMany(CutsOf).ToList();
         var surveys = cuts.Where(c => !c.Count.IsEnrollmentCount).ToList();
         var enrollments = cuts.Where(c => c.Count.IsEnrollmentCount).ToList();
 
-        var now = db.Clock.GetUtcNow();
         // Tens of thousands of rows share a few dozen months: name each month's period once.
         var periodOfMonth = new Dictionary<string, string>(StringComparer.Ordinal);
         string PeriodOf(string m)
@@ -136,13 +150,18 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
             if (!periodOfMonth.TryGetValue(m, out var p)) periodOfMonth[m] = p = period == Quarter ? QuarterOf(m) : m;
             return p;
         }
-        var periods = Periods(period, counts.Counts.Select(c => c.Month), PeriodOf);
+        // Every month with enrollments has overall rows; without groupsByPeriod the groups' rows carry no month.
+        var periods = Periods(period, counts.Counts.Where(c => c.Dimension == OutcomeRollup.AllCut).Select(c => c.Month), PeriodOf);
         var timepointOrder = Timepoints.All.ToList();
+        // The groups of a facility, surgeon or procedure type by period only when asked (the CSV); the overall cut always.
+        bool ByPeriod(string dimension) => groupsByPeriod || dimension == TrendDimensions.All;
 
         var outcomes = new List<TrendCell>();
         foreach (var dimension in TrendDimensions.Each)
             foreach (var byGroup in surveys.Where(c => c.Dimension == dimension).GroupBy(c => c.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
-                foreach (var byPeriod in byGroup.GroupBy(c => (string?)PeriodOf(c.Count.Month)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                foreach (var byPeriod in (ByPeriod(dimension)
+                             ? byGroup.GroupBy(c => (string?)PeriodOf(c.Count.Month)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                             : Enumerable.Empty<IGrouping<string?, Cut>>())
                              .Append(new Grouping<string?, Cut>(null, byGroup)))
                     foreach (var cell in byPeriod.GroupBy(c => c.Count.Timepoint).OrderBy(g => timepointOrder.IndexOf(g.Key)))
                         outcomes.Add(Outcome(dimension, byGroup.Key, byPeriod.Key, cell.Key, cell.Select(c => c.Count)));
@@ -156,18 +175,22 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
             {
                 var groupEnrollments = enrolled[group].Select(c => c.Count).ToList();
                 var groupAlerts = raised[group].ToList();
-                var enrolledIn = groupEnrollments.ToLookup(e => PeriodOf(e.Month));
-                var raisedIn = groupAlerts.ToLookup(a => PeriodOf(a.Month));
-                foreach (var p in enrolledIn.Select(g => g.Key).Union(raisedIn.Select(g => g.Key)).Order(StringComparer.Ordinal))
-                    alertCells.Add(AlertCell(dimension, group, p, enrolledIn[p], raisedIn[p], targets, now));
-                alertCells.Add(AlertCell(dimension, group, null, groupEnrollments, groupAlerts, targets, now));
+                if (ByPeriod(dimension))
+                {
+                    var enrolledIn = groupEnrollments.ToLookup(e => PeriodOf(e.Month));
+                    var raisedIn = groupAlerts.ToLookup(a => PeriodOf(a.Month));
+                    foreach (var p in enrolledIn.Select(g => g.Key).Union(raisedIn.Select(g => g.Key)).Order(StringComparer.Ordinal))
+                        alertCells.Add(AlertCell(dimension, group, p, enrolledIn[p], raisedIn[p]));
+                }
+                alertCells.Add(AlertCell(dimension, group, null, groupEnrollments, groupAlerts));
             }
         }
 
         var pairs = counts.Pain.Where(p => p.Timepoint != Timepoints.Baseline && p.BaselineVas is not null)
             .Select(p => new PairRow { Timepoint = p.Timepoint, Baseline = p.BaselineVas!.Value, Vas = p.Vas, Count = p.N })
             .ToList();
-        return new OutcomeTrendsView(period, periods, alertOptions.ResponseReduction, targets.View, outcomes, alertCells, Paired(pairs));
+        return new OutcomeTrendsView(period, periods, alertOptions.ResponseReduction, targets.View, outcomes, alertCells, Paired(pairs),
+            OutcomesSummary.From(counts));
     }
 
     /// <summary>One roll-up row as it counts toward one group of one dimension of the trends.</summary>
@@ -181,7 +204,7 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
         _ => [],
     };
 
-    private static string? GroupOf(string dimension, AlertRow row) => dimension switch
+    private static string? GroupOf(string dimension, AlertFact row) => dimension switch
     {
         TrendDimensions.Facility => row.Facility ?? Unknown,
         TrendDimensions.Surgeon => row.Surgeon ?? Unknown,
@@ -204,29 +227,23 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
     }
 
     private static AlertTrendCell AlertCell(string dimension, string? group, string? period, IEnumerable<OutcomeCount> enrollments,
-        IEnumerable<AlertRow> alerts, AcknowledgeTargets targets, DateTimeOffset now)
+        IEnumerable<AlertFact> alerts)
     {
         var enrolled = enrollments.Sum(e => e.Enrollments);
-        var list = alerts.ToList();
+        long count = 0, withinTarget = 0, judged = 0;
         var minutes = new List<double>();
-        long withinTarget = 0, judged = 0;
         var byRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var alert in list)
+        foreach (var alert in alerts)
         {
-            foreach (var rule in alert.Rules.Split(',', StringSplitOptions.RemoveEmptyEntries))
-                byRule[rule] = byRule.GetValueOrDefault(rule) + 1;
-            var due = targets.DueAt(new AlertRecord { Severity = alert.Severity, RaisedAt = alert.RaisedAt, HighSince = alert.HighSince });
-            if (alert.AcknowledgedAt is { } acknowledged)
-            {
-                minutes.Add(Math.Max(0, (acknowledged - alert.RaisedAt).TotalMinutes));
-                judged++;
-                if (acknowledged <= due) withinTarget++;
-            }
-            else if (alert.Status != AlertStatuses.Resolved && due < now) judged++; // still waiting, already late
+            count++;
+            foreach (var rule in alert.Rules) byRule[rule] = byRule.GetValueOrDefault(rule) + 1;
+            if (alert.Minutes is { } m) minutes.Add(m);
+            if (alert.Judged) judged++;
+            if (alert.WithinTarget) withinTarget++;
         }
         minutes.Sort();
-        return new AlertTrendCell(dimension, group, period, enrolled, list.Count,
-            enrolled == 0 ? null : Math.Round(list.Count * 100.0 / enrolled, 1, MidpointRounding.AwayFromZero),
+        return new AlertTrendCell(dimension, group, period, enrolled, count,
+            enrolled == 0 ? null : Math.Round(count * 100.0 / enrolled, 1, MidpointRounding.AwayFromZero),
             minutes.Count, withinTarget, judged, Ratio(withinTarget, judged, 4),
             minutes.Count == 0 ? null : Math.Round(Statistics.Quantile(minutes, 0.5), 1, MidpointRounding.AwayFromZero),
             minutes.Count == 0 ? null : Math.Round(Statistics.Quantile(minutes, 0.9), 1, MidpointRounding.AwayFromZero),
@@ -299,6 +316,26 @@ public sealed class OutcomeTrends(IngestionDb db, OutcomeRollup rollup, IOptions
         public DateTimeOffset? HighSince { get; init; }
         public DateTimeOffset? AcknowledgedAt { get; init; }
         public string Status { get; init; } = "";
+    }
+
+    /// <summary>
+    /// One alert's part in the figures: its minutes to acknowledge (acknowledged, or resolved by staff without it), and
+    /// whether it is judged against its severity's target (acknowledged, or still waiting past it) and met it.
+    /// </summary>
+    private sealed record AlertFact(string Month, string? Facility, string? Surgeon, string? ProcedureType, string[] Rules,
+        double? Minutes, bool Judged, bool WithinTarget)
+    {
+        public static AlertFact Of(AlertRow alert, AcknowledgeTargets targets, DateTimeOffset now)
+        {
+            var due = targets.DueAt(new AlertRecord { Severity = alert.Severity, RaisedAt = alert.RaisedAt, HighSince = alert.HighSince });
+            var rules = alert.Rules.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            return alert.AcknowledgedAt is { } acknowledged
+                ? new AlertFact(alert.Month, alert.Facility, alert.Surgeon, alert.ProcedureType, rules,
+                    Math.Max(0, (acknowledged - alert.RaisedAt).TotalMinutes), Judged: true, WithinTarget: acknowledged <= due)
+                // Still waiting, and already late unless resolved.
+                : new AlertFact(alert.Month, alert.Facility, alert.Surgeon, alert.ProcedureType, rules,
+                    null, Judged: alert.Status != AlertStatuses.Resolved && due < now, WithinTarget: false);
+        }
     }
 
     private sealed record PairRow

@@ -22,12 +22,15 @@ public static class OutcomesEndpoints
                 ? TypedResults.Ok(await summary.RunAsync(Blank(procedureType), range, ct))
                 : TypedResults.ValidationProblem(errors));
 
-        outcomes.MapGet("/trends", async Task<Results<Ok<OutcomeTrendsView>, ValidationProblem>> (string? procedureType, string? from, string? to, string? period, OutcomeTrends trends, CancellationToken ct) =>
+        // groupsByPeriod=false: facilities, surgeons and procedure types over the whole range only (what the dashboard draws).
+        outcomes.MapGet("/trends", async Task<Results<Ok<OutcomeTrendsView>, ValidationProblem>> (string? procedureType, string? from, string? to, string? period,
+            bool? groupsByPeriod, OutcomeTrends trends, CancellationToken ct) =>
         {
             if (!DateRange.TryParse(from, to, out var range, out var errors)) return TypedResults.ValidationProblem(errors);
             if (period is not null && period != OutcomeTrends.Month && period != OutcomeTrends.Quarter)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["period"] = ["Use month or quarter."] });
-            return TypedResults.Ok(await trends.RunAsync(Blank(procedureType), range, period ?? OutcomeTrends.Month, ct));
+            return TypedResults.Ok(await trends.RunAsync(Blank(procedureType), range, period ?? OutcomeTrends.Month, ct,
+                groupsByPeriod: groupsByPeriod ?? true));
         });
 
         // The extract carries every enrollment's answers: who downloaded it, and for which filter, is audited.

@@ -39,7 +39,13 @@ public sealed class OutcomesSummary(OutcomeRollup rollup, IOptionsMonitor<Ingest
         bool direct = false)
     {
         // Counted per month, procedure type and value by the monthly roll-up (OutcomeRollup); summed here.
-        var counts = await rollup.ReadAsync(procedureType, range, options.CurrentValue.Alerts.ResponseReduction, direct, overallOnly: true, ct);
+        var counts = await rollup.ReadAsync(procedureType, range, options.CurrentValue.Alerts.ResponseReduction, direct, overallOnly: true, ct: ct);
+        return From(counts);
+    }
+
+    /// <summary>The summary of counts read for it or for the trends (whose overall rows are the same rows).</summary>
+    internal static IReadOnlyList<TimepointSummary> From(OutcomeCounts counts)
+    {
         var overall = counts.Counts.Where(c => c.Dimension == OutcomeRollup.AllCut && !c.IsEnrollmentCount).ToLookup(c => c.Timepoint);
         var pain = counts.Pain.ToLookup(p => p.Timepoint);
 

@@ -76,9 +76,10 @@ public sealed class IngestionClient(HttpClient http) : ServiceApiClient(http, "I
         GetAsync<IReadOnlyList<OutcomeSummaryRow>>(
             Query("api/outcomes/summary", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter), ("to", filter.ToParameter)), ct);
 
-    public Task<OutcomeTrends> TrendsAsync(ReportFilter filter, string period, CancellationToken ct = default) =>
+    /// <param name="groupsByPeriod">False: facilities, surgeons and procedure types over the whole range only, as the dashboard draws them.</param>
+    public Task<OutcomeTrends> TrendsAsync(ReportFilter filter, string period, bool groupsByPeriod = true, CancellationToken ct = default) =>
         GetAsync<OutcomeTrends>(Query("api/outcomes/trends", ("procedureType", filter.ProcedureType), ("from", filter.FromParameter),
-            ("to", filter.ToParameter), ("period", period)), ct);
+            ("to", filter.ToParameter), ("period", period), ("groupsByPeriod", groupsByPeriod ? null : "false")), ct);
 
     /// <summary>The de-identified patient-level CSV (Ingestion audits the download).</summary>
     public Task<byte[]> ExtractAsync(ReportFilter filter, CancellationToken ct = default) =>

@@ -263,4 +263,6 @@ public sealed record OutcomeTrends
     public IReadOnlyList<TrendCell> Outcomes { get; init; } = [];
     public IReadOnlyList<AlertTrendCell> Alerts { get; init; } = [];
     public IReadOnlyList<PairedTimepoint> Paired { get; init; } = [];
+    /// <summary>The outcomes summary for the same filter (null from an Ingestion that predates it: ask the summary then).</summary>
+    public IReadOnlyList<OutcomeSummaryRow>? Summary { get; init; }
 }

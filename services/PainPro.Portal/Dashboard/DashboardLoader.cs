@@ -16,15 +16,20 @@ public sealed class DashboardLoader(SchedulingClient scheduling, IngestionClient
     {
         var enrollments = scheduling.EnrollmentCountsAsync(filter, ct);
         var funnel = scheduling.DeliveryFunnelAsync(filter, ct);
-        var outcomes = ingestion.OutcomeSummaryAsync(filter, ct);
-        var trends = ingestion.TrendsAsync(filter, view.Period, ct);
-        await Task.WhenAll(enrollments, funnel, outcomes, trends);
-        return new DashboardReport(filter, await enrollments, await outcomes, new DashboardTrends(await trends, view.FunnelTimepoint), await funnel);
+        var trends = ingestion.TrendsAsync(filter, view.Period, view.GroupsByPeriod, ct);
+        await Task.WhenAll(enrollments, funnel, trends);
+        // The trends carry the summary (one pass over the counts for both); an older Ingestion's do not.
+        var outcomes = (await trends).Summary ?? await ingestion.OutcomeSummaryAsync(filter, ct);
+        return new DashboardReport(filter, await enrollments, outcomes, new DashboardTrends(await trends, view.FunnelTimepoint), await funnel);
     }
 }
 
 /// <summary>How the dashboard lays its figures out: months or quarters, and the timepoint the funnel plots compare.</summary>
-public sealed record DashboardView(string Period, string FunnelTimepoint)
+/// <param name="GroupsByPeriod">
+/// Whether facilities, surgeons and procedure types are wanted period by period (the trends CSV) or over the whole range
+/// only (the page draws no more, and they are most of the trends' cells).
+/// </param>
+public sealed record DashboardView(string Period, string FunnelTimepoint, bool GroupsByPeriod = false)
 {
     public static readonly DashboardView Default = new("month", Contracts.Timepoints.Month1);
 }

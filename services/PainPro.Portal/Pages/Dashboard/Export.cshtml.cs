@@ -26,7 +26,8 @@ public sealed class ExportModel(DashboardLoader loader, IngestionClient ingestio
         {
             if (Table == "extract")
                 return File(await ingestion.ExtractAsync(filter, ct), "text/csv; charset=utf-8", $"painpro-deidentified-{stamp}.csv");
-            report = await loader.LoadAsync(filter, View, ct);
+            // The trends tables list every group period by period, which the page itself does not draw.
+            report = await loader.LoadAsync(filter, View with { GroupsByPeriod = true }, ct);
         }
         catch (ServiceApiException ex)
         {
