@@ -12,6 +12,14 @@ public sealed record CpuUse(IReadOnlyDictionary<string, double> Seconds, double 
         .Where(p => p.Value >= 0.005 * WallSeconds * Cores)
         .OrderByDescending(p => p.Value)
         .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value / (WallSeconds * Cores):P0}")));
+
+    /// <summary>
+    /// CPU milliseconds per item spent by the system under test — the services, PostgreSQL and RabbitMQ, not the load
+    /// generator, other processes or idle time. Unlike shares and latencies it hardly moves when something else shares
+    /// the machine, so two builds compare on it even when their latencies are lost in the noise.
+    /// </summary>
+    public double SystemMillisecondsPer(int items) => items <= 0 ? double.NaN
+        : 1000 * Seconds.Where(p => p.Key is not (CpuAccounting.Harness or CpuAccounting.Other or CpuAccounting.Idle)).Sum(p => p.Value) / items;
 }
 
 /// <summary>
@@ -34,6 +42,7 @@ public sealed class CpuAccounting
 
     public const string Other = "other";
     public const string Idle = "idle";
+    public const string Harness = "harness";
 
     /// <param name="services">Process id → name of the processes to account for by name.</param>
     public static CpuAccounting Start(IReadOnlyDictionary<int, string> services) => new(services);
@@ -62,7 +71,7 @@ public sealed class CpuAccounting
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             if (ReadStat(pid) is not { } stat) continue;
             var party = services.TryGetValue(pid, out var name) ? name
-                : pid == harness ? "harness"
+                : pid == harness ? Harness
                 : stat.Command switch
                 {
                     "postgres" => "postgres",

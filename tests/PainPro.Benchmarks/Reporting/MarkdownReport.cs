@@ -56,6 +56,8 @@ public static class MarkdownReport
             Row(text, "dispatch", "due → provider call p50 / p95 / p99", Seconds(d.DueToProvider), "", "");
             Row(text, "dispatch", "claim loop: every due survey claimed and in the outbox", $"{d.ClaimedWithin.TotalSeconds:F1} s", "", "");
             Row(text, "dispatch", "CPU share of the machine", d.Cpu.Describe(), "", "");
+            Row(text, "dispatch", "CPU per survey: services, PostgreSQL and RabbitMQ (steadier than rates on a shared machine)",
+                $"{d.Cpu.SystemMillisecondsPer(d.Surveys):F2} ms", "", "");
             Row(text, "dispatch", "database work per survey (all services)", Work(d.Database), "", "");
             if (report.Profiles.FirstOrDefault(p => p.Flow == "survey sent") is { } sent)
                 Row(text, "dispatch", "SQL per survey in Messaging + Ingestion, one at a time (in-process profile)", Profile(sent), "", "");
@@ -72,6 +74,8 @@ public static class MarkdownReport
                 Ms(r.ReplyToAlert.P50, r.ReplyToAlert.P99) + (r.AlertsMissing > 0 ? $", {r.AlertsMissing} missing" : ""),
                 "", atTarget ? Verdict(r.ReplyToAlert.P99 <= Targets.ReplyAlertP99Ms && r.AlertsMissing == 0, "p99 ≤ 500 ms") : "");
             Row(text, $"replies {r.OfferedRate:N0}/s", "CPU share of the machine", r.Cpu.Describe(), "", "");
+            Row(text, $"replies {r.OfferedRate:N0}/s", "CPU per reply until its alert was out: services, PostgreSQL and RabbitMQ",
+                $"{r.CpuMillisecondsPerReply:F2} ms", "", "");
         }
         if (report.Replies.Count > 0)
         {

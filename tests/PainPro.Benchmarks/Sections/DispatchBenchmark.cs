@@ -80,7 +80,7 @@ public static class DispatchBenchmark
         var latencies = LatencySummary.Of(ours.Select(r => (r.ReceivedAt - dueAt).TotalMilliseconds));
         var span = ours.Max(r => r.ReceivedAt) - dueAt;
         log.WriteLine($"  {surveys:N0} SMS accepted {span.TotalSeconds:F1} s after falling due; claim loop done in {claimedWithin.TotalSeconds:F1} s");
-        log.WriteLine($"  CPU: {cpuUse.Describe()}");
+        log.WriteLine($"  CPU: {cpuUse.Describe()}; {cpuUse.SystemMillisecondsPer(surveys):F2} CPU ms per survey");
 
         // The reply section answers these surveys: Ingestion must have opened every one.
         await WaitForCountAsync(database, surveysOpen, openBefore + surveys, "Ingestion to open every survey", ct);

@@ -15,9 +15,14 @@ namespace PainPro.Benchmarks.Sections;
 /// <param name="AlertsMissing">Answered replies whose alert had not arrived 60 s after the step.</param>
 /// <param name="Cpu">Where the CPU went while the replies were offered and answered.</param>
 /// <param name="Database">Transactions and row writes per reply, every service together, until its alert was out.</param>
+/// <param name="CpuUntilAlerts">The CPU used from the first reply until the last alert was out: what the step cost.</param>
 public sealed record ReplyStepResult(
     int OfferedRate, int Replies, double AchievedRate, LatencySummary Http, int Errors, string? ErrorSample,
-    LatencySummary ReplyToAlert, int AlertsMissing, CpuUse Cpu, DatabaseWork Database);
+    LatencySummary ReplyToAlert, int AlertsMissing, CpuUse Cpu, DatabaseWork Database, CpuUse CpuUntilAlerts)
+{
+    /// <summary>CPU milliseconds of the services, PostgreSQL and RabbitMQ per reply, its alert included.</summary>
+    public double CpuMillisecondsPerReply => CpuUntilAlerts.SystemMillisecondsPer(Replies);
+}
 
 /// <summary>
 /// Section 2: patients answer their day-3 SMS. Each reply is a signed Twilio webhook from a phone with its own open
@@ -55,7 +60,7 @@ public static class ReplyBenchmark
             results.Add(step);
             log.WriteLine($"  {rate,5}/s: {step.Replies:N0} replies at {step.AchievedRate:F0}/s, HTTP p50 {step.Http.P50:F1} ms p99 {step.Http.P99:F1} ms, " +
                           $"{step.Errors} errors; reply → alert p50 {step.ReplyToAlert.P50:F0} ms p99 {step.ReplyToAlert.P99:F0} ms, {step.AlertsMissing} missing");
-            log.WriteLine($"         CPU: {step.Cpu.Describe()}; database work per reply: {step.Database.TransactionsPerItem:F1} transactions, {step.Database.RowsWrittenPerItem:F1} row writes; " +
+            log.WriteLine($"         CPU: {step.Cpu.Describe()}; {step.CpuMillisecondsPerReply:F2} CPU ms per reply; database work per reply: {step.Database.TransactionsPerItem:F1} transactions, {step.Database.RowsWrittenPerItem:F1} row writes; " +
                           $"Ingestion peak RSS so far {cluster.Ingestion.PeakRssBytes() / 1024 / 1024:N0} MB");
         }
         return results;
@@ -70,6 +75,7 @@ public static class ReplyBenchmark
         var refused = 0;
         string? errorSample = null;
         var cpu = cluster.StartCpuAccounting();
+        var cpuUntilAlerts = cluster.StartCpuAccounting();
         // Wall-clock twin of the Stopwatch origin, to compare with the alert listener's arrival times.
         var wallOrigin = DateTimeOffset.UtcNow;
         var tickOrigin = Stopwatch.GetTimestamp();
@@ -104,6 +110,7 @@ public static class ReplyBenchmark
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (sentAt.Keys.Any(id => !alerts.ReceivedAt.ContainsKey(id)) && DateTime.UtcNow < deadline)
             await Task.Delay(100, ct);
+        var drained = cpuUntilAlerts.Stop();
 
         var alertLatencies = sentAt
             .Where(pair => alerts.ReceivedAt.ContainsKey(pair.Key))
@@ -118,7 +125,7 @@ public static class ReplyBenchmark
         if (sentAt.Count > 0 && missing == sentAt.Count)
             throw new InvalidOperationException($"None of the {sentAt.Count} answered replies at {rate}/s raised a PainAlertRaised within 60 s.");
         return new ReplyStepResult(rate, run.Started, run.AchievedRate, httpLatency.Summarize(), errors + (patients.Length - run.Started),
-            errorSample, LatencySummary.Of(alertLatencies), missing, cpuUse, work);
+            errorSample, LatencySummary.Of(alertLatencies), missing, cpuUse, work, drained);
     }
 
     /// <summary>The highest offered rate answered without errors, on schedule, with HTTP p99 under <paramref name="p99Ms"/>.</summary>
