@@ -14,12 +14,13 @@ public static partial class BusExtensions
     /// queue <c>{service}-{consumer}</c>, PainPro's retries, and at most <paramref name="concurrentMessageLimit"/>
     /// messages at once when given. Order does not matter: the bus reads every consumer from the container when it starts.
     /// A consumer renamed after its queue existed names that <paramref name="queue"/>: messages already bound to it keep coming.
+    /// A <c>Batch&lt;T&gt;</c> consumer names its <paramref name="batch"/> sizes.
     /// </summary>
     public static IHostApplicationBuilder AddConsumer<TConsumer>(this IHostApplicationBuilder builder, string service,
-        int? concurrentMessageLimit = null, string? queue = null)
+        int? concurrentMessageLimit = null, string? queue = null, ConsumerBatch? batch = null)
         where TConsumer : class, IConsumer
     {
-        builder.Services.AddSingleton(new ConsumerEndpoint<TConsumer>(service, concurrentMessageLimit, queue));
+        builder.Services.AddSingleton(new ConsumerEndpoint<TConsumer>(service, concurrentMessageLimit, queue, batch));
         builder.Services.RegisterConsumer<TConsumer, ServiceConsumerDefinition<TConsumer>>();
         return builder;
     }
