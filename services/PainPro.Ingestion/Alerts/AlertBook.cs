@@ -78,7 +78,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
     {
         var now = session.Clock.GetUtcNow();
         var finding = evidence.Finding;
-        var active = await FindUnresolvedAsync(session, evidence.EnrollmentId);
+        var active = history is { UnresolvedRead: true } ? history.Unresolved : await FindUnresolvedAsync(session, evidence.EnrollmentId);
         if (active is null)
         {
             var id = Guid.CreateVersion7();
@@ -141,7 +141,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
         var thresholds = options.CurrentValue.Alerts;
         var trajectory = history.Trajectory;
         var finding = survey.IsFollowUp ? AlertRules.Evaluate(trajectory, survey.Timepoint, thresholds) : null;
-        var active = await FindUnresolvedAsync(session, survey.EnrollmentId);
+        var active = history is { UnresolvedRead: true } ? history.Unresolved : await FindUnresolvedAsync(session, survey.EnrollmentId);
         if (active is null)
         {
             // Nothing to revise: if the revised answers fire, that is news like any answer.
@@ -229,7 +229,7 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
 
     private static Task UpdateAsync(DbSession session, AlertRecord active, Guid surveyId, string timepoint, IReadOnlyList<string> rules,
         string severity, string summary, string? consensusClass, string? severityBasis, bool reopen, DateTimeOffset now, bool revised) =>
-        session.ExecuteAsync(Update, new
+        session.Write(Update, new
         {
             active.Id,
             SurveyId = surveyId,
@@ -268,9 +268,11 @@ public sealed class AlertBook(IOptionsMonitor<IngestionOptions> options)
     }
 
     public static Task<AlertRecord?> FindUnresolvedAsync(DbSession session, Guid enrollmentId) =>
-        session.QuerySingleOrDefaultAsync<AlertRecord>(
-            $"SELECT {AlertRecord.Columns} FROM {AlertRecord.From} WHERE a.enrollment_id = @enrollmentId AND a.status <> 'resolved'",
-            new { enrollmentId });
+        session.QuerySingleOrDefaultAsync<AlertRecord>(SelectUnresolved("@enrollmentId"), new { enrollmentId });
+
+    /// <summary>The unresolved alert of the enrollment <paramref name="enrollmentId"/> names (a parameter or a subquery).</summary>
+    internal static string SelectUnresolved(string enrollmentId) =>
+        $"SELECT {AlertRecord.Columns} FROM {AlertRecord.From} WHERE a.enrollment_id = {enrollmentId} AND a.status <> 'resolved'";
 
     /// <param name="mrnLast4">The enrollment's MRN suffix, as <see cref="AlertRecord.MrnLast4"/> or <see cref="EnrollmentHistory"/> read it.</param>
     public static Task PublishRaisedAsync(DbSession session, Guid alertId, AlertEvidence evidence,

@@ -52,7 +52,7 @@ public sealed record AlertEvent
 
 public static class AlertHistory
 {
-    public static Task RecordAsync(DbSession session, AlertEvent entry) => session.ExecuteAsync("""
+    public static Task RecordAsync(DbSession session, AlertEvent entry) => session.Write("""
         INSERT INTO alert_events (id, alert_id, at, actor, via, action, survey_id, severity, rules, summary, outcome, note)
         VALUES (@Id, @AlertId, @At, @Actor, @Via, @Action, @SurveyId, @Severity, @Rules, @Summary, @Outcome, @Note)
         """, entry with { Id = entry.Id == Guid.Empty ? Guid.CreateVersion7() : entry.Id });

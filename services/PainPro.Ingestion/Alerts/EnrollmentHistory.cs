@@ -15,6 +15,15 @@ public sealed record SurveyScores(Guid SurveyId, string Timepoint, int? Vas, str
 /// <param name="MrnLast4">The MRN's last four digits; null also when the enrollment has not arrived yet.</param>
 public sealed record EnrollmentHistory(int? EnrollmentBaseline, string? MrnLast4, IReadOnlyList<SurveyScores> Surveys)
 {
+    /// <summary>
+    /// The enrollment's unresolved alert as read with this history, when it was (<see cref="UnresolvedRead"/>): the
+    /// alert rules' next step needs it, and reading it in the same round trip spares one.
+    /// </summary>
+    public AlertRecord? Unresolved { get; init; }
+
+    /// <summary><see cref="Unresolved"/> was read with the history (null then means there is none).</summary>
+    public bool UnresolvedRead { get; init; }
+
     /// <summary>The enrollment's baseline, else the latest answered baseline survey's VAS.</summary>
     public int? Baseline => EnrollmentBaseline
         ?? Surveys.LastOrDefault(s => s.Timepoint == Timepoints.Baseline && s.Vas is not null)?.Vas;
@@ -31,15 +40,20 @@ public sealed record EnrollmentHistory(int? EnrollmentBaseline, string? MrnLast4
     /// The enrollment's history as its surveys find it: the enrollment row is joined to them, so an enrollment this
     /// service has no survey of yet reads as empty. Callers ask on behalf of a survey they hold.
     /// </summary>
-    public static async Task<EnrollmentHistory> LoadAsync(DbSession session, Guid enrollmentId)
+    public static async Task<EnrollmentHistory> LoadAsync(DbSession session, Guid enrollmentId) =>
+        From([.. await session.QueryAsync<Row>(Select("@enrollmentId"), new { enrollmentId })]);
+
+    /// <summary>The history's query for the enrollment <paramref name="enrollmentId"/> names (a parameter or a subquery); rows for <see cref="From"/>.</summary>
+    internal static string Select(string enrollmentId) => $"""
+        SELECT s.id AS SurveyId, s.timepoint AS Timepoint, s.vas AS Vas, s.analgesic_change AS AnalgesicChange,
+               s.msts_total AS MstsTotal, e.baseline_vas AS EnrollmentBaseline, e.mrn_last4 AS MrnLast4
+        FROM surveys s LEFT JOIN enrollments e ON e.id = s.enrollment_id
+        WHERE s.enrollment_id = {enrollmentId}
+        ORDER BY s.opened_at, s.id
+        """;
+
+    internal static EnrollmentHistory From(IReadOnlyList<Row> rows)
     {
-        var rows = (await session.QueryAsync<Row>("""
-            SELECT s.id AS SurveyId, s.timepoint AS Timepoint, s.vas AS Vas, s.analgesic_change AS AnalgesicChange,
-                   s.msts_total AS MstsTotal, e.baseline_vas AS EnrollmentBaseline, e.mrn_last4 AS MrnLast4
-            FROM surveys s LEFT JOIN enrollments e ON e.id = s.enrollment_id
-            WHERE s.enrollment_id = @enrollmentId
-            ORDER BY s.opened_at, s.id
-            """, new { enrollmentId })).ToList();
         var enrollment = rows.FirstOrDefault();
         return new EnrollmentHistory(enrollment?.EnrollmentBaseline, enrollment?.MrnLast4,
             [.. rows.Select(r => new SurveyScores(r.SurveyId, r.Timepoint, r.Vas, r.AnalgesicChange, r.MstsTotal))]);
@@ -49,7 +63,10 @@ public sealed record EnrollmentHistory(int? EnrollmentBaseline, string? MrnLast4
     public EnrollmentHistory With(SurveyScores scores) =>
         this with { Surveys = [.. Surveys.Select(s => s.SurveyId == scores.SurveyId ? scores : s)] };
 
-    private sealed record Row
+    /// <summary>This history with the enrollment's unresolved alert as read in the same round trip.</summary>
+    public EnrollmentHistory WithUnresolved(AlertRecord? unresolved) => this with { Unresolved = unresolved, UnresolvedRead = true };
+
+    internal sealed record Row
     {
         public Guid SurveyId { get; init; }
         public string Timepoint { get; init; } = "";

@@ -153,10 +153,10 @@ public sealed class OutcomeRollup(IngestionDb db)
         await UtcMonths.LockForRecomputeAsync(session, MonthLockClass, "outcome_month", month);
         var marked = await session.ExecuteAsync("DELETE FROM outcome_months_stale WHERE month = @month", new { month });
         // Another reader may have recomputed it while this one waited for the lock.
-        if (marked == 0 && !await session.Connection.ExecuteScalarAsync<bool>(session.Dialect.IsSqlServer
+        if (marked == 0 && !await session.ExecuteScalarAsync<bool>(session.Dialect.IsSqlServer
                 ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction) THEN 1 ELSE 0 END"
                 : "SELECT EXISTS (SELECT 1 FROM outcome_rollup WHERE month = @month AND reduction <> @reduction)",
-                new { month, reduction }, session.Transaction))
+                new { month, reduction }))
             return;
 
         await session.ExecuteAsync("DELETE FROM outcome_rollup WHERE month = @month", new { month });

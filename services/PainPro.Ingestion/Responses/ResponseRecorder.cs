@@ -68,8 +68,13 @@ public sealed class ResponseRecorder(AlertBook alerts)
     /// The survey's current answers as the caller already read them in this transaction, after locking the survey; read
     /// here when not given. (A text's turn has them from the lock: the common answer then costs no extra read.)
     /// </param>
+    /// <param name="history">
+    /// The survey's enrollment as the caller read it in this transaction after locking the survey (its unresolved alert
+    /// with it), before any answer of this call; read here when not given.
+    /// </param>
     public async Task<RecordedAnswers> RecordAsync(DbSession session, SurveyRecord survey, IReadOnlyList<Answer> answers,
-        string source, string? enteredBy, DateTimeOffset? answeredAt = null, IReadOnlyDictionary<string, int>? currentAnswers = null)
+        string source, string? enteredBy, DateTimeOffset? answeredAt = null, IReadOnlyDictionary<string, int>? currentAnswers = null,
+        EnrollmentHistory? history = null)
     {
         var items = survey.ItemDefinitions.ToDictionary(item => item.Code);
         foreach (var answer in answers)
@@ -95,7 +100,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
             };
             if (!current.TryGetValue(answer.Item, out var previous))
             {
-                await session.ExecuteAsync(InsertVersion, row);
+                await session.Write(InsertVersion, row);
             }
             else if (previous == answer.Value)
             {
@@ -104,13 +109,13 @@ public sealed class ResponseRecorder(AlertBook alerts)
             else if (await AnsweredAtAsync(session, survey.Id, answer.Item, stored) is var previousAt && previousAt > at)
             {
                 // Given before the current answer: on record as an earlier version, never current.
-                await session.ExecuteAsync(InsertVersion, row with { SupersededAt = (DateTimeOffset?)previousAt });
+                await session.Write(InsertVersion, row with { SupersededAt = (DateTimeOffset?)previousAt });
                 continue;
             }
             else
             {
-                await session.ExecuteAsync(Supersede, row);
-                await session.ExecuteAsync(InsertVersion, row);
+                await session.Write(Supersede, row);
+                await session.Write(InsertVersion, row);
                 revisions.Add(new AnswerRevision(answer.Item, previous, answer.Value));
             }
             current[answer.Item] = answer.Value;
@@ -123,7 +128,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
         var change = revisions.Count > 0 ? new AnswerChange(survey.Timepoint, revisions, source, enteredBy) : null;
         if (survey.IsFollowUp)
         {
-            var history = await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
+            history ??= await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
             var scores = await UpdateScoresAsync(session, survey, current, history.Baseline);
             history = history.With(new SurveyScores(survey.Id, survey.Timepoint, scores.Vas, scores.AnalgesicChange, scores.Msts?.Total));
             if (change is null)
@@ -138,7 +143,8 @@ public sealed class ResponseRecorder(AlertBook alerts)
         {
             // The enrollment's baseline moved (a surveyed one, answered late or revised): every follow-up is measured
             // against it, so their consensus classes are derived again and, for a revision, the alert judged again.
-            var history = await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
+            // Read again: the baseline just moved, and the follow-ups are measured against it.
+            history = await EnrollmentHistory.LoadAsync(session, survey.EnrollmentId);
             await RescoreFollowUpsAsync(session, history);
             if (change is not null) await alerts.ReviseAsync(session, survey, baselineScores.ConsensusClass, history, change);
         }
@@ -190,7 +196,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
         foreach (var followUp in history.Surveys.Where(s => s.Timepoint != Timepoints.Baseline && s.Vas is not null))
         {
             var consensus = history.Baseline is { } b ? Scoring.Consensus(b, followUp.Vas!.Value, followUp.AnalgesicChange)?.ToCode() : null;
-            await session.ExecuteAsync("UPDATE surveys SET consensus_class = @consensus WHERE id = @SurveyId", new { consensus, followUp.SurveyId });
+            await session.Write("UPDATE surveys SET consensus_class = @consensus WHERE id = @SurveyId", new { consensus, followUp.SurveyId });
         }
     }
 
@@ -217,7 +223,7 @@ public sealed class ResponseRecorder(AlertBook alerts)
                 """, new { vas, now = session.Clock.GetUtcNow(), source = BaselineSources.Survey, id = survey.EnrollmentId }) == 1;
         }
 
-        await session.ExecuteAsync("""
+        await session.Write("""
             UPDATE surveys SET vas = @vas, analgesic_change = @analgesic, msts_total = @msts, consensus_class = @consensus
             WHERE id = @id
             """, new { vas, analgesic, msts = msts?.Total, consensus, id = survey.Id });

@@ -61,6 +61,12 @@ public sealed class SurveyConversation(SurveyRecord survey, Dictionary<string, i
 
     /// <summary>The enrollment's facility (null until its <c>EnrollmentCreated</c> arrives): whom the patient is told to call.</summary>
     public string? Facility { get; init; }
+
+    /// <summary>
+    /// The enrollment's history and unresolved alert as read with the lock, for the first answer recorded; null once
+    /// an answer has changed them (the next turn reads them again).
+    /// </summary>
+    public EnrollmentHistory? History { get; set; }
 }
 
 /// <summary>What Ingestion knows of a phone without an open survey: its latest survey's language, patient and facility.</summary>
@@ -91,9 +97,10 @@ public sealed class PhoneConversations(
         """;
 
     /// <summary>
-    /// Three statements, one round trip: lock the phone's newest survey for this transaction (a reply may revise a form's
-    /// answer, so a completed survey in its window counts), then read its answers, every version with its source, and
-    /// count the phone's texts waiting for a survey (almost always none: then they need no second look). The
+    /// One round trip: lock the phone's newest survey for this transaction (a reply may revise a form's answer, so a
+    /// completed survey in its window counts), then read its answers, every version with its source, count the phone's
+    /// texts waiting for a survey (almost always none: then they need no second look), and read what an answer will
+    /// need of the enrollment — its facility, its surveys' scores and its unresolved alert. The
     /// answers must be read by a statement of their own: under PostgreSQL's READ COMMITTED a statement that waited for
     /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
     /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
@@ -105,8 +112,12 @@ public sealed class PhoneConversations(
                CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END AS IsCurrent
         FROM responses WHERE survey_id = ({NewestSurvey(dialect)});
         {CountWaiting};
-        SELECT e.facility FROM enrollments e WHERE e.id = (SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey(dialect)}));
+        SELECT e.facility FROM enrollments e WHERE e.id = ({NewestEnrollment(dialect)});
+        {EnrollmentHistory.Select($"({NewestEnrollment(dialect)})")};
+        {AlertBook.SelectUnresolved($"({NewestEnrollment(dialect)})")};
         """;
+
+    private static string NewestEnrollment(SqlDialect dialect) => $"SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey(dialect)})";
 
     private const string CountWaiting =
         "SELECT COUNT(*) FROM inbound_sms WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL";
@@ -132,15 +143,18 @@ public sealed class PhoneConversations(
         SurveyRecord? survey;
         long waiting;
         string? facility;
-        await using (var results = await session.Connection.QueryMultipleAsync(LockNewestSurvey(session.Dialect), new { phone, now = session.Clock.GetUtcNow() },
-            session.Transaction))
+        EnrollmentHistory history;
+        await using (var results = await session.QueryMultipleAsync(LockNewestSurvey(session.Dialect), new { phone, now = session.Clock.GetUtcNow() }))
         {
             survey = (await results.ReadAsync<SurveyRecord>()).SingleOrDefault();
             answers = [.. await results.ReadAsync<AnswerRow>()];
             waiting = await results.ReadSingleAsync<long>();
             facility = (await results.ReadAsync<string?>()).SingleOrDefault();
+            history = EnrollmentHistory.From([.. await results.ReadAsync<EnrollmentHistory.Row>()])
+                .WithUnresolved((await results.ReadAsync<AlertRecord>()).SingleOrDefault());
         }
         if (survey is null) return null;
+        var sameSurvey = history.Surveys.Any(s => s.SurveyId == survey.Id);
         if (answers.Any(a => a.SurveyId != survey.Id))
         {
             // A newer survey for the phone committed between the two statements: read the locked one's answers.
@@ -156,6 +170,8 @@ public sealed class PhoneConversations(
         {
             TextsWaiting = waiting > 0,
             Facility = facility,
+            // Read for a newer survey that committed between the statements: the recorder reads its own.
+            History = sameSurvey ? history : null,
         };
     }
 
@@ -208,7 +224,8 @@ public sealed class PhoneConversations(
         {
             case SmsOutcome.Answered:
                 var recorded = await recorder.RecordAsync(session, survey!.Survey, [new Answer(turn.Item!, turn.Value!.Value)],
-                    ResponseSources.Sms, enteredBy: null, answeredAt: text.ReceivedAt, currentAnswers: survey.Answers);
+                    ResponseSources.Sms, enteredBy: null, answeredAt: text.ReceivedAt, currentAnswers: survey.Answers, history: survey.History);
+                survey.History = null;
                 survey.Answers = new Dictionary<string, int>(recorded.Answers);
                 survey.TextAnswered.Add(turn.Item!);
                 break;
@@ -239,7 +256,7 @@ public sealed class PhoneConversations(
         Guid? alertId = null;
         if (patient is not null && (kind == PatientMessageKind.Message || urgent.Count > 0))
             alertId = await messages.RaiseAsync(session, patient, text.Body, urgent);
-        await session.ExecuteAsync(MarkForStaff, new
+        await session.Write(MarkForStaff, new
         {
             ForStaff = kind == PatientMessageKind.Message || urgent.Count > 0 ? PatientMessageKinds.Message : PatientMessageKinds.SmallTalk,
             UrgentWords = urgent.Count > 0 ? string.Join(", ", urgent) : null,
@@ -259,7 +276,7 @@ public sealed class PhoneConversations(
     /// patient on to the web form holds the link, and no service keeps a link token in plain text.
     /// </summary>
     public Task FinishAsync(DbSession session, string messageSid, SmsTurn turn, Guid? surveyId, string via, Guid? replyId = null) =>
-        session.ExecuteAsync(Finish, new
+        session.Write(Finish, new
         {
             Reply = links.ProtectReply(turn.Reply), Outcome = turn.Outcome.ToString(), SurveyId = surveyId, Now = session.Clock.GetUtcNow(), Via = via, ReplyId = replyId,
             MessageSid = messageSid,

@@ -114,10 +114,10 @@ public static class SurveyFormEndpoints
 
     private static async Task<PainSoFar> PainSoFarAsync(DbSession session, Guid enrollmentId)
     {
-        await using var results = await session.Connection.QueryMultipleAsync("""
+        await using var results = await session.QueryMultipleAsync("""
             SELECT baseline_vas AS Vas, facility AS Facility FROM enrollments WHERE id = @enrollmentId;
             SELECT timepoint AS Timepoint, vas AS Vas FROM surveys WHERE enrollment_id = @enrollmentId AND vas IS NOT NULL AND timepoint <> 'baseline';
-            """, new { enrollmentId }, session.Transaction);
+            """, new { enrollmentId });
         var enrollment = (await results.ReadAsync<EnrollmentPain>()).SingleOrDefault();
         var followUps = (await results.ReadAsync<TimepointPain>()).ToList();
         var order = Timepoints.All.ToList();

@@ -51,6 +51,7 @@ public abstract class ServiceDatabase(string schema, DatabaseConnector connector
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var session = new DbSession(connection, transaction, Dialect, clock);
         var result = await work(session);
+        await session.FlushAsync();
         await transaction.CommitAsync(ct);
         if (session.PublishedCount > 0) outboxSignal.Committed(this, session.Published);
         session.RunCommitted();
@@ -62,6 +63,12 @@ public abstract class ServiceDatabase(string schema, DatabaseConnector connector
 }
 
 /// <summary>A connection and its open transaction, with the outbox and inbox at hand.</summary>
+/// <remarks>
+/// Writes whose outcome the caller does not need (<see cref="Write"/>, and every message published) wait, on PostgreSQL,
+/// for the session's next statement and travel with it in one round trip — or with the last ones before the commit.
+/// Every statement of the session sends them first, so reads see them; a failing one fails the statement it travels
+/// with. Run statements through the session, never on <see cref="Connection"/> directly.
+/// </remarks>
 public sealed class DbSession(DbConnection connection, DbTransaction transaction, SqlDialect dialect, TimeProvider clock)
 {
     public DbConnection Connection { get; } = connection;
@@ -69,6 +76,7 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
     public SqlDialect Dialect { get; } = dialect;
     public TimeProvider Clock { get; } = clock;
     private readonly List<object> published = [];
+    private readonly PendingWrites? pending = dialect.IsPostgres && connection.CanCreateBatch ? new PendingWrites() : null;
     private List<Action>? committed;
 
     internal int PublishedCount => published.Count;
@@ -85,17 +93,48 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
         foreach (var action in committed) action();
     }
 
-    public Task<int> ExecuteAsync(string sql, object? param = null) =>
-        Connection.ExecuteAsync(sql, param, Transaction);
+    /// <summary>
+    /// A write whose row count nobody reads: on PostgreSQL it goes with the session's next statement (or the commit) in
+    /// the same round trip; elsewhere at once. <paramref name="param"/> is an object whose properties name the parameters.
+    /// </summary>
+    public Task Write(string sql, object? param = null) =>
+        pending is not null && pending.TryAdd(sql, param) ? Task.CompletedTask : ExecuteAsync(sql, param);
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null) =>
-        Connection.QuerySingleOrDefaultAsync<T>(sql, param, Transaction);
+    /// <summary>Sends the writes still waiting (<see cref="Write"/>); the commit does this itself.</summary>
+    internal Task FlushAsync() => pending is { Count: > 0 } ? pending.SendAsync(Connection, Transaction, last: null) : Task.CompletedTask;
 
-    public Task<T> ExecuteScalarAsync<T>(string sql, object? param = null) =>
-        Connection.ExecuteScalarAsync<T>(sql, param, Transaction)!;
+    public async Task<int> ExecuteAsync(string sql, object? param = null)
+    {
+        // The waiting writes and this statement in one round trip, when this statement's parameters allow it.
+        if (pending is { Count: > 0 } && PendingWrites.CanBind(param)) return await pending.SendAsync(Connection, Transaction, last: (sql, param));
+        await FlushAsync();
+        return await Connection.ExecuteAsync(sql, param, Transaction);
+    }
 
-    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null) =>
-        Connection.QueryAsync<T>(sql, param, Transaction);
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null)
+    {
+        await FlushAsync();
+        return await Connection.QuerySingleOrDefaultAsync<T>(sql, param, Transaction);
+    }
+
+    public async Task<T> ExecuteScalarAsync<T>(string sql, object? param = null)
+    {
+        await FlushAsync();
+        return (await Connection.ExecuteScalarAsync<T>(sql, param, Transaction))!;
+    }
+
+    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null)
+    {
+        await FlushAsync();
+        return await Connection.QueryAsync<T>(sql, param, Transaction);
+    }
+
+    /// <summary>Several statements' results in one round trip (read them in order, then dispose the reader).</summary>
+    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null)
+    {
+        await FlushAsync();
+        return await Connection.QueryMultipleAsync(sql, param, Transaction);
+    }
 
     /// <summary>Queues a message in the outbox, inside this transaction.</summary>
     public async Task PublishAsync<T>(T message) where T : class

@@ -17,6 +17,8 @@ public abstract class SqlDialect
 
     public bool IsSqlServer => ReferenceEquals(this, SqlServer);
 
+    public bool IsPostgres => ReferenceEquals(this, Postgres);
+
     public abstract string Name { get; }
 
     /// <summary>Appended to a claim query: other replicas skip the rows this one holds.</summary>

@@ -14,7 +14,8 @@ internal static class Outbox
     public static Task WriteAsync(DbSession session, object message, Type type)
     {
         EnsureContract(type);
-        return session.ExecuteAsync(
+        // Goes to the database with the transaction's next statement, or its commit.
+        return session.Write(
             "INSERT INTO outbox (id, message_type, body, created_at, traceparent) VALUES (@Id, @Type, @Body, @CreatedAt, @Traceparent)",
             new
             {
