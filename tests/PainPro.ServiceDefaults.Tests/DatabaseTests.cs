@@ -20,6 +20,18 @@ public class DatabaseTests
         Assert.Equal((maxAutoPrepare, minUsages, "messaging"), (csb.MaxAutoPrepare, csb.AutoPrepareMinUsages, csb.SearchPath));
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=u", "ingestion", true)]
+    [InlineData("Host=db;Username=u;No Reset On Close=false", "ingestion", false)]
+    [InlineData("Host=db;Username=u", "hangfire", false)]
+    public void Service_connections_skip_the_pool_reset_unless_the_connection_string_asks_for_it_and_hangfire_s_keep_it(string configured,
+        string schema, bool noReset)
+    {
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnector.ServiceConnectionString(configured, schema));
+
+        Assert.Equal((noReset, schema, 64), (csb.NoResetOnClose, csb.SearchPath, csb.MaxAutoPrepare));
+    }
+
     [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Guids_and_instants_round_trip_and_compare_in_time_order(string provider)
     {

@@ -148,7 +148,24 @@ public sealed partial class DatabaseConnector : IAsyncDisposable
     private static partial System.Text.RegularExpressions.Regex SchemaName();
 
     private NpgsqlDataSource CreateDataSource(string schema) =>
-        new NpgsqlDataSourceBuilder(PostgresConnectionString(options.Database.ConnectionString!, schema)).Build();
+        new NpgsqlDataSourceBuilder(ServiceConnectionString(options.Database.ConnectionString!, schema)).Build();
+
+    /// <summary>
+    /// A service schema's connections, as <see cref="PostgresConnectionString"/>, and not reset when they go back to the
+    /// pool unless the operator's string says so: the reset is three statements (session authorisation, <c>RESET ALL</c>,
+    /// advisory unlock) sent with the next use, on every one of the several opens a message costs, and PainPro leaves
+    /// nothing on a session to reset — no <c>SET</c>, and its session advisory locks are released explicitly (a
+    /// connection that may still hold one is discarded, <see cref="Jobs.DueWorkTurns"/>). Hangfire's schema keeps the reset.
+    /// </summary>
+    internal static string ServiceConnectionString(string configured, string schema)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(PostgresConnectionString(configured, schema));
+        if (schema != Jobs.JobsOptions.Schema && !NoResetSetting().IsMatch(configured)) csb.NoResetOnClose = true;
+        return csb.ConnectionString;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"no\s*reset\s*on\s*close", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex NoResetSetting();
 
     /// <summary>
     /// The operator's connection string, in the service's schema, with statements auto-prepared unless it says

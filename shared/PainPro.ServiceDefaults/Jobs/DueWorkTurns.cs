@@ -74,7 +74,7 @@ public sealed class DueWorkTurns(DatabaseConnector connector)
             // A session lock outlives the pooled connection's return to the pool: release it explicitly.
             try { await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext(@key))", new { key }); }
             // Never let a connection that may still hold the lock back into the pool: it is closed when returned.
-            catch (DbException) { if (connection is Npgsql.NpgsqlConnection npgsql) Npgsql.NpgsqlConnection.ClearPool(npgsql); }
+            catch (Exception) { if (connection is Npgsql.NpgsqlConnection npgsql) Npgsql.NpgsqlConnection.ClearPool(npgsql); }
             await connection.DisposeAsync();
         }
     }
