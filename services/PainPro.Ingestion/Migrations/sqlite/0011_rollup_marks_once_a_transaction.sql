@@ -1,0 +1,1 @@
+-- Nothing to do on SQLite: its roll-up triggers mark months in the writer's transaction without a lock per mark (see the PostgreSQL 0011).
