@@ -143,3 +143,44 @@ public class BatchConsumerTests
         }
     }
 }
+
+public class BatchInboxConsumerTests
+{
+    [DatabaseTheory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_message_redelivered_in_a_later_batch_is_not_handled_again(string provider)
+    {
+        await using var test = await TestDatabase.CreateAsync<SampleDb>(provider);
+        await using var services = new ServiceCollection()
+            .AddSingleton(test.Db)
+            .AddMassTransitTestHarness(x => x.AddConsumer<NoteBatchWriter>(c =>
+                c.Options<BatchOptions>(o => o.SetMessageLimit(10).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1))))
+            .BuildServiceProvider(true);
+        var harness = services.GetRequiredService<MassTransit.Testing.ITestHarness>();
+        await harness.Start();
+        var first = Guid.NewGuid();
+
+        await harness.Bus.Publish(new WriteNote("first"), c => c.MessageId = first);
+        await harness.Bus.Publish(new WriteNote("second"));
+        await Eventually.TrueAsync(async () => await CountAsync(test.Db) == 2, "both notes written");
+        // One batch at a time, in the order received: once "third" is written the redelivery before it has been handled.
+        await harness.Bus.Publish(new WriteNote("first, redelivered"), c => c.MessageId = first);
+        await harness.Bus.Publish(new WriteNote("third"));
+        await Eventually.TrueAsync(async () => await CountAsync(test.Db) >= 3, "the third note written");
+
+        var bodies = await test.Db.ReadAsync(async c => (await c.QueryAsync<string>("SELECT body FROM notes")).Order().ToList());
+        Assert.Equal(["first", "second", "third"], bodies);
+        Assert.Equal(3, await test.Db.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM inbox WHERE consumer = 'NoteBatchWriter'")));
+    }
+
+    private static Task<int> CountAsync(SampleDb db) => db.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM notes"));
+
+    public sealed record WriteNote(string Body);
+
+    /// <summary>Writes a new note per message: not idempotent, so only the inbox keeps a redelivery from writing twice.</summary>
+    public sealed class NoteBatchWriter(SampleDb db) : BatchInboxConsumer<WriteNote>(db, NullLogger.Instance)
+    {
+        protected override Task HandleAsync(WriteNote message, Data.DbSession session, CancellationToken ct) =>
+            session.ExecuteAsync("INSERT INTO notes (id, body, written_at) VALUES (@id, @body, @at)",
+                new { id = Guid.NewGuid(), body = message.Body, at = session.Clock.GetUtcNow() });
+    }
+}
