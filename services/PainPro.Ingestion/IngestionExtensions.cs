@@ -50,7 +50,7 @@ public static class IngestionExtensions
         builder.AddConsumer<EnrollmentCreatedConsumer>(ServiceName);
         builder.AddConsumer<EnrollmentCancelledConsumer>(ServiceName);
         builder.AddConsumer<EnrollmentRescheduledConsumer>(ServiceName);
-        builder.AddConsumer<SurveyDueConsumer>(ServiceName);
+        builder.AddConsumer<SurveyDueConsumer>(ServiceName, batch: SurveyDueConsumer.Batching);
         builder.AddConsumer<SurveyExpiredConsumer>(ServiceName);
         builder.AddFhirApi();
         return builder;

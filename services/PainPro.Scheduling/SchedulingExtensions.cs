@@ -24,6 +24,9 @@ public static class SchedulingExtensions
 {
     public const string ServiceName = "scheduling";
 
+    /// <summary>Delivery reports in batches of up to 50, handed over 20 ms after the first at the latest, two batches at once.</summary>
+    private static readonly ConsumerBatch DeliveryReportBatch = new(50, TimeSpan.FromMilliseconds(20), 2);
+
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<SchedulingDb>();
@@ -51,8 +54,9 @@ public static class SchedulingExtensions
 
         builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
-        builder.AddConsumer<SurveySentConsumer>(ServiceName);
-        builder.AddConsumer<SurveyDeferredConsumer>(ServiceName);
+        // One report per survey sent: a batch commits once for up to fifty of them.
+        builder.AddConsumer<SurveySentConsumer>(ServiceName, batch: DeliveryReportBatch);
+        builder.AddConsumer<SurveyDeferredConsumer>(ServiceName, batch: DeliveryReportBatch);
         builder.AddConsumer<PatientOptedOutConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedInConsumer>(ServiceName);
         builder.AddConsumer<PatientUnsubscribedConsumer>(ServiceName);

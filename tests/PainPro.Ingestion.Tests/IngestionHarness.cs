@@ -83,6 +83,9 @@ internal sealed class IngestionHarness : IAsyncDisposable
 
     public Task ApplyAsync(SurveyDue message) => Db.InTransactionAsync(s => SurveyDueConsumer.ApplyAsync(message, s));
 
+    /// <summary>SurveyDue messages arriving as one batch, as the bus hands them to the consumer.</summary>
+    public Task ApplyBatchAsync(params SurveyDue[] messages) => SurveyDueConsumer.ConsumeAsync(messages, CancellationToken.None);
+
     public Task ApplyAsync(SurveyExpired message) => Db.InTransactionAsync(s => SurveyExpiredConsumer.ApplyAsync(message, s));
 
     /// <summary>A text from <paramref name="from"/>; returns the reply text, null when the text waits for its survey.</summary>

@@ -17,13 +17,21 @@ public sealed class EarlyReplies(IngestionDb db, PhoneConversations conversation
 
     public string Name => "ingestion-early-replies";
 
-    /// <summary>A survey for <paramref name="phone"/> opened in this transaction: its waiting texts are handled now.</summary>
-    public async Task ReleaseIfWaitingAsync(DbSession session, string phone)
+    /// <summary>
+    /// Surveys for <paramref name="phones"/> opened in this transaction: their waiting texts are handled now, each
+    /// number once however many of its surveys opened.
+    /// </summary>
+    public async Task ReleaseIfWaitingAsync(DbSession session, IEnumerable<string> phones)
     {
-        // The common case, no text waiting, costs one read of a small partial index and no lock.
-        var waiting = await session.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM inbound_sms WHERE from_phone = @phone AND outcome = 'Waiting' AND handled_at IS NULL", new { phone });
-        if (waiting > 0) await ReleaseAsync(session, phone);
+        // Ordered, so two transactions at once lock their common numbers' surveys in the same order.
+        foreach (var chunk in phones.Distinct().Order(StringComparer.Ordinal).Chunk(PhonesPerRun))
+        {
+            // The common case, no text waiting, costs one read of a small partial index for the whole batch and no lock.
+            var waiting = await session.QueryAsync<string>(
+                $"SELECT DISTINCT from_phone FROM inbound_sms WHERE {session.Dialect.InStrings("from_phone", "phones")} AND outcome = 'Waiting' AND handled_at IS NULL",
+                new { phones = chunk });
+            foreach (var phone in waiting.Order(StringComparer.Ordinal)) await ReleaseAsync(session, phone);
+        }
     }
 
     public async Task<int> RunDueAsync(CancellationToken ct)

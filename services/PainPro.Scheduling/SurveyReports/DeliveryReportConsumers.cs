@@ -13,7 +13,7 @@ namespace PainPro.Scheduling.SurveyReports;
 /// order: only the latest attempt moves the status, and only from <c>queued</c> or <c>deferred</c> (a failure reported
 /// after the send, or a completed survey, stays as it is); <c>lastSentAt</c> never moves backwards.
 /// </summary>
-public sealed class SurveySentConsumer(SchedulingDb db, ILogger<SurveySentConsumer> logger) : InboxConsumer<SurveySent>(db)
+public sealed class SurveySentConsumer(SchedulingDb db, ILogger<SurveySentConsumer> logger) : BatchInboxConsumer<SurveySent>(db, logger)
 {
     protected override async Task HandleAsync(SurveySent message, DbSession session, CancellationToken ct)
     {
@@ -79,7 +79,7 @@ public sealed class SurveySentConsumer(SchedulingDb db, ILogger<SurveySentConsum
 /// next attempt. Only for the latest attempt still with Messaging, and only a newer report than the one shown: a late
 /// deferral never undoes a <c>sent</c>, and an older one never overwrites a newer.
 /// </summary>
-public sealed class SurveyDeferredConsumer(SchedulingDb db, ILogger<SurveyDeferredConsumer> logger) : InboxConsumer<SurveyDeferred>(db)
+public sealed class SurveyDeferredConsumer(SchedulingDb db, ILogger<SurveyDeferredConsumer> logger) : BatchInboxConsumer<SurveyDeferred>(db, logger)
 {
     protected override async Task HandleAsync(SurveyDeferred message, DbSession session, CancellationToken ct)
     {

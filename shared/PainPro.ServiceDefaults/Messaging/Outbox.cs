@@ -89,6 +89,37 @@ internal static class Inbox
             new { consumer, messageId, at = session.Clock.GetUtcNow() });
         return inserted == 1;
     }
+
+    /// <summary>
+    /// Records every one of <paramref name="messageIds"/> for <paramref name="consumer"/> with one statement (per
+    /// <see cref="SqlDialect.RowsPerStatement"/> ids) and returns those it had not handled before: only they may change anything.
+    /// </summary>
+    public static async Task<IReadOnlySet<Guid>> TryRecordAllAsync(DbSession session, string consumer, IEnumerable<Guid> messageIds)
+    {
+        var recorded = new HashSet<Guid>();
+        // Distinct: SQL Server's insert would otherwise meet its own row twice.
+        foreach (var chunk in messageIds.Distinct().Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = session.Dialect.Rows("received", chunk, RowColumn.Of<Guid, Guid>("message_id", id => id));
+            parameters.Add("consumer", consumer);
+            parameters.Add("at", session.Clock.GetUtcNow());
+            recorded.UnionWith(await session.QueryAsync<Guid>(session.Dialect.IsSqlServer
+                // UPDLOCK, HOLDLOCK as in TryRecordAsync: a concurrent redelivery waits, then finds the row.
+                ? $"""
+                  WITH {table}
+                  INSERT INTO inbox (consumer, message_id, consumed_at) OUTPUT inserted.message_id
+                  SELECT @consumer, r.message_id, @at FROM received AS r
+                  WHERE NOT EXISTS (SELECT 1 FROM inbox WITH (UPDLOCK, HOLDLOCK) WHERE consumer = @consumer AND message_id = r.message_id)
+                  """
+                // "WHERE true": SQLite would otherwise read ON CONFLICT as part of the SELECT's join.
+                : $"""
+                  WITH {table}
+                  INSERT INTO inbox (consumer, message_id, consumed_at) SELECT @consumer, message_id, @at FROM received WHERE true
+                  ON CONFLICT DO NOTHING RETURNING message_id
+                  """, parameters));
+        }
+        return recorded;
+    }
 }
 
 /// <summary>Wakes the relay of a database right after a commit that wrote to its outbox.</summary>

@@ -49,6 +49,8 @@ public sealed class ServiceConsumerDefinition<TConsumer> : ConsumerDefinition<TC
             r.Exponential(bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
         if (batch is null) return;
         // The broker must hand over a whole batch's messages before the first is acknowledged, or every batch waits out its time limit.
+        // (MassTransit's BatchOptions raises the prefetch count and a lower concurrency limit to the same after this; the
+        // ConcurrentMessageLimit above also sets the endpoint's, which the in-memory transport's concurrency follows.)
         endpointConfigurator.PrefetchCount = Math.Max(bus.PrefetchCount, batch.MessagesInFlight);
         consumerConfigurator.Options<BatchOptions>(o => o
             .SetMessageLimit(batch.MessageLimit)
