@@ -194,7 +194,7 @@ public class WebhookLoadTests
                 {
                     // The reply's turn in the offered schedule, and never after the end.
                     var due = TimeSpan.FromSeconds((turn * ItemsPerSurvey + item) / (double)rate);
-                    if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+                    if (due - clock.Elapsed is { Ticks: > 0 } wait) await Task.Delay(wait);
                     if (clock.Elapsed > duration || !await SendAsync(index, item)) return;
                 }
             }
@@ -209,7 +209,7 @@ public class WebhookLoadTests
         {
             var due = TimeSpan.FromSeconds((index - first) * ItemsPerSurvey / (double)rate);
             if (due > duration) break;
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            if (due - clock.Elapsed is { Ticks: > 0 } wait) await Task.Delay(wait);
             patients.Add(PatientAsync(index));
         }
         await Task.WhenAll(patients);
