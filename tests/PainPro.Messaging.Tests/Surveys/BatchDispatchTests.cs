@@ -98,6 +98,27 @@ public class BatchDispatchTests
         Assert.Equal([DeliveryStatuses.Queued, DeliveryStatuses.Queued, DeliveryStatuses.Queued], await StatusesAsync(f, surveys));
     }
 
+    [DatabaseTheory, MemberData(nameof(Providers))]
+    public async Task A_provider_call_that_throws_mid_batch_leaves_the_others_recorded_and_its_claim_to_the_sweeper(string provider)
+    {
+        await using var f = await MessagingFixture.CreateAsync(provider);
+        f.Sms.Then(FakeSmsGateway.Accepted());
+        f.Sms.Then(_ => throw new IOException("process killed mid-call"));
+        SurveyDue[] surveys = [f.Due(phone: "+15551230030"), f.Due(phone: "+15551230031"), f.Due(phone: "+15551230032")];
+
+        await Assert.ThrowsAsync<IOException>(() => f.DispatchBatchAsync(surveys)); // the bus retries the batch …
+        await f.DispatchBatchAsync(surveys); // … which finds every attempt recorded
+        var afterBatch = await StatusesAsync(f, surveys);
+        f.RealTime.Advance(TimeSpan.FromMinutes(11));
+        var resumed = await f.Sweeper().RunDueAsync(CancellationToken.None);
+
+        Assert.Equal([DeliveryStatuses.Queued, DeliveryStatuses.Claimed, DeliveryStatuses.Queued], afterBatch);
+        Assert.Equal(1, resumed);
+        Assert.Equal(4, f.Sms.Sent.Count);
+        Assert.Equal(surveys.Select(s => s.SurveyId).Order(), (await f.PublishedAsync<SurveySent>()).Select(s => s.SurveyId).Order());
+        Assert.Empty(await f.PublishedAsync<SurveyDeliveryFailed>());
+    }
+
     private static async Task<List<string?>> StatusesAsync(MessagingFixture f, IEnumerable<SurveyDue> surveys)
     {
         var rows = (await RowsAsync(f)).ToDictionary(r => r.SurveyId, r => r.Status);
