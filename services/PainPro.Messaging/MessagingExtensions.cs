@@ -82,7 +82,11 @@ public static class MessagingExtensions
             .AddCheck<CareTeamHealthCheck>("care-team", tags: ["ready"]);
 
         // Named SurveyDueConsumer when its queue was first declared (Ingestion's consumer of SurveyDue keeps that name).
-        builder.AddConsumer<SurveySendConsumer>(Service, queue: "messaging-survey-due");
+        // A batch at a time: a batch of 50 costs a read, a claim and an outcome transaction (without a rate limit). At
+        // the default 1 text/s a batch takes long — 200 messages in flight is 200 s, far inside RabbitMQ's 30-minute
+        // consumer timeout — and each of its claims is taken in its turn, so none waits out its lease.
+        builder.AddConsumer<SurveySendConsumer>(Service, queue: "messaging-survey-due",
+            batch: new ConsumerBatch(MessageLimit: 50, TimeLimit: TimeSpan.FromMilliseconds(20), ConcurrencyLimit: 4));
         builder.AddConsumer<SendSmsReplyConsumer>(Service);
         builder.AddConsumer<PatientOptedOutConsumer>(Service);
         builder.AddConsumer<PatientOptedInConsumer>(Service);

@@ -15,6 +15,16 @@ public static class SmsConsent
         await session.QuerySingleOrDefaultAsync<bool?>(
             "SELECT opted_out FROM sms_consent WHERE phone = @phone", new { phone }) ?? false;
 
+    /// <summary>Which of <paramref name="phones"/> are opted out, in one look-up.</summary>
+    public static async Task<HashSet<string>> OptedOutAmongAsync(DbSession session, IReadOnlyCollection<string> phones)
+    {
+        if (phones.Count == 0) return [];
+        var rows = await session.QueryAsync<ConsentRow>(
+            $"SELECT phone AS Phone, opted_out AS OptedOut FROM sms_consent WHERE {session.Dialect.InStrings("phone", "phones")}",
+            new { phones = phones.ToArray() });
+        return rows.Where(r => r.OptedOut).Select(r => r.Phone).ToHashSet();
+    }
+
     public static Task RecordAsync(DbSession session, string phone, bool optedOut, string keyword, DateTimeOffset at) =>
         session.ExecuteAsync(session.Dialect.IsSqlServer
             ? """
@@ -28,6 +38,12 @@ public static class SmsConsent
             WHERE sms_consent.changed_at < excluded.changed_at
             """,
             new { phone, optedOut, keyword, at });
+
+    private sealed record ConsentRow
+    {
+        public string Phone { get; init; } = "";
+        public bool OptedOut { get; init; }
+    }
 }
 
 public sealed class PatientOptedOutConsumer(MessagingDb db) : InboxConsumer<PatientOptedOut>(db)

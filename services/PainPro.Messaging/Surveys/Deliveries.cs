@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Dapper;
 using PainPro.Contracts;
 using PainPro.ServiceDefaults.Data;
@@ -65,44 +66,70 @@ public static class Deliveries
             new { leaseStartedBefore, limit })).AsList();
 
     /// <summary>
-    /// Inserts a new row for the attempt and returns its id; null when one already exists (another copy of the message got there first).
+    /// Which of these surveys' attempts have a row already, read without a transaction: the claim decides for certain
+    /// (<see cref="InsertAllAsync"/>); this only spares a duplicate its rate-limit turn.
+    /// </summary>
+    public static async Task<HashSet<(Guid SurveyId, int Attempt)>> RecordedAsync(DbConnection connection, SqlDialect dialect, IEnumerable<Guid> surveyIds) =>
+        (await connection.QueryAsync<Delivery>(
+            $"SELECT survey_id AS SurveyId, attempt AS Attempt FROM deliveries WHERE {dialect.InGuids("survey_id", surveyIds.Distinct())}"))
+        .Select(d => (d.SurveyId, d.Attempt)).ToHashSet();
+
+    /// <summary>
+    /// Inserts a row per attempt, in one statement per <see cref="SqlDialect.RowsPerStatement"/> rows, and returns the ids
+    /// of those inserted: an attempt that has a row already (another copy of its message got there first) is left alone.
     /// A claimed row also takes the real time its lease starts (<see cref="LeaseClock"/>); a claimed or deferred one keeps its request.
     /// </summary>
-    public static async Task<Guid?> TryInsertAsync(DbSession session, SurveyDue due, string channel, string recipient, string locale,
-        string status, Guid? claimId = null, DateTimeOffset? leaseStartedAt = null, string? failureReason = null, string? request = null,
-        Deferral? deferral = null)
+    public static async Task<HashSet<Guid>> InsertAllAsync(DbSession session, IReadOnlyList<NewDelivery> rows)
     {
-        var now = session.Clock.GetUtcNow();
-        var id = Guid.CreateVersion7();
-        var unsettled = claimId is not null || deferral is not null;
+        var inserted = new HashSet<Guid>();
         const string InsertedColumns = """
             id, survey_id, attempt, channel, recipient, locale, status, claim_id, claimed_at,
             lease_started_at, failure_reason, request, expires_at, next_attempt_at, defer_reason,
             provider_error_code, deferrals, created_at, updated_at
             """;
-        const string InsertedValues = """
-            @id, @SurveyId, @Attempt, @channel, @recipient, @locale, @status, @claimId, @claimedAt,
-            @leaseStartedAt, @failureReason, @request, @ExpiresAt, @nextAttemptAt, @deferReason,
-            @errorCode, @deferrals, @now, @now
+        const string SelectedValues = """
+            id, survey_id, attempt, channel, recipient, locale, status, claim_id, CASE WHEN claim_id IS NULL THEN NULL ELSE @now END,
+            lease_started_at, failure_reason, request, expires_at, next_attempt_at, defer_reason,
+            provider_error_code, deferrals, @now, @now
             """;
-        return await session.ExecuteAsync(session.Dialect.IsSqlServer
-            ? $"""
-              INSERT INTO deliveries ({InsertedColumns})
-              SELECT {InsertedValues}
-              WHERE NOT EXISTS (SELECT 1 FROM deliveries WITH (UPDLOCK, HOLDLOCK) WHERE survey_id = @SurveyId AND attempt = @Attempt)
-              """
-            : $"""
-              INSERT INTO deliveries ({InsertedColumns}) VALUES ({InsertedValues})
-              ON CONFLICT (survey_id, attempt) DO NOTHING
-              """,
-            new
-            {
-                id, due.SurveyId, due.Attempt, channel, recipient, locale, status, claimId,
-                claimedAt = claimId is null ? (DateTimeOffset?)null : now, leaseStartedAt = claimId is null ? null : leaseStartedAt,
-                failureReason, request = unsettled ? request : null, due.ExpiresAt,
-                nextAttemptAt = deferral?.NextAttemptAt, deferReason = deferral?.Reason, errorCode = deferral?.ProviderErrorCode,
-                deferrals = deferral is null ? 0 : 1, now,
-            }) == 1 ? id : null;
+        foreach (var chunk in rows.Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = session.Dialect.Rows("fresh", chunk,
+                RowColumn.Of<NewDelivery, Guid>("id", r => r.Id),
+                RowColumn.Of<NewDelivery, Guid>("survey_id", r => r.Due.SurveyId),
+                RowColumn.Of<NewDelivery, int>("attempt", r => r.Due.Attempt),
+                RowColumn.Of<NewDelivery, string>("channel", r => r.Channel),
+                RowColumn.Of<NewDelivery, string>("recipient", r => r.Recipient),
+                RowColumn.Of<NewDelivery, string>("locale", r => r.Locale),
+                RowColumn.Of<NewDelivery, string>("status", r => r.Status),
+                RowColumn.Of<NewDelivery, Guid?>("claim_id", r => r.ClaimId),
+                RowColumn.Of<NewDelivery, DateTimeOffset?>("lease_started_at", r => r.ClaimId is null ? null : r.LeaseStartedAt),
+                RowColumn.Of<NewDelivery, string?>("failure_reason", r => r.FailureReason),
+                RowColumn.Of<NewDelivery, string?>("request", r => r.ClaimId is not null || r.Deferral is not null ? r.Request : null),
+                RowColumn.Of<NewDelivery, DateTimeOffset>("expires_at", r => r.Due.ExpiresAt),
+                RowColumn.Of<NewDelivery, DateTimeOffset?>("next_attempt_at", r => r.Deferral?.NextAttemptAt),
+                RowColumn.Of<NewDelivery, string?>("defer_reason", r => r.Deferral?.Reason),
+                RowColumn.Of<NewDelivery, string?>("provider_error_code", r => r.Deferral?.ProviderErrorCode),
+                RowColumn.Of<NewDelivery, int>("deferrals", r => r.Deferral is null ? 0 : 1));
+            parameters.Add("now", session.Clock.GetUtcNow());
+            inserted.UnionWith(await session.QueryAsync<Guid>(session.Dialect.IsSqlServer
+                ? $"""
+                  WITH {table}
+                  INSERT INTO deliveries ({InsertedColumns}) OUTPUT inserted.id
+                  SELECT {SelectedValues} FROM fresh
+                  WHERE NOT EXISTS (SELECT 1 FROM deliveries d WITH (UPDLOCK, HOLDLOCK) WHERE d.survey_id = fresh.survey_id AND d.attempt = fresh.attempt)
+                  """
+                // WHERE true: SQLite needs it to tell the SELECT from the upsert's ON CONFLICT.
+                : $"""
+                  WITH {table}
+                  INSERT INTO deliveries ({InsertedColumns})
+                  SELECT {SelectedValues} FROM fresh WHERE true
+                  ON CONFLICT (survey_id, attempt) DO NOTHING
+                  RETURNING id
+                  """,
+                parameters));
+        }
+        return inserted;
     }
 
     /// <summary>
@@ -176,6 +203,43 @@ public static class Deliveries
             new { id, claimId, status, providerMessageId, failureReason, providerErrorCode, now }) == 1;
     }
 
+    /// <summary>
+    /// Settles sends the provider took, one statement per <see cref="SqlDialect.RowsPerStatement"/> rows, and returns the
+    /// ids of those we still held (as <see cref="SettleAsync"/> does one by one).
+    /// </summary>
+    public static async Task<HashSet<Guid>> SettleAllTakenAsync(DbSession session, IReadOnlyList<TakenDelivery> taken)
+    {
+        var settled = new HashSet<Guid>();
+        foreach (var chunk in taken.Chunk(session.Dialect.RowsPerStatement))
+        {
+            var (table, parameters) = session.Dialect.Rows("taken", chunk,
+                RowColumn.Of<TakenDelivery, Guid>("delivery_id", t => t.Id),
+                RowColumn.Of<TakenDelivery, Guid>("held_by", t => t.ClaimId),
+                RowColumn.Of<TakenDelivery, string>("new_status", t => t.Status),
+                RowColumn.Of<TakenDelivery, string>("message_id", t => t.ProviderMessageId));
+            parameters.Add("now", session.Clock.GetUtcNow());
+            const string Set = """
+                status = taken.new_status, claim_id = NULL, request = NULL, provider_message_id = taken.message_id,
+                failure_reason = NULL, provider_error_code = NULL, sent_at = @now, next_attempt_at = NULL, updated_at = @now
+                """;
+            settled.UnionWith(await session.QueryAsync<Guid>(session.Dialect.IsSqlServer
+                ? $"""
+                  WITH {table}
+                  UPDATE d SET {Set}
+                  OUTPUT inserted.id
+                  FROM deliveries AS d JOIN taken ON d.id = taken.delivery_id AND d.claim_id = taken.held_by
+                  """
+                : $"""
+                  WITH {table}
+                  UPDATE deliveries SET {Set}
+                  FROM taken WHERE deliveries.id = taken.delivery_id AND deliveries.claim_id = taken.held_by
+                  RETURNING id
+                  """,
+                parameters));
+        }
+        return settled;
+    }
+
     /// <summary>Moves a settled row to a later provider status (never backwards).</summary>
     public static Task<int> AdvanceStatusAsync(DbSession session, Guid id, string status, string? failureReason, string? providerErrorCode) =>
         session.ExecuteAsync(
@@ -187,6 +251,13 @@ public static class Deliveries
             """,
             new { id, status, failureReason, providerErrorCode, now = session.Clock.GetUtcNow() });
 }
+
+/// <summary>A row <see cref="Deliveries.InsertAllAsync"/> writes for an attempt: failed, deferred (with its <paramref name="Deferral"/>) or claimed.</summary>
+public sealed record NewDelivery(Guid Id, SurveyDue Due, string Channel, string Recipient, string Locale, string Status,
+    Guid? ClaimId = null, DateTimeOffset? LeaseStartedAt = null, string? FailureReason = null, string? Request = null, Deferral? Deferral = null);
+
+/// <summary>A claimed send the provider took, as <see cref="Deliveries.SettleAllTakenAsync"/> settles it.</summary>
+public sealed record TakenDelivery(Guid Id, Guid ClaimId, string Status, string ProviderMessageId);
 
 /// <summary>A send put off: until when, why (a <c>DeliveryDeferralReasons</c> value) and the provider's code, if it refused our sender.</summary>
 public sealed record Deferral(DateTimeOffset NextAttemptAt, string Reason, string? ProviderErrorCode = null);
@@ -201,8 +272,9 @@ public sealed class LeaseClock(TimeProvider realTime)
 }
 
 /// <summary>
-/// Claims whose provider call is running in this process right now. The sweeper leaves them alone even once their
-/// lease has run out (a long wait for the rate limit): the call may still succeed and settles its own claim.
+/// Claims this process holds right now: their provider call is running, or has returned and its outcome waits to be
+/// recorded with the rest of its batch. The sweeper leaves them alone even once their lease has run out (a slow call,
+/// a long batch): the call may still succeed, and its outcome settles its own claim.
 /// </summary>
 public sealed class InFlightSends
 {

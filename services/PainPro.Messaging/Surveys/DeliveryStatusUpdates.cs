@@ -55,17 +55,27 @@ public static class DeliveryStatusUpdates
             : StatusCallbackResult.Ignored;
     }
 
-    /// <summary>Applies the furthest status already reported for a delivery whose message id has just been recorded.</summary>
-    public static async Task ApplyStoredAsync(DbSession session, SenderStates senders, Delivery delivery)
+    /// <summary>
+    /// Applies, to each delivery whose message id has just been recorded, the furthest status already reported for it
+    /// (a fast callback can come in before we knew the id): one look-up for them all.
+    /// </summary>
+    public static async Task ApplyStoredAsync(DbSession session, SenderStates senders, IReadOnlyList<Delivery> deliveries)
     {
-        var reports = await session.QueryAsync<StatusReport>(
-            "SELECT status AS Status, error_code AS ErrorCode FROM delivery_status_events WHERE provider_message_id = @ProviderMessageId ORDER BY received_at",
-            new { delivery.ProviderMessageId });
-        var furthest = reports
-            .Select(r => (r.Status, r.ErrorCode, Rank: DeliveryStatuses.FromProvider(r.Status)?.Rank ?? 0))
-            .OrderByDescending(r => r.Rank)
-            .FirstOrDefault();
-        if (furthest.Rank > 0) await ApplyAsync(session, senders, delivery, furthest.Status, furthest.ErrorCode);
+        if (deliveries.Count == 0) return;
+        var reports = (await session.QueryAsync<StatusReport>(
+            $"""
+            SELECT provider_message_id AS ProviderMessageId, status AS Status, error_code AS ErrorCode FROM delivery_status_events
+            WHERE {session.Dialect.InStrings("provider_message_id", "ids")} ORDER BY received_at
+            """,
+            new { ids = deliveries.Select(d => d.ProviderMessageId!).ToArray() })).ToLookup(r => r.ProviderMessageId);
+        foreach (var delivery in deliveries)
+        {
+            var furthest = reports[delivery.ProviderMessageId!]
+                .Select(r => (r.Status, r.ErrorCode, Rank: DeliveryStatuses.FromProvider(r.Status)?.Rank ?? 0))
+                .OrderByDescending(r => r.Rank)
+                .FirstOrDefault();
+            if (furthest.Rank > 0) await ApplyAsync(session, senders, delivery, furthest.Status, furthest.ErrorCode);
+        }
     }
 
     private static async Task<bool> ApplyAsync(DbSession session, SenderStates senders, Delivery delivery, string providerStatus, string? errorCode)
@@ -89,6 +99,7 @@ public static class DeliveryStatusUpdates
 
     private sealed record StatusReport
     {
+        public string ProviderMessageId { get; init; } = "";
         public string Status { get; init; } = "";
         public string? ErrorCode { get; init; }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Mail;
 using System.Text.Json;
 using Dapper;
@@ -17,7 +18,8 @@ using PainPro.Phones;
 namespace PainPro.Messaging.Surveys;
 
 /// <summary>
-/// Sends one <see cref="SurveyDue"/> to the patient, once per survey and attempt:
+/// Sends each <see cref="SurveyDue"/> to the patient, once per survey and attempt, a batch of them at a time
+/// (<see cref="DispatchAllAsync"/>):
 /// <list type="number">
 /// <item>a send that cannot go now — outside the patient's send window (<see cref="QuietHours"/>), or while the
 /// provider refuses our sender (<see cref="SenderStates"/>) — is deferred at once, without waiting for a turn;</item>
@@ -28,6 +30,12 @@ namespace PainPro.Messaging.Surveys;
 /// <item>the provider is called outside any transaction;</item>
 /// <item>the outcome and <c>SurveySent</c> / <c>SurveyDeferred</c> / <c>SurveyDeliveryFailed</c> commit together.</item>
 /// </list>
+/// In a batch, copies of one attempt count once, and the database is asked once for the whole batch where it can be:
+/// the attempts already recorded, the sends that fail or wait before their turn (recorded with the first claim), the
+/// patients opted out. Each other send takes its turn in order; the sends that have had theirs are claimed in one
+/// transaction whenever the next turn must be waited for (all at once when the sender has no rate limit), so no claim
+/// waits for a turn; their provider calls run side by side, each started in its own turn, and their outcomes are
+/// recorded together, with the next claim or at the end of the batch.
 /// A send the provider could not take (5xx, 429, no connection) or that our sender's refusal holds is deferred in the
 /// database — never in an error queue — and sent again by <see cref="DeferredSurveySends"/> until the survey's window
 /// closes; only then is it reported failed. An ambiguous outcome (a timeout mid-request) is reported failed rather than
@@ -35,7 +43,7 @@ namespace PainPro.Messaging.Surveys;
 /// <see cref="ResumeInterruptedAsync"/>: recorded as sent if the provider's message list shows it took the text, sent
 /// again if not — the patient must get the survey, once.
 /// </summary>
-public sealed class SurveyDispatcher(
+public sealed partial class SurveyDispatcher(
     MessagingDb db,
     SurveyTemplates templates,
     ISmsGateway smsGateway,
@@ -54,27 +62,8 @@ public sealed class SurveyDispatcher(
     /// <summary>Slack for the provider's clock (and its whole-second timestamps) when looking for a text it took.</summary>
     private static readonly TimeSpan ProviderClockSkew = TimeSpan.FromMinutes(1);
 
-    /// <summary>The first send of an attempt, from its <see cref="SurveyDue"/>.</summary>
-    public async Task DispatchAsync(SurveyDue due, CancellationToken ct)
-    {
-        var plan = Plan(due);
-        if (await IsRecordedAsync(due, ct)) return;
-
-        if (plan.Failure is null && await HoldBeforeTurnAsync(due, plan, ct) is { } hold)
-        {
-            await db.InTransactionAsync(async session =>
-            {
-                if (await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Deferred,
-                        request: Serialize(due), deferral: hold) is not null)
-                    await PublishDeferredAsync(session, due, plan, hold);
-            }, ct);
-            return;
-        }
-
-        var turn = await TakeTurnAsync(plan, ct);
-        var claim = await ClaimAsync(due, plan, existing: null, ct);
-        if (claim is not null) await SendAsync(due, plan, claim, turn, ct);
-    }
+    /// <summary>The first send of an attempt, from its <see cref="SurveyDue"/>: a batch of one.</summary>
+    public Task DispatchAsync(SurveyDue due, CancellationToken ct) => DispatchAllAsync([new DueSurvey(due)], ct);
 
     /// <summary>
     /// A deferred send whose next attempt has come (<see cref="DeferredSurveySends"/>): sent now, or deferred again if it
@@ -108,8 +97,13 @@ public sealed class SurveyDispatcher(
         }
 
         var turn = await TakeTurnAsync(plan, ct);
-        var claim = await ClaimAsync(due, plan, existing: row, ct);
-        if (claim is not null) await SendAsync(due, plan, claim, turn, ct);
+        var claim = await ClaimDeferredAsync(due, plan, row, ct);
+        if (claim is null) return true;
+        using (inFlight.Track(claim.ClaimId))
+        {
+            var outcome = await SendOneAsync(due, plan, turn, publishedUnder: null, ct);
+            await RecordOutcomesAsync([new SendResult(due, plan, claim, outcome)]);
+        }
         return true;
     }
 
@@ -134,7 +128,7 @@ public sealed class SurveyDispatcher(
         {
             logger.LogWarning("Survey {SurveyId} attempt {Attempt}: its sender stopped mid-call after the provider took it as {ProviderMessageId}; recorded, not sent again",
                 due.SurveyId, due.Attempt, taken.ProviderMessageId);
-            await RecordOutcomeAsync(due, plan, claim, taken);
+            await RecordOutcomesAsync([new SendResult(due, plan, claim, taken)]);
             return true;
         }
 
@@ -148,20 +142,17 @@ public sealed class SurveyDispatcher(
     private async Task<SmsTurn> TakeTurnAsync(SendPlan plan, CancellationToken ct) =>
         plan is { Failure: null, Channel: Channels.Sms } ? await smsGateway.TakeTurnAsync(ct) : default;
 
-    private async Task SendAsync(SurveyDue due, SendPlan plan, Claim claim, SmsTurn turn, CancellationToken ct)
+    /// <summary>One provider call, in its span; the caller records the outcome. Cancelling <paramref name="ct"/> never stops a request in flight.</summary>
+    private async Task<SendOutcome> SendOneAsync(SurveyDue due, SendPlan plan, SmsTurn turn, ActivityContext? publishedUnder, CancellationToken ct)
     {
-        using (inFlight.Track(claim.ClaimId))
-        {
-            // The provider's HTTP call is this span's child; ids, channel and outcome only, never the recipient.
-            using var activity = SendTelemetry.Start(due, plan.Channel);
-            var outcome = plan.Channel == Channels.Sms
-                ? await smsGateway.SendAsync(SmsFor(plan), turn, ct)
-                : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link,
-                    plan.Email.UnsubscribeUrl), ct);
-            SendTelemetry.Finish(activity, outcome);
-            // The outcome is recorded even while shutting down: it happened, whatever we do next.
-            await RecordOutcomeAsync(due, plan, claim, outcome);
-        }
+        // The provider's HTTP call is this span's child; ids, channel and outcome only, never the recipient.
+        using var activity = SendTelemetry.Start(due, plan.Channel, publishedUnder);
+        var outcome = plan.Channel == Channels.Sms
+            ? await smsGateway.SendAsync(SmsFor(plan), turn, ct)
+            : await emailGateway.SendAsync(new EmailMessage(plan.Recipient, plan.Email!.Subject, plan.Email.TextBody, plan.Email.HtmlBody, plan.Link,
+                plan.Email.UnsubscribeUrl), ct);
+        SendTelemetry.Finish(activity, outcome);
+        return outcome;
     }
 
     private static SmsMessage SmsFor(SendPlan plan) => new(plan.Recipient, plan.SmsBody!, plan.Link);
@@ -195,16 +186,6 @@ public sealed class SurveyDispatcher(
         }
     }
 
-    /// <summary>
-    /// A quick read (no transaction) before anything else: has this attempt been recorded already — sent, failed, in
-    /// flight, or deferred (then the deferred-send loop owns it)? The claim decides for certain; this only spares a
-    /// duplicate its wait.
-    /// </summary>
-    private Task<bool> IsRecordedAsync(SurveyDue due, CancellationToken ct) =>
-        db.ReadAsync(connection => connection.ExecuteScalarAsync<bool>(db.Dialect.IsSqlServer
-            ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt) THEN 1 ELSE 0 END"
-            : "SELECT EXISTS (SELECT 1 FROM deliveries WHERE survey_id = @SurveyId AND attempt = @Attempt)", new { due.SurveyId, due.Attempt }), ct);
-
     /// <summary>Why the send must wait before it even takes a turn (quiet hours, our sender refused), or null. Writes nothing.</summary>
     private async Task<Deferral?> HoldBeforeTurnAsync(SurveyDue due, SendPlan plan, CancellationToken ct)
     {
@@ -216,142 +197,169 @@ public sealed class SurveyDispatcher(
     }
 
     /// <summary>
-    /// Records the attempt and returns the claim to send under, or null when there is nothing to send: the attempt is
-    /// recorded already (sent, failed, in flight elsewhere, or — for a first send — deferred), it fails here and now
-    /// (no contact, opted out, expired), or it must wait (quiet hours, our sender refused) and is deferred.
-    /// <paramref name="existing"/> is the deferred row being sent again, null for a first send.
+    /// Claims a deferred row (<paramref name="row"/>) to send it now and returns the claim to send under, or null when
+    /// there is nothing to send: someone else took or settled it, it fails here and now (opted out, expired) and is
+    /// settled failed, or it must wait again (quiet hours, our sender refused) and is deferred.
     /// </summary>
-    private Task<Claim?> ClaimAsync(SurveyDue due, SendPlan plan, Delivery? existing, CancellationToken ct) =>
+    private Task<Claim?> ClaimDeferredAsync(SurveyDue due, SendPlan plan, Delivery row, CancellationToken ct) =>
         db.InTransactionAsync<Claim?>(async session =>
         {
-            if (existing is null && await Deliveries.FindAsync(session, due.SurveyId, due.Attempt) is { } recorded)
+            var optedOut = plan is { Failure: null, Channel: Channels.Sms } && await SmsConsent.IsOptedOutAsync(session, plan.Recipient);
+            switch (await JudgeAtClaimAsync(session, due, plan, optedOut))
             {
-                logger.LogDebug("Survey {SurveyId} attempt {Attempt} is already {Status}; not sending again", due.SurveyId, due.Attempt, recorded.Status);
-                return null;
+                case { Failure: { } failure }:
+                    if (await Deliveries.SettleAsync(session, row.Id, null, DeliveryStatuses.Failed, failureReason: failure))
+                        await session.PublishAsync(Failed(due, plan, failure));
+                    return null;
+                case { Hold: { } hold }:
+                    if (await Deliveries.DeferAsync(session, row.Id, null, hold)) await PublishDeferredAsync(session, due, plan, hold);
+                    return null;
             }
-
-            var failure = await FailureAsync(session, due, plan);
-            if (failure is not null)
-            {
-                var settled = existing is null
-                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Failed, failureReason: failure) is not null
-                    : await Deliveries.SettleAsync(session, existing.Id, null, DeliveryStatuses.Failed, failureReason: failure);
-                if (!settled) return null;
-                await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, failure, null));
-                logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}", due.SurveyId, due.Attempt, plan.Channel, failure);
-                return null;
-            }
-
-            // Checked again in the claim: the rate-limit turn can take long, and the window may have closed meanwhile.
-            var now = session.Clock.GetUtcNow();
-            Deferral? hold = quietHours.HoldUntil(due, now) is { } opening ? new Deferral(opening, DeliveryDeferralReasons.QuietHours) : null;
-            if (hold is null && await senders.GateAsync(session, plan.Channel) is SenderGate.Held held)
-                hold = new Deferral(held.Until, DeliveryDeferralReasons.SenderFault, held.ErrorCode);
-            if (hold is not null)
-            {
-                var deferred = existing is null
-                    ? await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Deferred,
-                        request: Serialize(due), deferral: hold) is not null
-                    : await Deliveries.DeferAsync(session, existing.Id, null, hold);
-                if (deferred) await PublishDeferredAsync(session, due, plan, hold);
-                return null;
-            }
-
             var claimId = Guid.CreateVersion7();
-            var leaseStartedAt = leaseClock.GetUtcNow();
-            if (existing is not null)
-                return await Deliveries.TryClaimDeferredAsync(session, existing.Id, claimId, leaseStartedAt) ? new Claim(existing.Id, claimId, now) : null;
-            var id = await Deliveries.TryInsertAsync(session, due, plan.Channel, plan.Recipient, plan.Locale, DeliveryStatuses.Claimed,
-                claimId, leaseStartedAt, request: Serialize(due));
-            return id is { } inserted ? new Claim(inserted, claimId, now) : null;
+            return await Deliveries.TryClaimDeferredAsync(session, row.Id, claimId, leaseClock.GetUtcNow())
+                ? new Claim(row.Id, claimId, session.Clock.GetUtcNow())
+                : null;
         }, ct);
 
-    /// <summary>Why the attempt cannot be sent now or ever (no contact, unsupported channel, expired, opted out), or null.</summary>
-    private static async Task<string?> FailureAsync(DbSession session, SurveyDue due, SendPlan plan)
+    /// <summary>
+    /// In the claim's transaction, right after the send's turn: whether it fails here and now (no contact, unsupported
+    /// channel, expired, <paramref name="optedOut"/>), must wait (quiet hours — the turn can take long and the window may
+    /// have closed meanwhile — or our sender refused: the one probe due is taken atomically here), or goes.
+    /// </summary>
+    private async Task<Verdict> JudgeAtClaimAsync(DbSession session, SurveyDue due, SendPlan plan, bool optedOut)
     {
-        if (plan.Failure is not null) return plan.Failure;
-        if (due.ExpiresAt <= session.Clock.GetUtcNow()) return DeliveryFailureReasons.Expired;
-        if (plan.Channel == Channels.Sms && await SmsConsent.IsOptedOutAsync(session, plan.Recipient)) return DeliveryFailureReasons.OptedOut;
-        return null;
+        var now = session.Clock.GetUtcNow();
+        if ((FailureNow(due, plan, now) ?? (optedOut ? DeliveryFailureReasons.OptedOut : null)) is { } failure) return new Verdict(failure);
+        if (quietHours.HoldUntil(due, now) is { } opening) return new Verdict(Hold: new Deferral(opening, DeliveryDeferralReasons.QuietHours));
+        return await senders.GateAsync(session, plan.Channel) is SenderGate.Held held
+            ? new Verdict(Hold: new Deferral(held.Until, DeliveryDeferralReasons.SenderFault, held.ErrorCode))
+            : Verdict.Go;
+    }
+
+    /// <summary>Why the attempt can never be sent, as far as is known without the database (no contact, unsupported channel, expired), or null.</summary>
+    private static string? FailureNow(SurveyDue due, SendPlan plan, DateTimeOffset now) =>
+        plan.Failure ?? (due.ExpiresAt <= now ? DeliveryFailureReasons.Expired : null);
+
+    /// <summary>Reports the attempt failed for good: the message to publish with its row.</summary>
+    private SurveyDeliveryFailed Failed(SurveyDue due, SendPlan plan, string reason)
+    {
+        logger.LogInformation("Survey {SurveyId} attempt {Attempt} not sent by {Channel}: {Reason}", due.SurveyId, due.Attempt, plan.Channel, reason);
+        return new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, reason, null);
     }
 
     /// <summary>
     /// Tells Scheduling the survey waits, and why. A wait that would outlast the survey's window is no wait: the deferred
     /// loop reports it failed when the window closes (<see cref="DeferredSurveySends"/>).
     /// </summary>
-    private Task PublishDeferredAsync(DbSession session, SurveyDue due, SendPlan plan, Deferral deferral)
+    private Task PublishDeferredAsync(DbSession session, SurveyDue due, SendPlan plan, Deferral deferral) =>
+        session.PublishAsync(Deferred(session, due, plan, deferral));
+
+    private SurveyDeferred Deferred(DbSession session, SurveyDue due, SendPlan plan, Deferral deferral)
     {
         logger.LogInformation("Survey {SurveyId} attempt {Attempt} deferred until {NextAttemptAt}: {Reason} {ErrorCode}",
             due.SurveyId, due.Attempt, deferral.NextAttemptAt, deferral.Reason, deferral.ProviderErrorCode);
-        return session.PublishAsync(new SurveyDeferred(due.SurveyId, due.Attempt, plan.Channel, deferral.Reason,
-            deferral.NextAttemptAt, session.Clock.GetUtcNow(), deferral.ProviderErrorCode));
+        return new SurveyDeferred(due.SurveyId, due.Attempt, plan.Channel, deferral.Reason,
+            deferral.NextAttemptAt, session.Clock.GetUtcNow(), deferral.ProviderErrorCode);
     }
 
-    private Task RecordOutcomeAsync(SurveyDue due, SendPlan plan, Claim claim, SendOutcome outcome) =>
-        db.InTransactionAsync(async session =>
+    /// <summary>Records outcomes in one transaction of their own, even while shutting down: they happened, whatever we do next.</summary>
+    private Task RecordOutcomesAsync(IReadOnlyList<SendResult> results) =>
+        db.InTransactionAsync(session => RecordOutcomesAsync(session, results), CancellationToken.None);
+
+    /// <summary>
+    /// Settles each send by what the provider made of it and publishes what follows. The sends it took settle together
+    /// (one statement, one outbox write, the sender's state and the status callbacks stored meanwhile looked at once);
+    /// the rest, rare, one by one.
+    /// </summary>
+    private async Task RecordOutcomesAsync(DbSession session, IReadOnlyList<SendResult> results)
+    {
+        var taken = new List<(SendResult Result, string Status, string ProviderMessageId)>();
+        foreach (var result in results)
         {
-            var (deliveryId, claimId, startedAt) = claim;
-            switch (outcome)
+            if (result.Outcome is SendOutcome.Accepted accepted && DeliveryStatuses.FromProvider(accepted.Status)?.Status is var status
+                && !DeliveryStatuses.IsFailure(status ?? ""))
+                taken.Add((result, status ?? DeliveryStatuses.Queued, accepted.ProviderMessageId));
+            else await RecordOtherOutcomeAsync(session, result);
+        }
+        if (taken.Count == 0) return;
+
+        var settled = await Deliveries.SettleAllTakenAsync(session,
+            taken.Select(t => new TakenDelivery(t.Result.Claim.DeliveryId, t.Result.Claim.ClaimId, t.Status, t.ProviderMessageId)).ToList());
+        var sent = new List<(SendResult Result, string Status, string ProviderMessageId)>(taken.Count);
+        foreach (var t in taken)
+        {
+            var (due, plan) = (t.Result.Due, t.Result.Plan);
+            if (!settled.Contains(t.Result.Claim.DeliveryId))
             {
-                case SendOutcome.Accepted { Status: var first } when DeliveryStatuses.IsFailure(DeliveryStatuses.FromProvider(first)?.Status ?? ""):
-                    // Taken, but already failed on arrival (Twilio can answer 201 with status "failed").
-                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
-                            failureReason: DeliveryFailureReasons.ProviderRejected)) return;
-                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderRejected, null));
-                    break;
-
-                case SendOutcome.Accepted accepted:
-                    var status = DeliveryStatuses.FromProvider(accepted.Status)?.Status ?? DeliveryStatuses.Queued;
-                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, status, providerMessageId: accepted.ProviderMessageId))
-                    {
-                        logger.LogError("Survey {SurveyId} attempt {Attempt} was sent as {ProviderMessageId} but its claim was lost",
-                            due.SurveyId, due.Attempt, accepted.ProviderMessageId);
-                        return;
-                    }
-                    await session.PublishAsync(new SurveySent(due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId, session.Clock.GetUtcNow()));
-                    await senders.RecordAcceptedAsync(session, plan.Channel, startedAt);
-                    // A fast status callback may have come in before we knew the message id.
-                    await DeliveryStatusUpdates.ApplyStoredAsync(session, senders, new Delivery
-                    {
-                        Id = deliveryId, SurveyId = due.SurveyId, Attempt = due.Attempt, Channel = plan.Channel, Recipient = plan.Recipient,
-                        Status = status, ProviderMessageId = accepted.ProviderMessageId,
-                    });
-                    logger.LogInformation("Survey {SurveyId} attempt {Attempt} sent by {Channel} as {ProviderMessageId}",
-                        due.SurveyId, due.Attempt, plan.Channel, accepted.ProviderMessageId);
-                    break;
-
-                case SendOutcome.Rejected rejected:
-                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
-                            failureReason: rejected.Reason, providerErrorCode: rejected.ProviderErrorCode)) return;
-                    if (rejected.Reason == DeliveryFailureReasons.OptedOut && plan.Channel == Channels.Sms)
-                        await SmsConsent.RecordAsync(session, plan.Recipient, optedOut: true, "provider:" + rejected.ProviderErrorCode, session.Clock.GetUtcNow());
-                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, rejected.Reason, rejected.ProviderErrorCode));
-                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} refused by the provider: {Reason} ({Code}) {Detail}",
-                        due.SurveyId, due.Attempt, rejected.Reason, rejected.ProviderErrorCode, rejected.Detail);
-                    break;
-
-                case SendOutcome.Unknown unknown:
-                    if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
-                            failureReason: DeliveryFailureReasons.OutcomeUnknown)) return;
-                    await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.OutcomeUnknown, null));
-                    logger.LogWarning("Survey {SurveyId} attempt {Attempt} may or may not have been sent; not retrying: {Detail}",
-                        due.SurveyId, due.Attempt, unknown.Detail);
-                    break;
-
-                case SendOutcome.Unavailable unavailable:
-                    await senders.RecordUnavailableAsync(session, plan.Channel, unavailable.Detail);
-                    var earlier = await session.ExecuteScalarAsync<int>("SELECT deferrals FROM deliveries WHERE id = @deliveryId", new { deliveryId });
-                    var backoff = RetryBackoff.Delay(earlier, unavailable.RetryAfter, messagingOptions.Value.Delivery);
-                    await DeferAfterAttemptAsync(session, due, plan, claim, new Deferral(session.Clock.GetUtcNow() + backoff, DeliveryDeferralReasons.ProviderUnavailable));
-                    break;
-
-                case SendOutcome.SenderRefused refused:
-                    var nextProbe = await senders.RecordRefusedAsync(session, plan.Channel, refused.ProviderErrorCode, refused.Detail);
-                    await DeferAfterAttemptAsync(session, due, plan, claim,
-                        new Deferral(nextProbe, DeliveryDeferralReasons.SenderFault, refused.ProviderErrorCode));
-                    break;
+                logger.LogError("Survey {SurveyId} attempt {Attempt} was sent as {ProviderMessageId} but its claim was lost",
+                    due.SurveyId, due.Attempt, t.ProviderMessageId);
+                continue;
             }
-        });
+            sent.Add(t);
+            logger.LogInformation("Survey {SurveyId} attempt {Attempt} sent by {Channel} as {ProviderMessageId}",
+                due.SurveyId, due.Attempt, plan.Channel, t.ProviderMessageId);
+        }
+        if (sent.Count == 0) return;
+
+        var now = session.Clock.GetUtcNow();
+        await session.PublishAllAsync(sent.Select(t => new SurveySent(t.Result.Due.SurveyId, t.Result.Due.Attempt, t.Result.Plan.Channel, t.ProviderMessageId, now)));
+        // One send that began after the trouble started is proof enough: the latest claim of each channel speaks for all.
+        foreach (var channel in sent.GroupBy(t => t.Result.Plan.Channel))
+            await senders.RecordAcceptedAsync(session, channel.Key, channel.Max(t => t.Result.Claim.ClaimedAt));
+        // A fast status callback may have come in before we knew the message id.
+        await DeliveryStatusUpdates.ApplyStoredAsync(session, senders, sent.Select(t => new Delivery
+        {
+            Id = t.Result.Claim.DeliveryId, SurveyId = t.Result.Due.SurveyId, Attempt = t.Result.Due.Attempt, Channel = t.Result.Plan.Channel,
+            Recipient = t.Result.Plan.Recipient, Status = t.Status, ProviderMessageId = t.ProviderMessageId,
+        }).ToList());
+    }
+
+    /// <summary>An outcome other than a plain acceptance: failed on arrival, refused, in doubt, or to be tried again later.</summary>
+    private async Task RecordOtherOutcomeAsync(DbSession session, SendResult result)
+    {
+        var (due, plan, claim, outcome) = result;
+        var (deliveryId, claimId, _) = claim;
+        switch (outcome)
+        {
+            case SendOutcome.Accepted:
+                // Taken, but already failed on arrival (Twilio can answer 201 with status "failed").
+                if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
+                        failureReason: DeliveryFailureReasons.ProviderRejected)) return;
+                await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.ProviderRejected, null));
+                break;
+
+            case SendOutcome.Rejected rejected:
+                if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
+                        failureReason: rejected.Reason, providerErrorCode: rejected.ProviderErrorCode)) return;
+                if (rejected.Reason == DeliveryFailureReasons.OptedOut && plan.Channel == Channels.Sms)
+                    await SmsConsent.RecordAsync(session, plan.Recipient, optedOut: true, "provider:" + rejected.ProviderErrorCode, session.Clock.GetUtcNow());
+                await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, rejected.Reason, rejected.ProviderErrorCode));
+                logger.LogWarning("Survey {SurveyId} attempt {Attempt} refused by the provider: {Reason} ({Code}) {Detail}",
+                    due.SurveyId, due.Attempt, rejected.Reason, rejected.ProviderErrorCode, rejected.Detail);
+                break;
+
+            case SendOutcome.Unknown unknown:
+                if (!await Deliveries.SettleAsync(session, deliveryId, claimId, DeliveryStatuses.Failed,
+                        failureReason: DeliveryFailureReasons.OutcomeUnknown)) return;
+                await session.PublishAsync(new SurveyDeliveryFailed(due.SurveyId, due.Attempt, plan.Channel, DeliveryFailureReasons.OutcomeUnknown, null));
+                logger.LogWarning("Survey {SurveyId} attempt {Attempt} may or may not have been sent; not retrying: {Detail}",
+                    due.SurveyId, due.Attempt, unknown.Detail);
+                break;
+
+            case SendOutcome.Unavailable unavailable:
+                await senders.RecordUnavailableAsync(session, plan.Channel, unavailable.Detail);
+                var earlier = await session.ExecuteScalarAsync<int>("SELECT deferrals FROM deliveries WHERE id = @deliveryId", new { deliveryId });
+                var backoff = RetryBackoff.Delay(earlier, unavailable.RetryAfter, messagingOptions.Value.Delivery);
+                await DeferAfterAttemptAsync(session, due, plan, claim, new Deferral(session.Clock.GetUtcNow() + backoff, DeliveryDeferralReasons.ProviderUnavailable));
+                break;
+
+            case SendOutcome.SenderRefused refused:
+                var nextProbe = await senders.RecordRefusedAsync(session, plan.Channel, refused.ProviderErrorCode, refused.Detail);
+                await DeferAfterAttemptAsync(session, due, plan, claim,
+                    new Deferral(nextProbe, DeliveryDeferralReasons.SenderFault, refused.ProviderErrorCode));
+                break;
+        }
+    }
 
     private async Task DeferAfterAttemptAsync(DbSession session, SurveyDue due, SendPlan plan, Claim claim, Deferral deferral)
     {
@@ -369,6 +377,15 @@ internal sealed record SendPlan(
     string? SmsBody = null,
     RenderedEmail? Email = null,
     string? Failure = null);
+
+/// <summary>What becomes of an attempt now: it fails for good (<see cref="Failure"/>), waits (<see cref="Hold"/>), or goes (neither).</summary>
+internal sealed record Verdict(string? Failure = null, Deferral? Hold = null)
+{
+    public static readonly Verdict Go = new();
+}
+
+/// <summary>What the provider made of one claimed send.</summary>
+internal sealed record SendResult(SurveyDue Due, SendPlan Plan, Claim Claim, SendOutcome Outcome);
 
 /// <summary>An attempt this sender holds: the delivery row, the claim it holds it under, and when (business time) the claim was taken.</summary>
 public sealed record Claim(Guid DeliveryId, Guid ClaimId, DateTimeOffset ClaimedAt);

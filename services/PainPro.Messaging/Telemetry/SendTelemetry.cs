@@ -8,9 +8,15 @@ namespace PainPro.Messaging.Telemetry;
 /// <summary>The span of one provider send: the survey, attempt and channel, and what the provider made of it.</summary>
 internal static class SendTelemetry
 {
-    public static Activity? Start(SurveyDue due, string channel)
+    /// <summary>
+    /// Starts the span under <paramref name="publishedUnder"/> — the span its <c>SurveyDue</c> was published under, as
+    /// a batch mixes messages of many traces — or, without one, under the current span.
+    /// </summary>
+    public static Activity? Start(SurveyDue due, string channel, ActivityContext? publishedUnder = null)
     {
-        var activity = PainProActivity.Messaging.StartActivity("send survey");
+        var activity = publishedUnder is { } parent
+            ? PainProActivity.Messaging.StartActivity("send survey", ActivityKind.Internal, parent)
+            : PainProActivity.Messaging.StartActivity("send survey");
         activity?.SetTag(PainProActivity.Tags.SurveyId, due.SurveyId)
             .SetTag(PainProActivity.Tags.Attempt, due.Attempt)
             .SetTag(PainProActivity.Tags.Channel, channel);

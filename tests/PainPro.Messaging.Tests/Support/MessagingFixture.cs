@@ -91,6 +91,10 @@ public sealed class MessagingFixture : IAsyncDisposable
 
     public Task DispatchAsync(SurveyDue due) => Dispatcher.DispatchAsync(due, CancellationToken.None);
 
+    /// <summary>Dispatches the surveys as the bus hands over one batch of them.</summary>
+    public Task DispatchBatchAsync(params SurveyDue[] batch) =>
+        Dispatcher.DispatchAllAsync(batch.Select(due => new DueSurvey(due)).ToList(), CancellationToken.None);
+
     /// <summary>Runs the deferred-send loops once and waits for the sends they started.</summary>
     public async Task<int> RunDeferredAsync()
     {
