@@ -105,7 +105,14 @@ public sealed class PhoneConversations(
     /// the lock still reads other tables as they were when it began, so a text racing another text or a form for one
     /// survey would miss the answer that made it wait. Read afterwards, the second sees it.
     /// </summary>
-    private static string LockNewestSurvey(SqlDialect dialect) => $"""
+    private static string LockNewestSurvey(SqlDialect dialect)
+    {
+        var enrollment = "(" + NewestEnrollment(dialect) + ")";
+        // Appended rather than interpolated: each statement stays whole for TSqlParseTests' scan of SQL Server's texts.
+        return LockAndRead(dialect) + EnrollmentHistory.Select(enrollment) + ";\n" + AlertBook.SelectUnresolved(enrollment) + ";\n";
+    }
+
+    private static string LockAndRead(SqlDialect dialect) => $"""
         UPDATE surveys SET last_activity_at = @now{dialect.Output(SurveyRecord.Columns)}
         WHERE id = ({NewestSurvey(dialect)}) AND status IN ('open', 'completed'){dialect.Returning(SurveyRecord.Columns)};
         SELECT survey_id AS SurveyId, item AS Item, value AS Value, source AS Source,
@@ -113,8 +120,7 @@ public sealed class PhoneConversations(
         FROM responses WHERE survey_id = ({NewestSurvey(dialect)});
         {CountWaiting};
         SELECT e.facility FROM enrollments e WHERE e.id = ({NewestEnrollment(dialect)});
-        {EnrollmentHistory.Select($"({NewestEnrollment(dialect)})")};
-        {AlertBook.SelectUnresolved($"({NewestEnrollment(dialect)})")};
+
         """;
 
     private static string NewestEnrollment(SqlDialect dialect) => $"SELECT s.enrollment_id FROM surveys s WHERE s.id = ({NewestSurvey(dialect)})";
