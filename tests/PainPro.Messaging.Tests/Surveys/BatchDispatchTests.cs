@@ -77,14 +77,18 @@ public class BatchDispatchTests
         SurveyDue[] surveys = [f.Due(phone: "+15551230020"), f.Due(phone: "+15551230021"), f.Due(phone: "+15551230022")];
 
         var dispatching = f.DispatchBatchAsync(surveys);
-        await Eventually.TrueAsync(() => Task.FromResult(f.Sms.TurnsTaken == 2), "the batch to wait for the second turn");
-        var whileSecondWaits = await StatusesAsync(f, surveys);
+        // A turn is counted when asked for; the claim before waiting for it commits a moment later. The turns are held
+        // until released below, so whatever is recorded meanwhile was recorded while the batch waited for its turn.
+        List<string?> whileSecondWaits = [];
+        await Eventually.TrueAsync(async () => f.Sms.TurnsTaken == 2 && (whileSecondWaits = await StatusesAsync(f, surveys))[0] is not null,
+            "the batch to claim the first send and wait for the second turn");
         // Its lease long over, the first claim is still this process's own until its outcome is recorded.
         f.RealTime.Advance(TimeSpan.FromMinutes(11));
         var swept = await f.Sweeper().RunDueAsync(CancellationToken.None);
         second.SetResult();
-        await Eventually.TrueAsync(() => Task.FromResult(f.Sms.TurnsTaken == 3), "the batch to wait for the third turn");
-        var whileThirdWaits = await StatusesAsync(f, surveys);
+        List<string?> whileThirdWaits = [];
+        await Eventually.TrueAsync(async () => f.Sms.TurnsTaken == 3 && (whileThirdWaits = await StatusesAsync(f, surveys))[1] is not null,
+            "the batch to record the first send, claim the second and wait for the third turn");
         var sentWhileThirdWaits = (await f.PublishedAsync<SurveySent>()).Select(s => s.SurveyId).ToList();
         third.SetResult();
         await dispatching;
