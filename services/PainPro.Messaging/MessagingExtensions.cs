@@ -90,7 +90,9 @@ public static class MessagingExtensions
         builder.AddConsumer<SendSmsReplyConsumer>(Service);
         builder.AddConsumer<PatientOptedOutConsumer>(Service);
         builder.AddConsumer<PatientOptedInConsumer>(Service);
-        builder.AddConsumer<PainAlertRaisedConsumer>(Service);
+        // One alert per reply that raises one: a batch commits once for up to fifty.
+        builder.AddConsumer<PainAlertRaisedConsumer>(Service,
+            batch: new ConsumerBatch(MessageLimit: 50, TimeLimit: TimeSpan.FromMilliseconds(20), ConcurrencyLimit: 2));
 
         builder.AddDueWork<StalledDeliverySweeper>(Service, "resume-stalled-sends", DueWorkPace.Sweep);
         builder.AddDueWork<DeferredSurveySends>(Service, "send-deferred-surveys");

@@ -24,8 +24,8 @@ public static class SchedulingExtensions
 {
     public const string ServiceName = "scheduling";
 
-    /// <summary>Delivery reports in batches of up to 50, handed over 20 ms after the first at the latest, two batches at once.</summary>
-    private static readonly ConsumerBatch DeliveryReportBatch = new(50, TimeSpan.FromMilliseconds(20), 2);
+    /// <summary>Survey reports (sent, deferred, completed) in batches of up to 50, handed over 20 ms after the first at the latest, two batches at once.</summary>
+    private static readonly ConsumerBatch SurveyReportBatch = new(50, TimeSpan.FromMilliseconds(20), 2);
 
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
@@ -52,11 +52,11 @@ public static class SchedulingExtensions
         builder.AddDueWork<SurveyExpiry>(ServiceName, "expire-closed-surveys", DueWorkPace.Sweep);
         builder.AddDueWork<DueSurveyClaim>(ServiceName, "claim-due-surveys");
 
-        builder.AddConsumer<SurveyCompletedConsumer>(ServiceName);
+        // One report per survey sent, one completion per survey answered: a batch commits once for up to fifty of them.
+        builder.AddConsumer<SurveyCompletedConsumer>(ServiceName, batch: SurveyReportBatch);
         builder.AddConsumer<SurveyDeliveryFailedConsumer>(ServiceName);
-        // One report per survey sent: a batch commits once for up to fifty of them.
-        builder.AddConsumer<SurveySentConsumer>(ServiceName, batch: DeliveryReportBatch);
-        builder.AddConsumer<SurveyDeferredConsumer>(ServiceName, batch: DeliveryReportBatch);
+        builder.AddConsumer<SurveySentConsumer>(ServiceName, batch: SurveyReportBatch);
+        builder.AddConsumer<SurveyDeferredConsumer>(ServiceName, batch: SurveyReportBatch);
         builder.AddConsumer<PatientOptedOutConsumer>(ServiceName);
         builder.AddConsumer<PatientOptedInConsumer>(ServiceName);
         builder.AddConsumer<PatientUnsubscribedConsumer>(ServiceName);

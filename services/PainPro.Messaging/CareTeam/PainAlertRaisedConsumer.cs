@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PainPro.Contracts;
 using PainPro.Messaging.Suppression;
@@ -8,8 +9,12 @@ using PainPro.Phones;
 
 namespace PainPro.Messaging.CareTeam;
 
-/// <summary>Queues the care-team notifications of a raised or escalated alert; repeats of the message are no-ops.</summary>
-public sealed class PainAlertRaisedConsumer(MessagingDb db, IOptions<MessagingOptions> options) : InboxConsumer<PainAlertRaised>(db)
+/// <summary>
+/// Queues the care-team notifications of a raised or escalated alert; repeats of the message are no-ops. A batch at a
+/// time: one alert per reply that raises one, so a batch commits once for many of them.
+/// </summary>
+public sealed class PainAlertRaisedConsumer(MessagingDb db, IOptions<MessagingOptions> options, ILogger<PainAlertRaisedConsumer> logger)
+    : BatchInboxConsumer<PainAlertRaised>(db, logger)
 {
     protected override async Task HandleAsync(PainAlertRaised message, DbSession session, CancellationToken ct)
     {

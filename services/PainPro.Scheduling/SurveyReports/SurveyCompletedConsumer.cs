@@ -8,7 +8,7 @@ namespace PainPro.Scheduling.SurveyReports;
 
 /// <summary>An answered survey gets no more reminders.</summary>
 public sealed class SurveyCompletedConsumer(SchedulingDb db, ILogger<SurveyCompletedConsumer> logger)
-    : InboxConsumer<SurveyCompleted>(db)
+    : BatchInboxConsumer<SurveyCompleted>(db, logger)
 {
     protected override async Task HandleAsync(SurveyCompleted message, DbSession session, CancellationToken ct)
     {
