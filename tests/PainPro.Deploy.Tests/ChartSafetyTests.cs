@@ -77,6 +77,21 @@ public sealed class ChartSafetyTests
     }
 
     [Theory]
+    [MemberData(nameof(HelmChart.ValueSets), MemberType = typeof(HelmChart))]
+    public async Task Every_service_runs_with_the_generation_0_budget_the_benchmark_measured(string valueSet)
+    {
+        var manifests = await HelmChart.RenderAsync(valueSet);
+
+        foreach (var component in HelmChart.Services)
+        {
+            var container = Manifests.Containers(manifests.Deployment(component)).Single();
+            var budget = Manifests.Env(container).SingleOrDefault(e => (string?)e["name"] == "DOTNET_GCgen0size");
+            Assert.True(budget is not null, $"{component} has no DOTNET_GCgen0size: the runtime would size generation 0 from the L3 cache");
+            Assert.Equal(ServiceProcess.GcGen0Size, (string?)budget["value"]);
+        }
+    }
+
+    [Theory]
     [InlineData(HelmChart.Default, "false")]
     [InlineData(HelmChart.Production, "true")]
     public async Task Quorum_queue_setting_reaches_every_service(string valueSet, string expected)

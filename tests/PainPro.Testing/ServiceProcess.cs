@@ -32,6 +32,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public IReadOnlyCollection<string> Output => output;
 
+    /// <summary>The garbage collector's generation-0 budget the Helm chart gives every service (<c>dotnet.gcGen0Size</c>).</summary>
+    public const string GcGen0Size = "0x400000";
+
     /// <param name="service">The project suffix: <c>Scheduling</c> runs <c>PainPro.Scheduling.dll</c>.</param>
     /// <param name="configuration">PainPro settings, passed as environment variables.</param>
     /// <param name="readyPath">What "started" means: <c>/health/ready</c>, or <c>/health/live</c> for a service expected not to be ready.</param>
@@ -51,6 +54,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__")] = value;
         info.Environment.TryAdd("PainPro__PublicBaseUrl", $"http://127.0.0.1:{chosenPort}");
         info.Environment["DOTNET_gcServer"] = "0";
+        // As the chart sets it, unless the caller's environment says otherwise (0: the runtime's own, to compare).
+        info.Environment.TryAdd("DOTNET_GCgen0size", GcGen0Size);
 
         var started = new ServiceProcess(service, chosenPort, info) { readyPath = readyPath };
         await started.StartAgainAsync(readyWithin);
