@@ -64,15 +64,22 @@
     var url = region.getAttribute("data-refresh-url");
     var seconds = parseInt(region.getAttribute("data-refresh-seconds"), 10) || 30;
 
+    // Don't pull the list from under someone who is reading, tabbing through it or has ticked alerts.
+    function inUse() {
+        return document.hidden || region.contains(document.activeElement) || region.querySelector('input[name="Selected"]:checked');
+    }
+
     function refresh() {
-        // Don't pull the list from under someone who is reading, tabbing through it or has ticked alerts.
-        if (document.hidden || region.contains(document.activeElement) || region.querySelector('input[name="Selected"]:checked')) return;
+        if (inUse()) return;
         fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
             .then(function (response) {
                 if (response.redirected || response.status === 401) { window.location.reload(); return null; }
                 return response.ok ? response.text() : null;
             })
-            .then(function (html) { if (html !== null && html !== undefined) region.innerHTML = html; })
+            .then(function (html) {
+                // Asked again on arrival: a nurse who moved into the list while it was on its way keeps her place.
+                if (html !== null && html !== undefined && !inUse()) region.innerHTML = html;
+            })
             .catch(function () { /* offline for a moment: try again next tick */ });
     }
 
